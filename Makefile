@@ -1,0 +1,38 @@
+# seo-pipeline: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+CLI := $(BIN)/seo-pipeline
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install build validate test lint clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the package with test tools
+
+build: $(STAMP) ## run every offline stage on the bundled content
+	$(CLI) build
+
+validate: $(STAMP) ## check front matter (reports/validate.json)
+	$(CLI) validate
+
+test: $(STAMP) ## install what the tests need and run them
+	bash scripts/ensure-chromium.sh
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check pipeline tests bench
+
+clean: ## remove outputs and caches (not .venv)
+	rm -rf dist reports .cache .pytest_cache test-artifacts

@@ -1,0 +1,339 @@
+"""``site.toml`` -> frozen, typed ``Settings``.
+
+Every section is a frozen dataclass; one generic reader checks each key against the
+dataclass's annotations, rejects unknown keys and wrong types, and collects every
+problem as a located ``Finding`` (code ``CF1xx``) instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
+
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+
+from pipeline.model import Finding, Locale, Severity
+
+CONFIG_NAME = "site.toml"
+
+
+class ConfigError(Exception):
+    """Raised by ``load_settings`` with every problem found in the configuration."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("; ".join(f"{f.path}:{f.line}: {f.message}" for f in findings))
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    name: str = "Site"
+    base_url: str = "https://example.org"
+    url_pattern: str = "/{locale}/{slug}/"
+    x_default: str = "en"
+    publisher: str = ""
+    publisher_logo: str = ""
+    twitter_site: str = ""
+
+
+@dataclass(frozen=True)
+class PathsSection:
+    content: str = "content"
+    public: str = "public"
+    locales: str = "locales"
+    output: str = "dist"
+    sitemap: str = "sitemap"
+    reports: str = "reports"
+    cache: str = ".cache"
+
+
+@dataclass(frozen=True)
+class LocaleSection:
+    code: str = ""
+    hreflang: str = ""
+    og_locale: str = ""
+    direction: str = ""
+    name: str = ""
+    numbering: str = "latn"
+
+
+@dataclass(frozen=True)
+class ValidateSection:
+    title_max: int = 60
+    excerpt_min: int = 50
+    excerpt_max: int = 160
+    max_file_bytes: int = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LinksSection:
+    workers: int = 32
+    per_host: int = 4
+    rate_per_host: float = 0.0
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    retries: int = 2
+    max_redirects: int = 10
+    max_retry_after: float = 60.0
+    max_bytes: int = 2 * 1024 * 1024
+    max_cache_age: float = 86400.0
+    accept: tuple[int, ...] = (200, 203, 204, 206)
+    exclude: tuple[str, ...] = ()
+    allow_private: bool = False
+    user_agent: str = "seo-pipeline-linkcheck/0.1 (+https://example.org/bot)"
+
+
+@dataclass(frozen=True)
+class SitemapsSection:
+    max_urls: int = 50_000
+    max_bytes: int = 50 * 1024 * 1024
+    gzip: bool = False
+
+
+@dataclass(frozen=True)
+class BundlesSection:
+    raw_html: str = "escape"
+    allowed_tags: tuple[str, ...] = ()
+    words_per_minute: int = 200
+
+
+@dataclass(frozen=True)
+class SubmitSection:
+    indexnow_endpoint: str = "https://api.indexnow.org/indexnow"
+    indexnow_key: str = ""
+    search_console_endpoint: str = "https://www.googleapis.com/webmasters/v3"
+    search_console_site: str = ""
+    token_uri: str = ""
+    credentials_env: str = "GOOGLE_APPLICATION_CREDENTIALS"
+    batch_size: int = 10_000
+    retries: int = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration, resolved against ``root``."""
+
+    root: Path
+    site: SiteSection
+    paths: PathsSection
+    locales: tuple[Locale, ...]
+    validate: ValidateSection = field(default_factory=ValidateSection)
+    links: LinksSection = field(default_factory=LinksSection)
+    sitemaps: SitemapsSection = field(default_factory=SitemapsSection)
+    bundles: BundlesSection = field(default_factory=BundlesSection)
+    submit: SubmitSection = field(default_factory=SubmitSection)
+
+    def locale(self, code: str) -> Locale:
+        for loc in self.locales:
+            if loc.code == code:
+                return loc
+        raise KeyError(code)
+
+    @property
+    def locale_codes(self) -> tuple[str, ...]:
+        return tuple(loc.code for loc in self.locales)
+
+    def path(self, name: str) -> Path:
+        """Absolute path of a ``[paths]`` entry."""
+        return (self.root / getattr(self.paths, name)).resolve()
+
+    @property
+    def base_url(self) -> str:
+        return self.site.base_url.rstrip("/")
+
+
+SECTIONS: dict[str, type] = {
+    "site": SiteSection,
+    "paths": PathsSection,
+    "validate": ValidateSection,
+    "links": LinksSection,
+    "sitemaps": SitemapsSection,
+    "bundles": BundlesSection,
+    "submit": SubmitSection,
+}
+
+
+def load_settings(root: Path, config_path: Path | None = None) -> Settings:
+    """Read and validate ``site.toml``; raise ``ConfigError`` with every problem."""
+    path = config_path or root / CONFIG_NAME
+    if not path.exists():
+        raise ConfigError([_finding(path.name, 1, f"configuration file not found: {path}")])
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        raise ConfigError([_finding(path.name, line, f"invalid TOML: {exc}")]) from None
+    settings, findings = parse_settings(data, root=path.parent.resolve(), text=text, name=path.name)
+    if findings:
+        raise ConfigError(findings)
+    return settings
+
+
+def parse_settings(
+    data: dict[str, Any], root: Path, text: str = "", name: str = CONFIG_NAME
+) -> tuple[Settings, list[Finding]]:
+    """Build ``Settings`` from parsed TOML, returning every problem found."""
+    findings: list[Finding] = []
+
+    def err(section: str, key: str, message: str, hint: str = "") -> None:
+        findings.append(_finding(name, _line_of(text, section, key), message, hint))
+
+    for key in data:
+        if key not in SECTIONS and key != "locales":
+            err("", key, f"unknown section or key '{key}'", f"known: {', '.join(_known())}")
+    sections = {
+        key: _read_section(cls, data.get(key, {}), key, err) for key, cls in SECTIONS.items()
+    }
+    locales = _read_locales(data.get("locales"), err)
+    site: SiteSection = sections["site"]
+    _check_site(site, locales, err)
+    settings = Settings(root=root, locales=tuple(locales), **sections)
+    return settings, findings
+
+
+def _known() -> list[str]:
+    return [*SECTIONS, "locales"]
+
+
+def _read_section(cls: type, raw: Any, section: str, err: Any) -> Any:
+    """Type-check ``raw`` against dataclass ``cls``; unknown keys and bad types are errors."""
+    if not isinstance(raw, dict):
+        err(section, section, f"[{section}] must be a table")
+        return cls()
+    hints = get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = f"{section}.{key}"
+        if key not in names:
+            err(section, key, f"unknown key '{where}'", f"known keys: {', '.join(sorted(names))}")
+            continue
+        coerced, problem = _coerce(value, hints[key])
+        if problem:
+            err(section, key, f"'{where}' {problem}")
+        else:
+            values[key] = coerced
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any) -> tuple[Any, str]:
+    """Return (value, '') when ``value`` fits ``hint``, else (None, problem)."""
+    origin = get_origin(hint)
+    if origin is tuple:
+        item = get_args(hint)[0]
+        if not isinstance(value, list):
+            return None, f"must be a list of {item.__name__}"
+        for element in value:
+            if not _is_instance(element, item):
+                return None, f"must be a list of {item.__name__}, got {element!r}"
+        return tuple(value), ""
+    if not _is_instance(value, hint):
+        return None, f"must be {hint.__name__}, got {type(value).__name__} {value!r}"
+    return (float(value) if hint is float else value), ""
+
+
+def _is_instance(value: Any, hint: type) -> bool:
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _read_locales(raw: Any, err: Any) -> list[Locale]:
+    if not isinstance(raw, list) or not raw:
+        err("", "locales", "at least one [[locales]] table is required")
+        return []
+    locales: list[Locale] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        section = f"locales[{index}]"
+        entry: LocaleSection = _read_section(LocaleSection, item, section, err)
+        locale = _check_locale(entry, section, err)
+        if locale is None:
+            continue
+        if locale.code in seen:
+            err(section, "code", f"duplicate locale code '{locale.code}'")
+            continue
+        seen.add(locale.code)
+        locales.append(locale)
+    return locales
+
+
+def _check_locale(entry: LocaleSection, section: str, err: Any) -> Locale | None:
+    ok = True
+    for key in ("code", "hreflang", "og_locale", "direction", "name"):
+        if not getattr(entry, key):
+            err(section, key, f"'{section}.{key}' is required")
+            ok = False
+    if not ok:
+        return None
+    try:
+        babel_locale = BabelLocale.parse(entry.hreflang, sep="-")
+    except (ValueError, UnknownLocaleError) as exc:
+        err(section, "hreflang", f"'{entry.hreflang}' is not a valid BCP 47 locale: {exc}",
+            "use a language code such as 'en', 'en-GB' or 'ar-SA'")
+        return None
+    if not re.fullmatch(r"[a-z]{2,3}_[A-Z]{2}", entry.og_locale):
+        err(section, "og_locale", f"og_locale '{entry.og_locale}' is not of the form 'll_CC'",
+            "Open Graph wants e.g. 'en_US' or 'ar_AR'")
+        ok = False
+    if entry.direction not in ("ltr", "rtl"):
+        err(section, "direction", f"direction must be 'ltr' or 'rtl', got '{entry.direction}'")
+        ok = False
+    elif entry.direction != babel_locale.text_direction:
+        err(section, "direction",
+            f"direction '{entry.direction}' disagrees with CLDR ('{babel_locale.text_direction}')")
+        ok = False
+    if not re.fullmatch(r"[a-z0-9-]+", entry.code):
+        err(section, "code", f"locale code '{entry.code}' must be lowercase letters/digits/'-'")
+        ok = False
+    if not ok:
+        return None
+    return Locale(code=entry.code, hreflang=entry.hreflang, og_locale=entry.og_locale,
+                  direction=entry.direction, name=entry.name, babel=str(babel_locale),
+                  numbering=entry.numbering)
+
+
+def _check_site(site: SiteSection, locales: list[Locale], err: Any) -> None:
+    parts = urlsplit(site.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        err("site", "base_url", f"base_url '{site.base_url}' must be an absolute http(s) URL")
+    if parts.query or parts.fragment:
+        err("site", "base_url", "base_url must not have a query or fragment")
+    if "{slug}" not in site.url_pattern or not site.url_pattern.startswith("/"):
+        err("site", "url_pattern", "url_pattern must start with '/' and contain '{slug}'")
+    unknown = set(re.findall(r"{(\w+)}", site.url_pattern)) - {"locale", "slug"}
+    if unknown:
+        err("site", "url_pattern", f"url_pattern has unknown fields: {', '.join(sorted(unknown))}")
+    if locales and site.x_default not in {loc.code for loc in locales}:
+        err("site", "x_default", f"x_default '{site.x_default}' is not a configured locale")
+
+
+def _line_of(text: str, section: str, key: str) -> int:
+    """Best-effort line of ``key`` inside ``[section]`` (TOML parsers give no positions)."""
+    lines = text.splitlines()
+    head = section.split("[")[0]
+    start = 0
+    if head:
+        for i, line in enumerate(lines):
+            if re.match(rf"\s*\[+\s*{re.escape(head)}\s*\]+", line):
+                start = i
+                break
+    for i in range(start, len(lines)):
+        if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]) or re.match(
+            rf"\s*\[+\s*{re.escape(key)}\s*\]+", lines[i]
+        ):
+            return i + 1
+    return start + 1
+
+
+def _finding(name: str, line: int, message: str, hint: str = "") -> Finding:
+    return Finding(name, line, 1, "CF100", Severity.ERROR, message, hint)

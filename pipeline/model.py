@@ -1,0 +1,201 @@
+"""The typed model every stage consumes: findings, locales, articles, the site.
+
+Data flows one way: ``config.Settings`` -> ``stages.load`` -> ``Site`` -> stages.
+Everything here is frozen; stages return new values instead of mutating these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.config import Settings
+
+
+class Severity(str, Enum):
+    """How bad a finding is; errors fail a stage, warnings only with ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One located problem: ``path:line:col code severity message (hint)``."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    """True when any finding is an error."""
+    return any(f.is_error for f in findings)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A site locale. ``code`` names the content tree, ``hreflang`` is BCP 47 with '-'."""
+
+    code: str
+    hreflang: str
+    og_locale: str
+    direction: str
+    name: str
+    babel: str  # Babel/CLDR identifier with '_', e.g. "ar" or "en_US"
+    numbering: str = "latn"  # CLDR numbering system for digits, e.g. "arab"
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    picture: str
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Validated front matter (blog-starter fields plus the multilingual ones)."""
+
+    title: str
+    excerpt: str
+    cover_image: str
+    date: datetime
+    author: Author
+    og_image: str
+    slug: str
+    translation_key: str
+    lastmod: datetime | None = None
+    draft: bool = False
+    tags: tuple[str, ...] = ()
+    translation_of: str | None = None  # source hash a translation was made from
+    locale: str | None = None
+
+    @property
+    def modified(self) -> datetime:
+        """``lastmod`` when given, else ``date``."""
+        return self.lastmod or self.date
+
+
+@dataclass(frozen=True)
+class Article:
+    """One Markdown file of one locale, parsed and validated."""
+
+    source: Path  # relative to the project root
+    locale: str
+    meta: FrontMatter
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    source_hash: str = ""  # sha256 of the file's bytes
+
+    @property
+    def slug(self) -> str:
+        return self.meta.slug
+
+    @property
+    def translation_key(self) -> str:
+        return self.meta.translation_key
+
+    def line_of(self, key: str) -> int:
+        """Line of a front-matter key (dotted for nested keys), falling back to 1."""
+        return self.key_lines.get(key) or self.key_lines.get(key.split(".")[0]) or 1
+
+
+@dataclass(frozen=True)
+class TranslationGroup:
+    """Articles that are translations of each other, keyed by locale code."""
+
+    key: str
+    articles: dict[str, Article]
+
+    def get(self, locale: str) -> Article | None:
+        return self.articles.get(locale)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole site, read before anything is written."""
+
+    settings: Settings
+    articles: tuple[Article, ...]
+    load_findings: tuple[Finding, ...] = ()  # problems met while reading the sources
+
+    @property
+    def locales(self) -> tuple[Locale, ...]:
+        return self.settings.locales
+
+    def locale(self, code: str) -> Locale:
+        return self.settings.locale(code)
+
+    def published(self) -> Iterator[Article]:
+        """Articles that are not drafts, in deterministic order."""
+        return (a for a in self.articles if not a.meta.draft)
+
+    def in_locale(self, code: str) -> list[Article]:
+        return [a for a in self.published() if a.locale == code]
+
+    @cached_property
+    def _by_key(self) -> dict[str, dict[str, Article]]:
+        by_key: dict[str, dict[str, Article]] = {}
+        for article in self.published():
+            by_key.setdefault(article.translation_key, {}).setdefault(article.locale, article)
+        return by_key
+
+    def groups(self) -> list[TranslationGroup]:
+        """Translation groups of published articles, sorted by key."""
+        return [TranslationGroup(k, self._by_key[k]) for k in sorted(self._by_key)]
+
+    def group_of(self, article: Article) -> TranslationGroup:
+        key = article.translation_key
+        return TranslationGroup(key, self._by_key.get(key, {article.locale: article}))
+
+    def translations(self, article: Article) -> list[Article]:
+        """The article and its translations, in the configured locale order."""
+        group = self.group_of(article)
+        return [group.articles[loc.code] for loc in self.locales if loc.code in group.articles]
+
+    def find(self, locale: str, slug: str) -> Article | None:
+        """The published article with this slug in this locale, if any."""
+        return self._by_slug.get((locale, slug))
+
+    @cached_property
+    def _by_slug(self) -> dict[tuple[str, str], Article]:
+        return {(a.locale, a.slug): a for a in self.published()}
+
+
+@dataclass
+class StageResult:
+    """What a stage returns: its findings, the files it wrote and stage-specific data."""
+
+    stage: str
+    findings: list[Finding] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)

@@ -1,0 +1,138 @@
+"""Read one Markdown source safely and split its YAML front matter, keeping line numbers.
+
+python-frontmatter does the split; YAML is composed here as well so that every key
+has its line and column and every YAML error its position. Problems are returned as
+``Finding`` values (codes ``FM0xx``), never raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from pipeline.model import Finding, Severity
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+
+
+@dataclass
+class Parsed:
+    """A source split into front matter (plain data), body and positions."""
+
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    key_lines: dict[str, int] = field(default_factory=dict)
+    key_cols: dict[str, int] = field(default_factory=dict)
+
+
+def err(path: str, line: int, code: str, message: str, hint: str = "", col: int = 1,
+        severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(path, line, col, code, severity, message, hint)
+
+
+def read_text(path: Path, shown: str, max_bytes: int) -> tuple[str | None, list[Finding]]:
+    """Bytes -> text with every encoding problem reported; ``None`` when unusable."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [err(shown, 1, "FM002", f"file is {size:,} bytes, over the "
+                              f"{max_bytes:,}-byte limit", "split the article or raise "
+                              "validate.max_file_bytes")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [err(shown, 1, "FM001", f"cannot read file: {exc.strerror or exc}")]
+    if not raw.strip():
+        return None, [err(shown, 1, "FM005", "file is empty", "add front matter and a body")]
+    if b"\x00" in raw[:8192]:
+        return None, [err(shown, 1, "FM004", "file looks binary (contains NUL bytes)",
+                          "only UTF-8 Markdown belongs in the content tree")]
+    findings: list[Finding] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        findings.append(err(shown, 1, "FM007", "file starts with a UTF-8 byte order mark",
+                            "save without BOM; it was ignored", severity=Severity.WARNING))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [*findings, err(shown, line, "FM003",
+                                     f"invalid UTF-8 (byte 0x{raw[exc.start]:02X})",
+                                     "re-save the file as UTF-8", col=col)]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), findings
+
+
+def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
+    """Split front matter from body and parse it; every YAML problem is located."""
+    if not text.startswith("---"):
+        return None, [err(shown, 1, "FM010", "no front matter: the file must start with '---'",
+                          "add a YAML block between two '---' lines")]
+    if not FENCE.match(text):
+        return None, [err(shown, 1, "FM011", "front matter is not closed by a '---' line")]
+    yaml_text, body = frontmatter.YAMLHandler().split(text)
+    body_line = 1 + text[: len(text) - len(body)].count("\n") if body else text.count("\n") + 1
+    try:
+        node, data = _compose_and_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + mark.line if mark else 1
+        col = 1 + mark.column if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [err(shown, line, "FM012", f"invalid YAML: {problem}",
+                          "check quoting and indentation", col=col)]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [err(shown, 2, "FM013", f"front matter must be a mapping of keys, "
+                          f"got {type(data).__name__}", "write 'key: value' lines")]
+    lines: dict[str, int] = {}
+    cols: dict[str, int] = {}
+    findings = _index_keys(node, "", lines, cols, shown)
+    return Parsed(_plain(data), body, body_line, lines, cols), findings
+
+
+def _compose_and_load(yaml_text: str) -> tuple[Any, Any]:
+    """One YAML pass giving both the node tree (positions) and the data."""
+    loader = _LOADER(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _index_keys(node: Any, prefix: str, lines: dict[str, int], cols: dict[str, int],
+                shown: str) -> list[Finding]:
+    """Record ``dotted.key -> line`` for every mapping key; flag duplicate keys."""
+    findings: list[Finding] = []
+    if not isinstance(node, yaml.MappingNode):
+        return findings
+    for key_node, value_node in node.value:
+        key = f"{prefix}{key_node.value}"
+        line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+        if key in lines:
+            findings.append(err(shown, line, "FM014", f"duplicate key '{key}' (first on line "
+                                f"{lines[key]})", "keep one; YAML would silently use the last",
+                                col=col))
+        lines[key], cols[key] = line, col
+        findings += _index_keys(value_node, f"{key}.", lines, cols, shown)
+    return findings
+
+
+def _plain(value: Any) -> Any:
+    """YAML values -> JSON-like data (dates to ISO strings) for schema validation."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,92 @@
+"""Formatters over findings: human (default), json, github workflow annotations.
+
+Every stage writes ``reports/<stage>.json`` with this stable schema (version 1)::
+
+    {"schema": "seo-pipeline/report/1", "stage": str, "ok": bool,
+     "summary": {"errors": int, "warnings": int, "infos": int, "findings": int},
+     "findings": [{"path", "line", "col", "code", "severity", "message", "hint"}],
+     "outputs": [str, ...],   # files written, relative to the project root, sorted
+     "data": {...}}           # stage-specific figures
+
+The file holds no timestamps, so two runs on the same input give the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipeline.fsutil import dumps_json, write_text
+from pipeline.model import Finding, Severity, StageResult
+
+REPORT_SCHEMA = "seo-pipeline/report/1"
+FORMATS = ("human", "json", "github")
+
+
+def to_dict(result: StageResult, root: Path) -> dict[str, Any]:
+    findings = sorted(result.findings)
+    return {
+        "schema": REPORT_SCHEMA,
+        "stage": result.stage,
+        "ok": result.errors == 0,
+        "summary": {
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "infos": sum(f.severity is Severity.INFO for f in findings),
+            "findings": len(findings),
+        },
+        "findings": [f.to_dict() for f in findings],
+        "outputs": sorted(_rel(p, root) for p in result.outputs),
+        "data": result.data,
+    }
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_report(result: StageResult, reports_dir: Path, root: Path) -> Path:
+    """Write ``reports/<stage>.json`` atomically."""
+    return write_text(reports_dir / f"{result.stage}.json", dumps_json(to_dict(result, root)))
+
+
+def human_line(f: Finding) -> str:
+    hint = f" (hint: {f.hint})" if f.hint else ""
+    return f"{f.path}:{f.line}:{f.col}: {f.severity.value} {f.code} {f.message}{hint}"
+
+
+def github_line(f: Finding) -> str:
+    """A GitHub Actions workflow command: ``::error file=...,line=...::message``."""
+    level = {"error": "error", "warning": "warning"}.get(f.severity.value, "notice")
+    message = f"{f.code} {f.message}" + (f" ({f.hint})" if f.hint else "")
+    return (f"::{level} file={_esc_prop(f.path)},line={f.line},col={f.col},"
+            f"title={f.code}::{_esc_data(message)}")
+
+
+def _esc_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _esc_prop(text: str) -> str:
+    return _esc_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def summary_line(result: StageResult) -> str:
+    status = "FAILED" if result.errors else "ok"
+    return (f"{result.stage}: {status}: {result.errors} error(s), "
+            f"{result.warnings} warning(s)")
+
+
+def render(result: StageResult, fmt: str, root: Path) -> str:
+    """The whole console report of a stage in the chosen format."""
+    if fmt == "json":
+        return dumps_json(to_dict(result, root)).rstrip("\n")
+    findings = sorted(result.findings)
+    if fmt == "github":
+        return "\n".join(github_line(f) for f in findings)
+    lines = [human_line(f) for f in findings]
+    lines.append(summary_line(result))
+    return "\n".join(lines)

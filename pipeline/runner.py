@@ -1,0 +1,94 @@
+"""Stage registry, stage order and the build: load once, run stages, write reports.
+
+A stage is a function ``run(site, options) -> StageResult``. ``build`` runs the offline
+stages in order and stops after the first one with errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import Settings, load_settings
+from pipeline.model import Finding, Severity, Site, StageResult
+from pipeline.report import write_report
+from pipeline.stages.load import load_site
+
+StageFn = Callable[[Site, argparse.Namespace], StageResult]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A registered stage: its CLI name, one-line help, entry point and build membership."""
+
+    name: str
+    help: str
+    module: str  # module path holding ``run`` and optionally ``add_arguments``
+    offline: bool = True  # part of ``make build``
+    needs_valid_content: bool = True
+
+    def load(self) -> tuple[StageFn, Callable[[argparse.ArgumentParser], None] | None]:
+        module = importlib.import_module(self.module)
+        return module.run, getattr(module, "add_arguments", None)
+
+
+# Stage order is build order. Each stage module lives in pipeline/stages/.
+STAGES: tuple[Stage, ...] = (
+    Stage("validate", "check front matter against the schema and site rules",
+          "pipeline.stages.validate", needs_valid_content=False),
+)
+
+
+def stage(name: str) -> Stage:
+    for item in STAGES:
+        if item.name == name:
+            return item
+    raise KeyError(name)
+
+
+def blocked_by_content(site: Site, name: str) -> StageResult:
+    """The result of a stage that refuses to run on content with errors."""
+    errors = [f for f in site.load_findings if f.severity is Severity.ERROR]
+    note = Finding(
+        "content", 1, 1, "RUN001", Severity.ERROR,
+        f"{len(errors)} article(s) have errors; {name} needs valid content",
+        "run 'seo-pipeline validate' and fix what it reports")
+    return StageResult(name, [note, *errors])
+
+
+def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResult:
+    """Run one stage and write its report."""
+    if item.needs_valid_content and any(f.is_error for f in site.load_findings):
+        result = blocked_by_content(site, item.name)
+    else:
+        run, _ = item.load()
+        result = run(site, options)
+    settings = site.settings
+    write_report(result, settings.path("reports"), settings.root)
+    return result
+
+
+def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
+    """Settings and the loaded site (``ConfigError`` propagates)."""
+    settings = load_settings(root, config)
+    site, _ = load_site(settings)
+    return settings, site
+
+
+def build(site: Site, options: argparse.Namespace,
+          on_result: Callable[[StageResult], None] | None = None) -> list[StageResult]:
+    """Run every offline stage in order; stop after a stage with errors."""
+    results = []
+    for item in STAGES:
+        if not item.offline:
+            continue
+        result = run_stage(item, site, options)
+        results.append(result)
+        if on_result:
+            on_result(result)
+        if result.errors:
+            break
+    return results

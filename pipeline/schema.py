@@ -1,0 +1,179 @@
+"""Front-matter schema (JSON Schema, ``schemas/frontmatter.schema.json``) and typing.
+
+jsonschema checks types, required fields and formats; each error becomes a located
+``Finding``. ``to_front_matter`` turns valid data into the typed ``FrontMatter``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from functools import cache
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from pipeline import urls
+from pipeline.model import Author, Finding, FrontMatter, Severity
+from pipeline.parsing import Parsed, err
+
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """ISO 8601 date or date-time -> aware datetime (UTC assumed when no offset)."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def slug_problem(slug: str) -> str:
+    """Why ``slug`` cannot be used in a URL path segment, or '' when it can."""
+    if slug != slug.strip():
+        return "has leading or trailing spaces"
+    if any(c.isspace() for c in slug):
+        return "contains whitespace (use '-')"
+    if ".." in slug or slug.startswith("."):
+        return "contains '..' or starts with '.' (path traversal)"
+    if any(c in SLUG_FORBIDDEN for c in slug):
+        bad = "".join(sorted({c for c in slug if c in SLUG_FORBIDDEN}))
+        return f"contains characters not allowed in a slug: {bad}"
+    if any(c in BIDI_CONTROLS for c in slug):
+        return "contains bidirectional control characters"
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in slug):
+        return "contains control or invisible characters"
+    if slug != unicodedata.normalize("NFC", slug):
+        return "is not in Unicode NFC form"
+    return ""
+
+
+def url_or_path_problem(value: str) -> str:
+    """Why an image/URL field is unusable, or ''."""
+    if not isinstance(value, str):
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme:
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return "must be an http(s) URL or a site path starting with '/'"
+        try:
+            urls.iri_to_uri(value)
+        except ValueError as exc:
+            return f"is not a valid URL: {exc}"
+        return ""
+    if ".." in PurePosixPath(parts.path).parts:
+        return "must not contain '..'"
+    return ""
+
+
+_checker = FormatChecker()
+_checker.checks("iso8601")(lambda v: not isinstance(v, str) or parse_datetime(v) is not None)
+_checker.checks("slug")(lambda v: not isinstance(v, str) or not slug_problem(v))
+_checker.checks("url-or-path")(lambda v: not url_or_path_problem(v))
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("pipeline").joinpath("schemas/frontmatter.schema.json").read_text()
+    return json.loads(text)
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=_checker)
+
+
+def check(parsed: Parsed, shown: str) -> list[Finding]:
+    """Every schema problem of one article's front matter, located at its key."""
+    errors = sorted(_validator().iter_errors(parsed.data), key=lambda e: list(e.absolute_path))
+    return [_to_finding(e, parsed, shown) for e in errors]
+
+
+def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
+    path = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
+    line = parsed.key_lines.get(path, 1)
+    col = parsed.key_cols.get(path, 1)
+    field = path or "front matter"
+    value = error.instance
+    code, message, hint = "FM108", f"'{field}': {error.message}", ""
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        name = f"{path}.{missing}" if path else missing
+        code, message = "FM101", f"required field '{name}' is missing"
+        hint = "see schemas/frontmatter.schema.json for the fields"
+    elif error.validator == "type":
+        expected = error.validator_value
+        code = "FM102"
+        message = f"'{field}' must be {_article(expected)}, got {_json_type(value)} {value!r}"
+        if field in ("date", "lastmod"):
+            hint = "quote it: date: \"2025-07-01T05:35:07Z\""
+    elif error.validator == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        name = f"{path}.{extra[0]}" if path else extra[0]
+        line = parsed.key_lines.get(name, line)
+        col = parsed.key_cols.get(name, col)
+        return Finding(shown, line, col, "FM103", Severity.WARNING,
+                       f"unknown field '{name}'", "check the spelling; it is ignored")
+    elif error.validator == "format":
+        code, message, hint = _format_message(error.validator_value, field, value)
+    elif error.validator in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
+        code, message = "FM106", f"'{field}' is empty"
+    elif field == "translationKey":
+        code, message = "FM107", f"translationKey {value!r} must be ASCII letters, digits, '.', '_', '-'"
+    return Finding(shown, line, col, code, Severity.ERROR, message, hint)
+
+
+def _format_message(fmt: str, field: str, value: Any) -> tuple[str, str, str]:
+    if fmt == "iso8601":
+        return ("FM104", f"'{field}' is not an ISO 8601 date: {value!r}",
+                "use e.g. 2025-07-01 or 2025-07-01T05:35:07Z")
+    if fmt == "slug":
+        return ("FM105", f"slug {value!r} {slug_problem(value)}",
+                "use letters (Arabic allowed), digits and '-'")
+    return ("FM109", f"'{field}' {url_or_path_problem(value)}: {value!r}",
+            "use an absolute http(s) URL or a path under public/ such as /assets/x.jpg")
+
+
+def _article(expected: Any) -> str:
+    names = {"string": "a string", "object": "a mapping", "array": "a list",
+             "boolean": "true or false", "integer": "an integer", "number": "a number"}
+    return names.get(expected, str(expected))
+
+
+def _json_type(value: Any) -> str:
+    for py, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
+                     (list, "list"), (dict, "mapping")):
+        if isinstance(value, py):
+            return name
+    return "null" if value is None else type(value).__name__
+
+
+def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -> FrontMatter:
+    """Typed front matter from schema-valid data, with path-derived fallbacks."""
+    date = parse_datetime(data["date"])
+    assert date is not None  # guaranteed by the schema
+    lastmod = parse_datetime(data["lastmod"]) if "lastmod" in data else None
+    author = data["author"]
+    og = data.get("ogImage") or {"url": data["coverImage"]}
+    return FrontMatter(
+        title=data["title"].strip(),
+        excerpt=" ".join(data["excerpt"].split()),
+        cover_image=data["coverImage"],
+        date=date,
+        author=Author(name=author["name"], picture=author["picture"]),
+        og_image=og["url"],
+        slug=data.get("slug") or default_slug,
+        translation_key=data.get("translationKey") or default_key,
+        lastmod=lastmod,
+        draft=bool(data.get("draft", False)),
+        tags=tuple(data.get("tags", ())),
+        translation_of=data.get("translationOf"),
+        locale=data.get("locale"),
+    )

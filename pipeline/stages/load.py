@@ -1,0 +1,105 @@
+"""Load: discover ``content/<locale>/**/*.md``, parse and type every article into a ``Site``.
+
+Metadata is layered: defaults, then what the path says (locale from the tree, slug and
+translation key from the file name), then front matter. Files that cannot be typed are
+left out of the ``Site`` and reported; nothing raises on bad input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pipeline import schema
+from pipeline.config import Settings
+from pipeline.model import Article, Finding, Severity, Site
+from pipeline.parsing import err, read_text, split
+
+SUFFIXES = (".md", ".markdown")
+
+
+def load_site(settings: Settings) -> tuple[Site, list[Finding]]:
+    """Read every article; return the site and every problem found while reading."""
+    content = settings.path("content")
+    findings: list[Finding] = []
+    articles: list[Article] = []
+    if not content.is_dir():
+        findings.append(err(settings.paths.content, 1, "FM200",
+                            f"content directory not found: {content}"))
+        return Site(settings, (), tuple(findings)), findings
+    findings += _unknown_trees(settings, content)
+    for locale in settings.locale_codes:
+        for path in discover(content / locale, content, settings.root, findings):
+            article, problems = load_article(path, locale, settings)
+            findings += problems
+            if article is not None:
+                articles.append(article)
+    articles.sort(key=lambda a: (settings.locale_codes.index(a.locale), a.source.as_posix()))
+    return Site(settings, tuple(articles), tuple(findings)), findings
+
+
+def _unknown_trees(settings: Settings, content: Path) -> list[Finding]:
+    known = set(settings.locale_codes)
+    return [
+        err(_shown(child, settings.root), 1, "FM205",
+            f"'{child.name}' is not a configured locale; its files are ignored",
+            f"add a [[locales]] entry to site.toml or rename it to one of: {', '.join(known)}")
+        for child in sorted(content.iterdir())
+        if child.is_dir() and child.name not in known and not child.name.startswith(".")
+    ]
+
+
+def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> list[Path]:
+    """Markdown files below ``tree`` in sorted order; symlinks leaving ``content`` refused."""
+    if not tree.is_dir():
+        return []
+    found: list[Path] = []
+    content_real = content.resolve()
+    for dirpath, dirnames, filenames in os.walk(tree):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if not name.endswith(SUFFIXES) or name.startswith("."):
+                continue
+            real = path.resolve()
+            if path.is_symlink() and content_real not in real.parents:
+                findings.append(err(_shown(path, root), 1, "FM006",
+                                    "symlink points outside the content tree; ignored",
+                                    "copy the file into the tree instead"))
+                continue
+            found.append(path)
+    return found
+
+
+def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article | None, list[Finding]]:
+    """One file -> a typed ``Article`` (or ``None``) and every problem found in it."""
+    shown = _shown(path, settings.root)
+    text, findings = read_text(path, shown, settings.validate.max_file_bytes)
+    if text is None:
+        return None, findings
+    parsed, problems = split(text, shown)
+    findings += problems
+    if parsed is None:
+        return None, findings
+    problems = schema.check(parsed, shown)
+    findings += problems
+    stem = path.stem
+    if "slug" not in parsed.data and (why := schema.slug_problem(stem)):
+        findings.append(err(shown, 1, "FM105", f"file name {stem!r} cannot be a slug: it {why}",
+                            "add a 'slug' field to the front matter"))
+    if any(f.severity is Severity.ERROR for f in findings):
+        return None, findings
+    meta = schema.to_front_matter(parsed.data, default_slug=stem, default_key=stem)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    article = Article(source=path.relative_to(settings.root) if path.is_relative_to(
+        settings.root) else path, locale=locale, meta=meta, body=parsed.body,
+        body_line=parsed.body_line, key_lines=parsed.key_lines, source_hash=digest)
+    return article, findings
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,104 @@
+"""Validate: per-file schema problems (from load) plus cross-file and SEO rules.
+
+Codes: FM0xx reading/YAML, FM1xx schema, FM2xx site rules, FM3xx content, SEO0xx advice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipeline.model import Article, Finding, Severity, Site, StageResult
+
+HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+def run(site: Site, options: object = None) -> StageResult:
+    """Every problem at once: what loading found plus the rules over the whole site."""
+    findings = list(site.load_findings)
+    articles = site.articles
+    findings += _locale_mismatch(articles)
+    findings += _duplicates(articles, lambda a: a.slug, "slug", "FM202", "slug")
+    findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
+                            "translation key")
+    public = site.settings.path("public")
+    for article in articles:
+        findings += _assets(article, public)
+        findings += _title_and_excerpt(article, site)
+    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
+    return StageResult("validate", findings, data={"articles": len(articles),
+                                                  "locales": list(site.settings.locale_codes)})
+
+
+def _f(article: Article, key: str, code: str, message: str, hint: str = "",
+       severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(article.source.as_posix(), article.line_of(key), 1, code, severity,
+                   message, hint)
+
+
+def _locale_mismatch(articles: Iterable[Article]) -> list[Finding]:
+    return [
+        _f(a, "locale", "FM201", f"front matter says locale '{a.meta.locale}' but the file is "
+           f"in the '{a.locale}' tree", f"move the file to content/{a.meta.locale}/ or fix "
+           "the field")
+        for a in articles
+        if a.meta.locale is not None and a.meta.locale != a.locale
+    ]
+
+
+def _duplicates(articles: Iterable[Article], key, field: str, code: str,  # type: ignore[no-untyped-def]
+                label: str) -> list[Finding]:
+    """Two articles of one locale may not share a slug / translation key."""
+    seen: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in articles:
+        seen[(article.locale, key(article))].append(article)
+    findings = []
+    for (locale, value), group in seen.items():
+        if len(group) < 2:
+            continue
+        others = ", ".join(a.source.as_posix() for a in group)
+        for article in group:
+            findings.append(_f(article, field, code, f"{label} {value!r} is used by "
+                               f"{len(group)} '{locale}' articles: {others}",
+                               f"each {label} must be unique per locale"))
+    return findings
+
+
+def _assets(article: Article, public: Path) -> list[Finding]:
+    """Local images named in front matter must exist under ``public/``."""
+    findings = []
+    values = {"coverImage": article.meta.cover_image, "ogImage.url": article.meta.og_image,
+              "author.picture": article.meta.author.picture}
+    for key, value in values.items():
+        parts = urlsplit(value)
+        if parts.scheme:
+            continue
+        target = public / unquote(parts.path).lstrip("/")
+        if not target.is_file():
+            findings.append(_f(article, key, "FM204", f"'{key}' points to a missing file: "
+                               f"public/{unquote(parts.path).lstrip('/')}",
+                               "add the image under public/ or fix the path"))
+    return findings
+
+
+def _title_and_excerpt(article: Article, site: Site) -> list[Finding]:
+    rules = site.settings.validate
+    meta = article.meta
+    findings = []
+    if HTML_TAG.search(meta.title):
+        findings.append(_f(article, "title", "FM301", "title contains HTML markup; it is "
+                           "treated as plain text and escaped on output",
+                           "remove the tags", Severity.WARNING))
+    if len(meta.title) > rules.title_max:
+        findings.append(_f(article, "title", "SEO001", f"title is {len(meta.title)} characters, "
+                           f"over {rules.title_max}; search results will truncate it",
+                           "shorten the title", Severity.WARNING))
+    length = len(meta.excerpt)
+    if not rules.excerpt_min <= length <= rules.excerpt_max:
+        findings.append(_f(article, "excerpt", "SEO002", f"excerpt is {length} characters; "
+                           f"{rules.excerpt_min}-{rules.excerpt_max} works best as a meta "
+                           "description", "rewrite the excerpt", Severity.WARNING))
+    return findings

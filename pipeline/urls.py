@@ -1,0 +1,156 @@
+"""The only place that builds, encodes, decodes or normalises a URL.
+
+Terms: an *IRI* may hold raw Unicode (``https://o9medical.com/حقن``); a *URI* is its
+ASCII form, UTF-8 percent-encoded with uppercase hex (RFC 3987 section 3.1, RFC 3986
+section 2.1) and an IDNA 2008 / UTS 46 host (punycode). Existing valid ``%XX`` escapes
+are kept as they are, never encoded again: ``%D8`` stays ``%D8``, it never becomes
+``%25D8``. A ``%`` that does not start a valid escape is encoded as ``%25``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+import idna
+
+from pipeline.config import Settings
+
+# RFC 3986: characters allowed unescaped in each component (besides unreserved).
+_SUB_DELIMS = "!$&'()*+,;="
+_PATH_SAFE = _SUB_DELIMS + ":@/"
+_QUERY_SAFE = _SUB_DELIMS + ":@/?"
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def quote_component(text: str, safe: str = _PATH_SAFE) -> str:
+    """Percent-encode ``text`` as UTF-8, keeping valid ``%XX`` escapes (hex uppercased)."""
+    out: list[str] = []
+    pos = 0
+    for match in _ESCAPE.finditer(text):
+        out.append(quote(text[pos : match.start()], safe=safe))
+        out.append(match.group(0).upper())
+        pos = match.end()
+    out.append(quote(text[pos:], safe=safe))
+    return "".join(out)
+
+
+def encode_host(host: str) -> str:
+    """Lowercase ASCII host; Unicode labels become punycode via IDNA 2008 (UTS 46)."""
+    if not host or host.isascii():
+        return host.lower()
+    return idna.encode(host, uts46=True).decode("ascii")
+
+
+def decode_host(host: str) -> str:
+    """Human-readable host: punycode labels back to Unicode, when valid."""
+    try:
+        return idna.decode(host) if "xn--" in host else host
+    except idna.IDNAError:
+        return host
+
+
+def iri_to_uri(iri: str) -> str:
+    """Convert an IRI (or URI) to a URI without double-encoding anything.
+
+    Raises ``ValueError`` for URLs that cannot be parsed (bad port, bad IDN host).
+    """
+    parts = urlsplit(iri.strip())
+    netloc = parts.netloc
+    if netloc:
+        netloc = _encode_netloc(parts.scheme.lower(), parts)
+    return urlunsplit(
+        (
+            parts.scheme.lower(),
+            netloc,
+            quote_component(parts.path, _PATH_SAFE),
+            quote_component(parts.query, _QUERY_SAFE),
+            quote_component(parts.fragment, _QUERY_SAFE),
+        )
+    )
+
+
+def _encode_netloc(scheme: str, parts) -> str:  # type: ignore[no-untyped-def]
+    try:
+        host = encode_host(parts.hostname or "")
+    except idna.IDNAError as exc:
+        raise ValueError(f"invalid internationalised host name: {exc}") from None
+    port = parts.port  # raises ValueError on a bad port
+    if ":" in host:
+        host = f"[{host}]"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{quote_component(userinfo, _SUB_DELIMS + ':')}@{host}" if userinfo else host
+    if port is not None and DEFAULT_PORTS.get(scheme) != port:
+        netloc += f":{port}"
+    return netloc
+
+
+def _decode_unreserved(text: str) -> str:
+    """``%41`` -> ``A``: escapes of unreserved characters are equivalent (RFC 3986 6.2.2.2)."""
+
+    def repl(match: re.Match[str]) -> str:
+        char = chr(int(match.group(0)[1:], 16))
+        return char if char in _UNRESERVED else match.group(0).upper()
+
+    return _ESCAPE.sub(repl, text)
+
+
+def normalise(url: str) -> str:
+    """The form used for de-duplication and as the cache key (fragment dropped)."""
+    parts = urlsplit(iri_to_uri(url))
+    path = _decode_unreserved(parts.path) or ("/" if parts.netloc else "")
+    return urlunsplit((parts.scheme, parts.netloc, path, _decode_unreserved(parts.query), ""))
+
+
+def display(uri: str) -> str:
+    """Human-readable IRI for reports: escapes decoded where they form valid UTF-8."""
+    parts = urlsplit(uri)
+    netloc = parts.netloc
+    if parts.hostname:
+        netloc = netloc.replace(parts.hostname, decode_host(parts.hostname))
+    return urlunsplit(
+        (parts.scheme, netloc, _unquote_strict(parts.path), _unquote_strict(parts.query),
+         _unquote_strict(parts.fragment))
+    )
+
+
+def _unquote_strict(text: str) -> str:
+    try:
+        return unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return text
+
+
+def decode_fragment(fragment: str) -> str:
+    """A fragment as the target document's ``id`` would spell it."""
+    return _unquote_strict(fragment)
+
+
+def page_path(settings: Settings, locale: str, slug: str) -> str:
+    """Site-relative, encoded path of an article page, from ``site.url_pattern``."""
+    raw = settings.site.url_pattern.format(locale=locale, slug=slug)
+    return quote_component(raw.replace("%", "%25"), _PATH_SAFE)
+
+
+def page_url(settings: Settings, locale: str, slug: str) -> str:
+    """Absolute, encoded URL of an article page."""
+    return settings.base_url + page_path(settings, locale, slug)
+
+
+def locale_index_url(settings: Settings, locale: str) -> str:
+    return f"{settings.base_url}/{quote_component(locale)}/"
+
+
+def asset_url(settings: Settings, ref: str) -> str:
+    """Absolute, encoded URL of a front-matter asset (``/assets/x (1).jpeg``) or URL."""
+    if urlsplit(ref).scheme:
+        return iri_to_uri(ref)
+    path = ref if ref.startswith("/") else "/" + ref
+    return settings.base_url + quote_component(path, _PATH_SAFE)
+
+
+def is_absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.netloc)
