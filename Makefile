@@ -8,7 +8,7 @@ CLI := $(BIN)/seo-pipeline
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate test lint clean
+.PHONY: help install build validate links metadata sitemaps bundles submit test lint clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -26,6 +26,21 @@ build: $(STAMP) ## run every offline stage on the bundled content
 
 validate: $(STAMP) ## check front matter (reports/validate.json)
 	$(CLI) validate
+
+links: $(STAMP) ## check every link; external ones over the network (reports/links.json)
+	$(CLI) links
+
+metadata: $(STAMP) ## head metadata and its lint (reports/metadata.json)
+	$(CLI) metadata
+
+sitemaps: $(STAMP) ## hreflang sitemaps + index into sitemap/ and the site output
+	$(CLI) sitemaps
+
+bundles: $(STAMP) ## localized HTML pages and JSON bundles into dist/
+	$(CLI) bundles
+
+submit: $(STAMP) ## announce new/changed URLs (dry run unless ARGS=--yes)
+	$(CLI) submit $(ARGS)
 
 test: $(STAMP) ## install what the tests need and run them
 	bash scripts/ensure-chromium.sh
