@@ -67,8 +67,12 @@ def exit_code(results: Sequence[StageResult], strict: bool) -> int:
     return EXIT_OK
 
 
-def _print_result(result: StageResult, args: argparse.Namespace) -> None:
-    text = render(result, args.format, args.root)
+def _print_result(result: StageResult, args: argparse.Namespace,
+                  item: Stage | None = None) -> None:
+    own = item.renderer() if item else None
+    text = own(result, args.format, args.root) if own else None
+    if text is None:
+        text = render(result, args.format, args.root)
     if text:
         print(text)
 
@@ -77,7 +81,7 @@ def _stage_handler(item: Stage):  # type: ignore[no-untyped-def]
     def handler(args: argparse.Namespace) -> int:
         _, site = open_site(args.root, args.config)
         result = run_stage(item, site, args)
-        _print_result(result, args)
+        _print_result(result, args, item)
         return exit_code([result], args.strict)
 
     return handler

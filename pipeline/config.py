@@ -87,6 +87,8 @@ class LinksSection:
     exclude: tuple[str, ...] = ()
     allow_private: bool = False
     user_agent: str = "seo-pipeline-linkcheck/0.1 (+https://example.org/bot)"
+    backoff: float = 0.5  # first retry wait in seconds; doubles per attempt, plus jitter
+    check_fragments: bool = True
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pipeline.fsutil import dumps_json, write_text
 from pipeline.model import Finding, Severity, StageResult
 
 REPORT_SCHEMA = "seo-pipeline/report/1"
-FORMATS = ("human", "json", "github")
+FORMATS = ("human", "json", "github", "markdown")
 
 
 def to_dict(result: StageResult, root: Path) -> dict[str, Any]:
@@ -80,6 +80,20 @@ def summary_line(result: StageResult) -> str:
             f"{result.warnings} warning(s)")
 
 
+def markdown(result: StageResult) -> str:
+    """A Markdown table of findings, for a CI step summary or an issue body."""
+    lines = [f"## {summary_line(result)}", ""]
+    if result.findings:
+        lines += ["| location | severity | code | message | hint |", "|---|---|---|---|---|"]
+        lines += [f"| `{f.path}:{f.line}:{f.col}` | {f.severity.value} | {f.code} | "
+                  f"{_md_cell(f.message)} | {_md_cell(f.hint)} |" for f in sorted(result.findings)]
+    return "\n".join(lines)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def render(result: StageResult, fmt: str, root: Path) -> str:
     """The whole console report of a stage in the chosen format."""
     if fmt == "json":
@@ -87,6 +101,8 @@ def render(result: StageResult, fmt: str, root: Path) -> str:
     findings = sorted(result.findings)
     if fmt == "github":
         return "\n".join(github_line(f) for f in findings)
+    if fmt == "markdown":
+        return markdown(result)
     lines = [human_line(f) for f in findings]
     lines.append(summary_line(result))
     return "\n".join(lines)

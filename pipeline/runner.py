@@ -34,11 +34,17 @@ class Stage:
         module = importlib.import_module(self.module)
         return module.run, getattr(module, "add_arguments", None)
 
+    def renderer(self) -> Callable[[StageResult, str, Path], str | None] | None:
+        """The stage's own console formatter (``render``), if it has one."""
+        return getattr(importlib.import_module(self.module), "render", None)
+
 
 # Stage order is build order. Each stage module lives in pipeline/stages/.
 STAGES: tuple[Stage, ...] = (
     Stage("validate", "check front matter against the schema and site rules",
           "pipeline.stages.validate", needs_valid_content=False),
+    Stage("links", "check every link; external ones over the network (not part of build)",
+          "pipeline.stages.links", offline=False, needs_valid_content=False),
 )
 
 

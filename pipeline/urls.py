@@ -154,3 +154,49 @@ def asset_url(settings: Settings, ref: str) -> str:
 def is_absolute(url: str) -> bool:
     parts = urlsplit(url)
     return bool(parts.scheme and parts.netloc)
+
+
+# Suspicious encodings (links stage): each kind is a finding of its own.
+ENCODING_KINDS = {
+    "double-encoded": "percent sign encoded again ('%25' before hex digits): "
+                      "the server will see a literal '%XX'",
+    "invalid-utf8": "percent escapes that do not decode to valid UTF-8",
+    "bare-percent": "'%' not followed by two hex digits",
+    "space": "raw whitespace in the URL",
+}
+_DOUBLE = re.compile(r"%25[0-9A-Fa-f]{2}")
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def encoding_issues(url: str) -> list[str]:
+    """Kinds of suspicious encoding in ``url`` as written (keys of ``ENCODING_KINDS``)."""
+    kinds = []
+    if _DOUBLE.search(url):
+        kinds.append("double-encoded")
+    if any(not _utf8(run.group(0)) for run in _ESCAPE_RUN.finditer(url)):
+        kinds.append("invalid-utf8")
+    if _BARE_PERCENT.search(url):
+        kinds.append("bare-percent")
+    if any(ch.isspace() for ch in url.strip()):
+        kinds.append("space")
+    return kinds
+
+
+def _utf8(escapes: str) -> bool:
+    try:
+        unquote(escapes, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def split_fragment(url: str) -> tuple[str, str]:
+    """``(url without fragment, fragment as written)``."""
+    base, _, fragment = url.partition("#")
+    return base, fragment
+
+
+def host_of(uri: str) -> str:
+    """Lowercase host of an absolute URI ('' when there is none)."""
+    return (urlsplit(uri).hostname or "").lower()

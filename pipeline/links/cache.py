@@ -1,0 +1,119 @@
+"""SQLite cache of successful link checks, keyed by normalised URL.
+
+Only successes are stored (failures are always checked again) and an entry is fresh
+for ``max_age`` seconds. The database runs in WAL mode with a busy timeout, and every
+write is one short ``BEGIN IMMEDIATE`` transaction, so several processes may share it
+and a process killed mid-run leaves it consistent (SQLite's journal rolls back the
+unfinished transaction). A file that is not a readable database is moved aside and
+rebuilt: the cache is an optimisation and never fails the stage.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from pipeline.links.types import Verdict
+
+FILE_NAME = "links.sqlite3"
+CACHED_STATES = frozenset({"ok", "redirected"})
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS links (
+    url TEXT PRIMARY KEY,
+    status INTEGER,
+    final_url TEXT NOT NULL,
+    checked_at REAL NOT NULL,
+    verdict TEXT NOT NULL
+)"""
+
+
+class LinkCache:
+    """Fresh successes by normalised URL; see the module docstring for the guarantees."""
+
+    def __init__(self, path: Path, max_age: float, busy_timeout: float = 30.0):
+        self.path = path
+        self.max_age = max_age
+        self.note = ""  # what went wrong opening it, if anything
+        self._db = self._open(busy_timeout)
+
+    def _open(self, busy_timeout: float) -> sqlite3.Connection | None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return _connect(self.path, busy_timeout)
+        except sqlite3.DatabaseError as exc:
+            aside = self.path.with_name(self.path.name + ".corrupt")
+            with contextlib.suppress(OSError):
+                self.path.replace(aside)
+            self.note = f"cache {self.path.name} was unreadable ({exc}); rebuilt"
+            try:
+                return _connect(self.path, busy_timeout)
+            except sqlite3.DatabaseError as again:
+                self.note = f"cache disabled: {again}"
+                return None
+
+    def get(self, key: str, now: float | None = None) -> Verdict | None:
+        """The cached verdict when fresh, else ``None``."""
+        if self._db is None or self.max_age <= 0:
+            return None
+        oldest = (time.time() if now is None else now) - self.max_age
+        try:
+            row = self._db.execute("SELECT verdict FROM links WHERE url = ? AND checked_at >= ?",
+                                   (key, oldest)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return Verdict.from_cache(json.loads(row[0])) if row else None
+
+    def record(self, key: str, verdict: Verdict, now: float | None = None) -> None:
+        """Store a success; a failure removes any stored success for ``key``."""
+        if self._db is None:
+            return
+        checked_at = time.time() if now is None else now
+        try:
+            with self._transaction() as db:
+                if verdict.state in CACHED_STATES:
+                    db.execute(
+                        "INSERT INTO links (url, status, final_url, checked_at, verdict) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                        "status = excluded.status, final_url = excluded.final_url, "
+                        "checked_at = excluded.checked_at, verdict = excluded.verdict "
+                        "WHERE excluded.checked_at >= links.checked_at",
+                        (key, verdict.status, verdict.final_url, checked_at,
+                         json.dumps(verdict.to_cache(), ensure_ascii=False, sort_keys=True)))
+                else:
+                    db.execute("DELETE FROM links WHERE url = ?", (key,))
+        except sqlite3.DatabaseError:
+            return
+
+    @contextlib.contextmanager
+    def _transaction(self):  # type: ignore[no-untyped-def]
+        assert self._db is not None
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
+                         check_same_thread=False)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(_SCHEMA)
+        db.execute("SELECT count(*) FROM links").fetchone()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db

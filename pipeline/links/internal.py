@@ -1,0 +1,70 @@
+"""Site-internal targets checked offline: article pages, locale indexes, files in ``public/``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from pipeline.fsutil import OutputPathError, safe_join
+from pipeline.links.types import Target, Verdict
+from pipeline.model import Site
+
+
+def check(site: Site, target: Target) -> Verdict:
+    """Whether an internal target exists in the model or under ``public/``."""
+    if target.key.startswith("source:"):
+        return _check_source(site, target.uri)
+    path = unquote(target.uri)
+    codes = site.settings.locale_codes
+    if path in ("", "/") or path.strip("/") in codes:
+        return Verdict("ok", detail="site page")
+    page = _page_match(site.settings.site.url_pattern, path)
+    if page is not None and page[0] in codes:
+        locale, slug = page
+        if site.find(locale, slug) is not None:
+            return Verdict("ok", detail="article")
+        return Verdict("broken", detail="no-such-article",
+                       final_url=_suggest_slug(site, locale, slug))
+    if public_file(site.settings.path("public"), target.uri) is not None:
+        return Verdict("ok", detail="public file")
+    return Verdict("broken", detail="missing-file")
+
+
+def public_file(public: Path, path: str) -> Path | None:
+    """The file under ``public/`` that a site path names (``index.html`` for folders)."""
+    relative = unquote(path).lstrip("/")
+    try:
+        file = safe_join(public, relative) if relative else public
+    except OutputPathError:
+        return None
+    if file.is_file():
+        return file
+    index = file / "index.html"
+    return index if index.is_file() else None
+
+
+def _page_match(pattern: str, path: str) -> tuple[str, str] | None:
+    regex = re.escape(pattern.rstrip("/")).replace(r"\{locale\}", "(?P<locale>[^/]+)")
+    regex = regex.replace(r"\{slug\}", "(?P<slug>[^/]+)")
+    match = re.fullmatch(regex + "/?", path)
+    if not match:
+        return None
+    groups = match.groupdict()
+    return groups.get("locale", ""), groups["slug"]
+
+
+def _suggest_slug(site: Site, locale: str, slug: str) -> str:
+    slugs = [a.slug for a in site.in_locale(locale)]
+    close = difflib.get_close_matches(slug, slugs, n=1)
+    return f"/{locale}/{close[0]}/" if close else ""
+
+
+def _check_source(site: Site, source: str) -> Verdict:
+    for article in site.articles:
+        if article.source.as_posix() == source:
+            return Verdict("ok", detail="article source")
+    if (site.settings.root / source).is_file():
+        return Verdict("ok", detail="file")
+    return Verdict("broken", detail="missing-file")

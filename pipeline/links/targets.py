@@ -1,0 +1,76 @@
+"""Raw links -> unique targets: external URIs (normalised) or site-internal paths.
+
+Internal means: no scheme (relative or site-absolute paths), or an absolute URL on the
+site's own host whose path names a locale, an article page or a file under ``public/``.
+Relative links resolve against the article's page URL, except links to Markdown files,
+which resolve against the source file. Identical targets share one ``Target``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urljoin, urlsplit
+
+from pipeline.links.internal import public_file
+from pipeline.links.types import Occurrence, Target, Verdict
+from pipeline.model import Article, Site
+from pipeline.urls import host_of, iri_to_uri, normalise, page_path, quote_component
+
+SKIPPED_SCHEMES = frozenset({"mailto", "tel", "sms", "javascript", "data", "ftp", "irc"})
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def collect(site: Site, links: list[tuple[Article, Occurrence]]) -> dict[str, Target]:
+    """Unique targets keyed by their normalised form, each with all its occurrences."""
+    targets: dict[str, Target] = {}
+    own_host = host_of(site.settings.base_url)
+    for article, occurrence in links:
+        key, uri, internal, fragment, verdict = classify(site, article, occurrence.raw, own_host)
+        target = targets.get(key)
+        if target is None:
+            target = targets[key] = Target(key, uri, internal, verdict=verdict)
+        target.occurrences.append(occurrence)
+        if fragment:
+            target.fragments.add(fragment)
+    return targets
+
+
+def classify(site: Site, article: Article, raw: str,
+             own_host: str) -> tuple[str, str, bool, str, Verdict | None]:
+    """``(key, uri, internal, fragment, verdict known without checking)`` for one link."""
+    base, _, fragment = raw.strip().partition("#")
+    parts = urlsplit(base)
+    scheme = parts.scheme.lower()
+    if not base:
+        same_page = Verdict("skipped", detail="same-page")
+        return f"page:{article.source.as_posix()}", "", True, "", same_page
+    if scheme in SKIPPED_SCHEMES or (scheme and scheme not in ("http", "https")):
+        return f"{scheme}:{parts.path}", base, False, "", Verdict("skipped", detail=f"{scheme}:")
+    if base.startswith("//"):
+        base, scheme = "https:" + base, "https"
+    if scheme:
+        try:
+            uri = normalise(base)
+        except ValueError as exc:
+            return f"invalid:{base}", base, False, fragment, Verdict("invalid", detail=str(exc))
+        if host_of(uri) == own_host and _is_site_path(site, urlsplit(uri).path):
+            return _internal(urlsplit(uri).path, fragment)
+        return uri, uri, False, fragment, None
+    if parts.path.endswith(MARKDOWN_SUFFIXES):
+        folder = posixpath.dirname(article.source.as_posix())
+        source = posixpath.normpath(posixpath.join(folder, parts.path))
+        return f"source:{source}", source, True, fragment, None
+    page = page_path(site.settings, article.locale, article.slug)
+    path = urlsplit(urljoin(page, quote_component(parts.path))).path
+    return _internal(path, fragment)
+
+
+def _internal(path: str, fragment: str) -> tuple[str, str, bool, str, None]:
+    path = iri_to_uri(path)
+    return f"internal:{path}", path, True, fragment, None
+
+
+def _is_site_path(site: Site, path: str) -> bool:
+    first = path.strip("/").split("/")[0]
+    return first in site.settings.locale_codes or \
+        public_file(site.settings.path("public"), path) is not None

@@ -1,0 +1,138 @@
+"""Links: every link of every article, internal ones offline, external ones over HTTP.
+
+Reads the site model, ``public/`` and ``.cache/links.sqlite3``; writes
+``reports/links.json`` (through the runner), optionally a JUnit file, and the cache.
+Exit codes: 0 nothing broken, 1 something broken, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pipeline.fsutil import write_bytes
+from pipeline.links import formats
+from pipeline.links.cache import FILE_NAME, LinkCache
+from pipeline.links.checker import check_all
+from pipeline.links.extract import extract
+from pipeline.links.findings import encoding_findings, link_record, target_findings
+from pipeline.links.policy import build_policy
+from pipeline.links.progress import Progress
+from pipeline.links.targets import collect
+from pipeline.links.types import Target
+from pipeline.model import Finding, Severity, Site, StageResult
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("links")
+    group.add_argument("--allow-private", action="store_true",
+                       help="allow targets on private, loopback and link-local addresses")
+    group.add_argument("--max-cache-age", type=_seconds, metavar="SECONDS",
+                       help="reuse cached successes younger than this (default: links."
+                            "max_cache_age, 1 day)")
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    group.add_argument("--offline", action="store_true",
+                       help="check internal links only; external ones are skipped")
+    group.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
+    group.add_argument("--workers", type=_positive_int, help="concurrent requests in total")
+    group.add_argument("--per-host", type=_positive_int, help="concurrent requests per host")
+    group.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                       help="connect and read timeout")
+    group.add_argument("--retries", type=int, help="retries after a failed request")
+    group.add_argument("--max-redirects", type=int, help="redirect hops to follow")
+    group.add_argument("--exclude", action="append", metavar="REGEX",
+                       help="skip URLs matching this pattern (repeatable)")
+    group.add_argument("--user-agent", help="User-Agent header")
+    group.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                       help="progress bar on stderr (auto: only on a terminal)")
+
+
+def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
+    """Extract, check and judge every link of the site."""
+    settings = site.settings
+    policy = build_policy(settings.links, options)
+    findings: list[Finding] = _unloaded(site)
+    links = [(a, occ) for a in site.articles for occ in extract(a)]
+    for _, occ in links:
+        findings += encoding_findings(occ)
+    targets = sorted(collect(site, links).values(), key=lambda t: t.key)
+    cache = LinkCache(settings.path("cache") / FILE_NAME, policy.rules.max_cache_age) \
+        if policy.use_cache and not policy.offline else None
+    if cache is not None and cache.note:
+        findings.append(Finding(settings.paths.cache, 1, 1, "LNK040", Severity.INFO, cache.note))
+    progress = Progress(len(targets), enabled=_progress_enabled(options))
+    try:
+        check_all(site, targets, policy, cache, lambda t: progress.advance(t.uri))
+    finally:
+        progress.close()
+        if cache is not None:
+            cache.close()
+    for target in targets:
+        findings += target_findings(target)
+    result = StageResult("links", sorted(findings), data=_data(targets, len(links)))
+    # For the console only: the JSON report stays identical whether answers came from the cache.
+    result.cached = sum(bool(t.verdict and t.verdict.cached) for t in targets)  # type: ignore[attr-defined]
+    junit = getattr(options, "junit", None)
+    if junit is not None:
+        path = junit if junit.is_absolute() else Path.cwd() / junit
+        result.outputs.append(write_bytes(path, formats.junit(result)))
+    return result
+
+
+def render(result: StageResult, fmt: str, root: Path) -> str | None:
+    """Console output for ``human`` and ``markdown``; other formats use the common one."""
+    if fmt == "human":
+        return formats.human(result, getattr(result, "cached", 0))
+    if fmt == "markdown":
+        return formats.markdown(result)
+    return None
+
+
+def _progress_enabled(options: argparse.Namespace | None) -> bool | None:
+    choice = getattr(options, "progress", "auto")
+    return None if choice == "auto" else choice == "always"
+
+
+def _unloaded(site: Site) -> list[Finding]:
+    broken = {f.path for f in site.load_findings if f.is_error}
+    if not broken:
+        return []
+    return [Finding("content", 1, 1, "LNK041", Severity.INFO,
+                    f"{len(broken)} file(s) could not be loaded; their links are not checked",
+                    "run 'seo-pipeline validate'")]
+
+
+def _data(targets: list[Target], occurrences: int) -> dict[str, Any]:
+    records = [link_record(t) for t in targets]
+    external = [r for r in records if not r["internal"]]
+    checked = [r for r in external if r["state"] not in ("skipped", "excluded")]
+    return {
+        "summary": {
+            "occurrences": occurrences,
+            "unique": len(records),
+            "external": len(external),
+            "internal": len(records) - len(external),
+            "external_checked": len(checked),
+            "network_errors": sum(r["state"] == "network" for r in checked),
+            "states": dict(sorted(Counter(r["state"] for r in records).items())),
+            "missing_fragments": sum(list(r["fragments"].values()).count("missing")
+                                     for r in records),
+        },
+        "links": records,
+    }
