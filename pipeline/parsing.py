@@ -83,7 +83,7 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
         node, data = _compose_and_load(yaml_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark else 1
+        line = _first_yaml_line(yaml_text) + mark.line if mark else 1
         col = 1 + mark.column if mark else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [err(shown, line, "FM012", f"invalid YAML: {problem}",
@@ -95,7 +95,7 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
                           f"got {type(data).__name__}", "write 'key: value' lines")]
     lines: dict[str, int] = {}
     cols: dict[str, int] = {}
-    findings = _index_keys(node, "", lines, cols, shown)
+    findings = _index_keys(node, "", lines, cols, shown, _first_yaml_line(yaml_text))
     return Parsed(_plain(data), body, body_line, lines, cols), findings
 
 
@@ -109,21 +109,26 @@ def _compose_and_load(yaml_text: str) -> tuple[Any, Any]:
         loader.dispose()
 
 
+def _first_yaml_line(yaml_text: str) -> int:
+    """File line of the YAML text's first line (the split may keep the fence's newline)."""
+    return 1 if yaml_text.startswith("\n") else 2
+
+
 def _index_keys(node: Any, prefix: str, lines: dict[str, int], cols: dict[str, int],
-                shown: str) -> list[Finding]:
+                shown: str, first: int = 2) -> list[Finding]:
     """Record ``dotted.key -> line`` for every mapping key; flag duplicate keys."""
     findings: list[Finding] = []
     if not isinstance(node, yaml.MappingNode):
         return findings
     for key_node, value_node in node.value:
         key = f"{prefix}{key_node.value}"
-        line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+        line, col = key_node.start_mark.line + first, key_node.start_mark.column + 1
         if key in lines:
             findings.append(err(shown, line, "FM014", f"duplicate key '{key}' (first on line "
                                 f"{lines[key]})", "keep one; YAML would silently use the last",
                                 col=col))
         lines[key], cols[key] = line, col
-        findings += _index_keys(value_node, f"{key}.", lines, cols, shown)
+        findings += _index_keys(value_node, f"{key}.", lines, cols, shown, first)
     return findings
 
 

@@ -40,12 +40,13 @@ def toml_value(value: object) -> str:
     return json.dumps(value) if isinstance(value, str) else repr(value)
 
 
-def article(slug: str, body: str, locale: str = "en", extra: str = "") -> str:
+def article(slug: str, body: str, locale: str = "en", extra: str = "", key: str = "") -> str:
     """A valid article with local images that exist in the project's public/."""
     return (f"---\ntitle: Title {slug}\nexcerpt: An excerpt long enough to pass every rule of "
             f"the validate stage here.\ncoverImage: /img/cover.jpg\ndate: '2025-01-02T03:04:05Z'\n"
             f"author:\n  name: A\n  picture: /img/a.jpg\nogImage:\n  url: /img/cover.jpg\n"
-            f"slug: {slug}\ntranslationKey: {slug}\nlocale: {locale}\n{extra}---\n\n{body}\n")
+            f"slug: {slug}\ntranslationKey: {key or slug}\nlocale: {locale}\n{extra}---\n\n"
+            f"{body}\n")
 
 
 def make_project(root: Path, articles: dict[str, str], links: dict | None = None) -> Path:

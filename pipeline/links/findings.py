@@ -35,10 +35,18 @@ NETWORK_TEXT = {
 }
 
 
+def readable(uri: str) -> str:
+    """The decoded form of ``uri``; an unparseable URI as written."""
+    try:
+        return display(uri)
+    except ValueError:
+        return uri
+
+
 def shown(uri: str) -> str:
     """``encoded (decoded)`` when the two differ, else the URI alone."""
-    readable = display(uri)
-    return uri if readable == uri else f"{uri} ({readable})"
+    decoded = readable(uri)
+    return uri if decoded == uri else f"{uri} ({decoded})"
 
 
 def fragment_states(target: Target) -> dict[str, str]:
@@ -68,10 +76,15 @@ def target_findings(target: Target) -> list[Finding]:
 
 
 def encoding_findings(occ: Occurrence) -> list[Finding]:
-    """Suspicious encodings of one link as written."""
+    """Suspicious encodings of one link as written.
+
+    Spaces are legal in a Markdown ``<...>`` destination and in front-matter paths (both
+    are encoded on output), so only raw HTML attributes are warned about them.
+    """
+    kinds = [k for k in encoding_issues(occ.raw) if k != "space" or occ.source.kind == "html"]
     return [_at(occ, ENCODING_CODES[kind], Severity.WARNING,
                 f"suspicious URL encoding in {occ.raw!r}: {ENCODING_KINDS[kind]}",
-                _ENCODING_HINTS[kind]) for kind in encoding_issues(occ.raw)]
+                _ENCODING_HINTS[kind]) for kind in kinds]
 
 
 _ENCODING_HINTS = {
@@ -105,7 +118,7 @@ def _problem(target: Target, verdict: Verdict) -> tuple[str, Severity, str, str]
             f"{len(verdict.redirects)} hop(s)", "link to the page's final address"
     if state == "redirected":
         return "LNK004", Severity.WARNING, f"{url} redirects permanently to " \
-            f"{shown(verdict.final_url)}", f"update the link to {display(verdict.final_url)}"
+            f"{shown(verdict.final_url)}", f"update the link to {readable(verdict.final_url)}"
     if state == "refused":
         return "LNK006", Severity.ERROR, f"refused to check {url}: {detail}", \
             "private, loopback and link-local targets need --allow-private"
@@ -136,7 +149,7 @@ def link_record(target: Target) -> dict[str, Any]:
     problem = _problem(target, verdict)
     return {
         "url": target.uri,
-        "display": display(target.uri) if target.uri else "",
+        "display": readable(target.uri),
         "internal": target.internal,
         "state": verdict.state,
         "status": verdict.status,

@@ -9,7 +9,7 @@ which resolve against the source file. Identical targets share one ``Target``.
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from pipeline.links.internal import public_file
 from pipeline.links.types import Occurrence, Target, Verdict
@@ -39,7 +39,10 @@ def classify(site: Site, article: Article, raw: str,
              own_host: str) -> tuple[str, str, bool, str, Verdict | None]:
     """``(key, uri, internal, fragment, verdict known without checking)`` for one link."""
     base, _, fragment = raw.strip().partition("#")
-    parts = urlsplit(base)
+    try:
+        parts = urlsplit(base)
+    except ValueError as exc:
+        return f"invalid:{base}", base, False, fragment, Verdict("invalid", detail=str(exc))
     scheme = parts.scheme.lower()
     if not base:
         same_page = Verdict("skipped", detail="same-page")
@@ -61,8 +64,16 @@ def classify(site: Site, article: Article, raw: str,
         source = posixpath.normpath(posixpath.join(folder, parts.path))
         return f"source:{source}", source, True, fragment, None
     page = page_path(site.settings, article.locale, article.slug)
-    path = urlsplit(urljoin(page, quote_component(parts.path))).path
-    return _internal(path, fragment)
+    return _internal(resolve_path(page, quote_component(parts.path)), fragment)
+
+
+def resolve_path(page: str, ref: str) -> str:
+    """``ref`` resolved against the site path ``page`` (RFC 3986 5.2, dot segments removed)."""
+    joined = ref if ref.startswith("/") else page[: page.rfind("/") + 1] + ref
+    path = "/" + posixpath.normpath(joined).lstrip("/")
+    if (ref.endswith("/") or ref.split("/")[-1] in ("", ".", "..")) and not path.endswith("/"):
+        path += "/"
+    return path
 
 
 def _internal(path: str, fragment: str) -> tuple[str, str, bool, str, None]:
