@@ -5,6 +5,10 @@ fragment, when the page's ids were stored), otherwise checked by a thread pool o
 ``workers`` threads; ``HttpChecker`` caps requests per host. Hosts are interleaved in
 the queue so that one slow host does not hold every worker. Results are written to
 the cache from this (the calling) thread only.
+
+``workers`` bounds requests in flight, not threads: a thread waiting out a backoff or a
+``Retry-After`` holds no request slot, so the pool has ``THREADS_PER_WORKER`` times as
+many threads and waits do not starve the others.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pipeline.links.types import Target, Verdict
 from pipeline.model import Site
 from pipeline.urls import display, host_of
 
+THREADS_PER_WORKER = 4
+
 
 def check_all(site: Site, targets: list[Target], policy: Policy, cache: LinkCache | None,
               on_done: Callable[[Target], None] = lambda t: None) -> None:
@@ -38,7 +44,7 @@ def check_all(site: Site, targets: list[Target], policy: Policy, cache: LinkCach
         return
     checker = HttpChecker(policy)
     try:
-        workers = max(1, min(policy.rules.workers, len(pending)))
+        workers = max(1, min(policy.rules.workers * THREADS_PER_WORKER, len(pending)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="links") as pool:
             futures = {pool.submit(_check_one, checker, t, policy): t
                        for t in _interleave_hosts(pending)}

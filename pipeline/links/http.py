@@ -88,6 +88,7 @@ class HttpChecker:
         self.policy = policy
         self.rules = policy.rules
         self.gate = HostGate(self.rules.per_host, self.rules.rate_per_host)
+        self.total = threading.BoundedSemaphore(max(1, self.rules.workers))
         self.session = _session(self.rules.workers, self.rules.per_host, self.rules.user_agent)
 
     def close(self) -> None:
@@ -146,7 +147,7 @@ class HttpChecker:
         attempt = 0
         while True:
             self.gate.wait_turn(host)
-            with self.gate.slot(host):
+            with self.gate.slot(host), self.total:
                 result = self._send(method, url, want_anchors)
             if isinstance(result, Answer) and method == "HEAD" and \
                     result.status in HEAD_FALLBACK:

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Run ``seo-pipeline links`` on a benchmark corpus and write score.py's generic JSON.
+
+Run from the corpus directory (as ``run_peers.sh`` runs every checker)::
+
+    python bench/project_links.py --report OUT.json [--warm] [-- extra links flags]
+
+Writes a ``site.toml`` into the corpus if it has none, clears ``.cache/`` unless
+``--warm``, runs the stage with loopback targets allowed, then converts
+``reports/links.json``: one entry per checked URL (and per fragment) with ``state``
+``ok`` or ``broken``. Exit status is the stage's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SITE_TOML = """\
+[site]
+base_url = "https://bench.example"
+
+[[locales]]
+code = "en"
+hreflang = "en"
+og_locale = "en_US"
+direction = "ltr"
+name = "English"
+
+[[locales]]
+code = "ar"
+hreflang = "ar"
+og_locale = "ar_AR"
+direction = "rtl"
+name = "Arabic"
+
+[links]
+workers = 32
+per_host = 32
+connect_timeout = 5.0
+read_timeout = 5.0
+retries = 2
+allow_private = true
+"""
+CLI = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "seo-pipeline"
+OK = {"ok", "redirected"}
+
+
+def generic(report: dict) -> list[dict]:
+    """Entries for score.py: one per external URL, one more per fragment."""
+    entries = []
+    for link in report["data"]["links"]:
+        if link["internal"] or link["state"] in ("skipped", "excluded"):
+            continue
+        state = "ok" if link["state"] in OK else "broken"
+        entries.append({"url": link["url"], "state": state, "status": link["status"]})
+        for fragment, verdict in link["fragments"].items():
+            entries.append({"url": f"{link['url']}#{fragment}",
+                            "state": "broken" if verdict == "missing" else state})
+    return entries
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report", type=Path, required=True)
+    parser.add_argument("--warm", action="store_true", help="keep the cache from a prior run")
+    parser.add_argument("extra", nargs="*", help="more flags for 'seo-pipeline links'")
+    args = parser.parse_args(argv)
+    root = Path.cwd()
+    if not (root / "site.toml").exists():
+        (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    if not args.warm:
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+    code = subprocess.call([str(CLI), "links", "--root", str(root), "--progress", "never",
+                            *args.extra], stdout=subprocess.DEVNULL)
+    report = json.loads((root / "reports" / "links.json").read_text(encoding="utf-8"))
+    args.report.write_text(json.dumps(generic(report), ensure_ascii=False), encoding="utf-8")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
