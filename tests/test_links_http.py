@@ -236,3 +236,19 @@ def test_per_host_cap_limits_concurrency(project, raw_server) -> None:  # type: 
     assert run_links(root) == 0
     assert len(raw_server.requests) == 12
     assert raw_server.max_in_flight <= 3
+
+
+def test_fragment_after_the_byte_cap_is_unchecked_not_missing(project, server: HTTPServer) -> None:
+    filler = "<p>" + "x" * 2000 + "</p>"
+    page = f'<html><body><h2 id="early">a</h2>{filler}<h2 id="late">b</h2></body></html>'
+    server.expect_request("/big").respond_with_data(page, content_type="text/html")
+    url = server.url_for("/big")
+    root = one_page(project, f"[a]({url}#early)\n\n[b]({url}#late)\n\n[c]({url}#nowhere)",
+                    max_bytes=1000)
+    assert run_links(root) == 0
+    fragments = by_url(read_report(root))[url]["fragments"]
+    assert fragments == {"early": "ok", "late": "unchecked", "nowhere": "unchecked"}
+    root_full = one_page(project, f"[b]({url}#late)\n\n[c]({url}#nowhere)")
+    assert run_links(root_full) == 1
+    assert by_url(read_report(root_full))[url]["fragments"] == {"late": "ok",
+                                                                "nowhere": "missing"}

@@ -50,12 +50,22 @@ def shown(uri: str) -> str:
 
 
 def fragment_states(target: Target) -> dict[str, str]:
-    """``fragment -> ok | missing | unchecked`` for a target's fragments."""
+    """``fragment -> ok | missing | unchecked`` for a target's fragments.
+
+    Unchecked: the page was not HTML, not read, or cut at ``max_bytes`` before the id.
+    """
     verdict = target.verdict
     anchors = verdict.anchors if verdict is not None and verdict.ok else None
-    return {frag: ("unchecked" if anchors is None else
-                   "ok" if has_fragment(anchors, frag) else "missing")
-            for frag in sorted(target.fragments)}
+    truncated = verdict is not None and verdict.truncated
+    states = {}
+    for frag in sorted(target.fragments):
+        if anchors is None:
+            states[frag] = "unchecked"
+        elif has_fragment(anchors, frag):
+            states[frag] = "ok"
+        else:
+            states[frag] = "unchecked" if truncated else "missing"
+    return states
 
 
 def target_findings(target: Target) -> list[Finding]:

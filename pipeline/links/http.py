@@ -54,6 +54,7 @@ class Answer:
     location: str | None = None
     anchors: frozenset[str] | None = None
     retry_after: str | None = None
+    truncated: bool = False
 
 
 class HostGate:
@@ -122,7 +123,8 @@ class HttpChecker:
             return Verdict("broken", answer.status, f"http-{answer.status}", url, chain)
         permanent = any(status in PERMANENT for status, _ in chain)
         return Verdict("redirected" if permanent else "ok", answer.status,
-                       "permanent-redirect" if permanent else "", url, chain, answer.anchors)
+                       "permanent-redirect" if permanent else "", url, chain, answer.anchors,
+                       answer.truncated)
 
     def _guarded(self, url: str, want_anchors: bool) -> Answer | Verdict:
         """Scheme and address policy for one hop, then the request."""
@@ -190,26 +192,30 @@ class HttpChecker:
                 status = resp.status_code
                 if status == 429:
                     return Answer(429, retry_after=resp.headers.get("Retry-After"))
-                anchors = None
+                anchors, truncated = None, False
                 if method == "GET" and want_anchors and status in self.policy.accept:
-                    anchors = _read_anchors(resp, rules.max_bytes)
-                return Answer(status, resp.headers.get("Location"), anchors)
+                    anchors, truncated = _read_anchors(resp, rules.max_bytes)
+                return Answer(status, resp.headers.get("Location"), anchors, truncated=truncated)
         except requests.RequestException as exc:
             return Verdict("network", None, classify(exc))
 
 
-def _read_anchors(resp: requests.Response, max_bytes: int) -> frozenset[str] | None:
+def _read_anchors(resp: requests.Response,
+                  max_bytes: int) -> tuple[frozenset[str] | None, bool]:
+    """Ids of an HTML page read up to ``max_bytes``, and whether it was cut there."""
     ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if ctype and ctype not in HTML_TYPES:
-        return None
+        return None, False
     body = bytearray()
+    truncated = False
     for chunk in resp.iter_content(CHUNK):
         body += chunk
-        if len(body) >= max_bytes:
+        if len(body) > max_bytes:
             del body[max_bytes:]
+            truncated = True
             break
-    return fragments.anchors(bytes(body), resp.encoding if "charset" in
-                             resp.headers.get("Content-Type", "") else None)
+    charset = resp.encoding if "charset" in resp.headers.get("Content-Type", "") else None
+    return fragments.anchors(bytes(body), charset), truncated
 
 
 def classify(exc: BaseException) -> str:

@@ -53,6 +53,7 @@ class Verdict:
     final_url: str = ""
     redirects: list[tuple[int, str]] = field(default_factory=list)
     anchors: frozenset[str] | None = None  # ids on the page when it was read as HTML
+    truncated: bool = False  # the page was longer than max_bytes; later ids are unknown
     cached: bool = False
 
     @property
@@ -62,7 +63,8 @@ class Verdict:
     def to_cache(self) -> dict[str, Any]:
         return {"state": self.state, "status": self.status, "detail": self.detail,
                 "final_url": self.final_url, "redirects": self.redirects,
-                "anchors": sorted(self.anchors) if self.anchors is not None else None}
+                "anchors": sorted(self.anchors) if self.anchors is not None else None,
+                "truncated": self.truncated}
 
     @classmethod
     def from_cache(cls, data: dict[str, Any]) -> Verdict:
@@ -70,7 +72,8 @@ class Verdict:
         return cls(state=data["state"], status=data.get("status"), detail=data.get("detail", ""),
                    final_url=data.get("final_url", ""),
                    redirects=[(int(s), str(u)) for s, u in data.get("redirects") or []],
-                   anchors=frozenset(anchors) if anchors is not None else None, cached=True)
+                   anchors=frozenset(anchors) if anchors is not None else None,
+                   truncated=bool(data.get("truncated")), cached=True)
 
 
 @dataclass
