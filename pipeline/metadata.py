@@ -155,7 +155,7 @@ def render_head(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _tag(name: str, **attributes: str) -> str:
+def _tag(element: str, /, **attributes: str) -> str:
     attrs = "".join(f' {key}="{escape(str(value), quote=True)}"'
                     for key, value in attributes.items())
-    return f"<{name}{attrs}>"
+    return f"<{element}{attrs}>"

@@ -10,7 +10,7 @@ are kept as they are, never encoded again: ``%D8`` stays ``%D8``, it never becom
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -170,3 +170,8 @@ def asset_path(ref: str) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return _unquote_strict(parts.path).lstrip("/")
+
+
+def resolve(base: str, ref: str) -> str:
+    """``ref`` (absolute or relative, IRI or URI) resolved against ``base``, as a URI."""
+    return iri_to_uri(urljoin(base, ref.strip()))
