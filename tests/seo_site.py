@@ -64,6 +64,7 @@ class Post:
     date: str = "2025-07-01T05:35:07.322Z"
     lastmod: str | None = None
     tags: list[str] = field(default_factory=list)
+    file: str = ""  # file name without .md; the slug when empty
 
 
 def default_posts() -> list[Post]:
@@ -105,7 +106,7 @@ def write_post(root: Path, post: Post) -> Path:
              *([f"tags: [{', '.join(repr(t) for t in post.tags)}]"] if post.tags else []),
              "---", "", f"Body of {post.slug}.", ""]
     text = "\n".join(lines)
-    path = root / "content" / post.locale / f"{post.slug}.md"
+    path = root / "content" / post.locale / f"{post.file or post.slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
