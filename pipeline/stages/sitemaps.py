@@ -97,6 +97,10 @@ def _write_all(site: Site, staging: Path, findings: list[Finding]) -> list[Writt
         except EntryTooLarge as exc:
             findings.append(_config_error(str(exc), "SM003", "raise sitemaps.max_bytes"))
             return files
+    if len(files) > MAX_PER_FILE:
+        findings.append(_config_error(f"{len(files)} sitemap files, over the {MAX_PER_FILE} an "
+                                      "index may list", "SM001", "raise sitemaps.max_urls"))
+        return files
     if files:
         write_index(staging / INDEX_NAME,
                     [(urls.site_url(settings, f.path.name), f.lastmod) for f in files])
