@@ -28,7 +28,7 @@ def run(site: Site, options: object = None) -> StageResult:
     for article in articles:
         findings += _assets(article, public)
         findings += _title_and_excerpt(article, site)
-    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
+    findings = sorted(set(findings))
     return StageResult("validate", findings, data={"articles": len(articles),
                                                   "locales": list(site.settings.locale_codes)})
 
@@ -73,6 +73,8 @@ def _assets(article: Article, public: Path) -> list[Finding]:
     values = {"coverImage": article.meta.cover_image, "ogImage.url": article.meta.og_image,
               "author.picture": article.meta.author.picture}
     for key, value in values.items():
+        if key not in article.key_lines:  # ogImage defaults to coverImage: checked once
+            continue
         parts = urlsplit(value)
         if parts.scheme:
             continue
