@@ -38,7 +38,8 @@ def test_parse_datetime(text: str, expected: datetime | None) -> None:
 @pytest.mark.parametrize(("value", "ok"), [
     ("/assets/blog/download (1).jpeg", True), ("https://cdn.example.org/ليزر.jpg", True),
     ("ftp://example.org/x.jpg", False), ("/assets/../../etc/passwd", False),
-    ("https://example.org:70000/x", False),
+    ("https://example.org:70000/x", False), ("/%2e%2e/site.toml", False),
+    ("//cdn.example.org/x.jpg", False),
 ])
 def test_url_or_path(value: str, ok: bool) -> None:
     assert (url_or_path_problem(value) == "") is ok

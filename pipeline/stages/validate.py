@@ -71,11 +71,12 @@ def _duplicates(articles: Iterable[Article], key, field: str, code: str,  # type
 
 def _file_checker(public: Path) -> Callable[[str], bool]:
     """``exists('/assets/x (1).jpg')``, memoised: many articles share images."""
-    root = str(public)
+    root = os.path.realpath(public)
 
     @cache
     def exists(url_path: str) -> bool:
-        return os.path.isfile(os.path.join(root, unquote(url_path).lstrip("/")))
+        target = os.path.realpath(os.path.join(root, unquote(url_path).lstrip("/")))
+        return target.startswith(root + os.sep) and os.path.isfile(target)
 
     return exists
 
