@@ -6,37 +6,20 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from conftest import SITE_TOML as BASE_TOML
 from PIL import Image
 
 from pipeline.config import load_settings
 from pipeline.model import Site
 from pipeline.stages.load import load_site
 
-SITE_TOML = """
-[site]
-name = "Test Journal"
-base_url = "https://example.org"
-url_pattern = "/{{locale}}/{{slug}}/"
-x_default = "en"
+# The shared test configuration plus what metadata and sitemaps read.
+SITE_TOML = BASE_TOML.replace('x_default = "en"\n', """x_default = "en"
 publisher = "Test Publisher"
 publisher_logo = "/assets/brand/logo.png"
 twitter_site = "@test"
-
-[[locales]]
-code = "en"
-hreflang = "en"
-og_locale = "en_US"
-direction = "ltr"
-name = "English"
-
-[[locales]]
-code = "ar"
-hreflang = "ar"
-og_locale = "ar_AR"
-direction = "rtl"
-name = "العربية"
-numbering = "arab"
-
+""")
+SITEMAPS_TOML = """
 [sitemaps]
 max_urls = {max_urls}
 max_bytes = {max_bytes}
@@ -85,7 +68,7 @@ def write_site(root: Path, posts: list[Post] | None = None, max_urls: int = 5000
                max_bytes: int = 52428800, gzip: bool = False, extra: str = "") -> Path:
     """Write site.toml, content and images under ``root``; return ``root``."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "site.toml").write_text(SITE_TOML.format(
+    (root / "site.toml").write_text(SITE_TOML + SITEMAPS_TOML.format(
         max_urls=max_urls, max_bytes=max_bytes, gzip=str(gzip).lower(), extra=extra),
         encoding="utf-8")
     _image(root, "/assets/authors/a.jpg", (200, 200))

@@ -44,7 +44,7 @@ def test_open_graph_read_back_by_extruct(site) -> None:
         ("og:type", "article"),
         ("og:title", "Laser Skin Resurfacing: A High-Tech Approach"),
         ("og:description", default_posts()[0].excerpt),
-        ("og:url", EN_URL), ("og:site_name", "Test Journal"),
+        ("og:url", EN_URL), ("og:site_name", "Test Site"),
         ("og:locale", "en_US"), ("og:locale:alternate", "ar_AR"),
         ("og:image", EN_IMAGE), ("og:image:secure_url", EN_IMAGE),
         ("og:image:type", "image/jpeg"), ("og:image:width", "1200"),

@@ -67,14 +67,19 @@ def all_pages(folder: Path) -> dict[str, object]:
     return pages
 
 
-def test_sitemaps_valid_and_read_back(tmp_path: Path) -> None:
-    root = write_site(tmp_path)
+def built_and_valid(root: Path) -> tuple[Path, list[str]]:
+    """Run the stage; check every file against the XSDs; the folder and its file names."""
     assert build(root) == 0
     folder = root / "sitemap"
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == ["sitemap-ar-1.xml", "sitemap-en-1.xml", "sitemap_index.xml"]
     for path in folder.iterdir():
         assert_valid(path)
+    return folder, sorted(p.name for p in folder.iterdir())
+
+
+def test_sitemaps_valid_and_read_back(tmp_path: Path) -> None:
+    root = write_site(tmp_path)
+    folder, names = built_and_valid(root)
+    assert names == ["sitemap-ar-1.xml", "sitemap-en-1.xml", "sitemap_index.xml"]
     index = parse_back(folder / "sitemap_index.xml")
     assert isinstance(index, IndexXMLSitemap)
     assert all(isinstance(s, InvalidSitemap) for s in index.sub_sitemaps)  # nothing fetched
@@ -108,15 +113,11 @@ def test_index_lastmod_is_newest_of_each_file(tmp_path: Path) -> None:
 
 
 def test_split_at_max_urls(tmp_path: Path) -> None:
-    root = write_site(tmp_path, many_posts(7), max_urls=3)
-    assert build(root) == 0
-    folder = root / "sitemap"
+    folder, _ = built_and_valid(write_site(tmp_path, many_posts(7), max_urls=3))
     counts = {p.name: len(list(parse_back(p).all_pages()))
               for p in sorted(folder.glob("sitemap-*"))}
     assert counts == {"sitemap-ar-1.xml": 3, "sitemap-ar-2.xml": 3, "sitemap-ar-3.xml": 1,
                       "sitemap-en-1.xml": 3, "sitemap-en-2.xml": 3, "sitemap-en-3.xml": 1}
-    for path in folder.iterdir():
-        assert_valid(path)
     assert len(all_pages(folder)) == 14
     assert len(parse_back(folder / "sitemap_index.xml").sub_sitemaps) == 6
 
@@ -138,13 +139,8 @@ def test_split_at_max_bytes(tmp_path: Path) -> None:
 
 
 def test_gzip_valid_and_reproducible(tmp_path: Path) -> None:
-    root = write_site(tmp_path, gzip=True)
-    assert build(root) == 0
-    folder = root / "sitemap"
-    names = sorted(p.name for p in folder.iterdir())
+    folder, names = built_and_valid(write_site(tmp_path, gzip=True))
     assert names == ["sitemap-ar-1.xml.gz", "sitemap-en-1.xml.gz", "sitemap_index.xml"]
-    for path in folder.iterdir():
-        assert_valid(path)
     assert set(all_pages(folder)) == {EN_URL, SOLO_URL, AR_URL}
     raw = (folder / "sitemap-en-1.xml.gz").read_bytes()
     assert raw[4:8] == b"\0\0\0\0"  # gzip MTIME zero
