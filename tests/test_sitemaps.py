@@ -12,6 +12,7 @@ from usp.objects.sitemap import IndexXMLSitemap, InvalidSitemap, PagesXMLSitemap
 from usp.tree import sitemap_from_str
 
 from pipeline.cli import main
+from pipeline.sitemaps import schema
 from pipeline.sitemaps.model import Limits, UrlEntry
 from pipeline.sitemaps.writer import write_sitemaps
 
@@ -234,3 +235,14 @@ def test_xsd_rejects(old: str, new: str) -> None:
     broken = text.replace(old, new, 1)
     assert broken != text
     assert not xsd("sitemap").validate(etree.fromstring(broken.encode()))
+
+
+def test_streaming_schema_check_locates_the_error(tmp_path: Path) -> None:
+    good = VALID.replace("LASTMOD", "2025-07-01")
+    lines = good.splitlines()
+    bad = "\n".join(lines[:-1] + ["<url><loc>/relative</loc></url>", lines[-1]])
+    (tmp_path / "good.xml").write_text(good)
+    (tmp_path / "bad.xml.gz").write_bytes(gzip.compress(bad.encode()))
+    assert schema.check(tmp_path / "good.xml") == []
+    (error,) = schema.check(tmp_path / "bad.xml.gz")
+    assert error.startswith(f"{len(lines)}: ") and "minLength" in error
