@@ -80,7 +80,8 @@ def built_and_valid(root: Path) -> tuple[Path, list[str]]:
 def test_sitemaps_valid_and_read_back(tmp_path: Path) -> None:
     root = write_site(tmp_path)
     folder, names = built_and_valid(root)
-    assert names == ["sitemap-ar-1.xml", "sitemap-en-1.xml", "sitemap_index.xml"]
+    assert names == ["sitemap-ar-1.xml", "sitemap-en-1.xml", "sitemap.xml", "sitemap_index.xml"]
+    assert (folder / "sitemap.xml").read_bytes() == (folder / "sitemap_index.xml").read_bytes()
     index = parse_back(folder / "sitemap_index.xml")
     assert isinstance(index, IndexXMLSitemap)
     assert all(isinstance(s, InvalidSitemap) for s in index.sub_sitemaps)  # nothing fetched
@@ -141,7 +142,8 @@ def test_split_at_max_bytes(tmp_path: Path) -> None:
 
 def test_gzip_valid_and_reproducible(tmp_path: Path) -> None:
     folder, names = built_and_valid(write_site(tmp_path, gzip=True))
-    assert names == ["sitemap-ar-1.xml.gz", "sitemap-en-1.xml.gz", "sitemap_index.xml"]
+    assert names == ["sitemap-ar-1.xml.gz", "sitemap-en-1.xml.gz", "sitemap.xml",
+                     "sitemap_index.xml"]
     assert set(all_pages(folder)) == {EN_URL, SOLO_URL, AR_URL}
     raw = (folder / "sitemap-en-1.xml.gz").read_bytes()
     assert raw[4:8] == b"\0\0\0\0"  # gzip MTIME zero
@@ -168,7 +170,7 @@ def test_stale_sitemaps_removed_other_output_kept(tmp_path: Path) -> None:
     write_site(tmp_path, many_posts(3), max_urls=10)
     assert build(root) == 0
     assert sorted(p.name for p in (root / "sitemap").iterdir()) == [
-        "sitemap-ar-1.xml", "sitemap-en-1.xml", "sitemap_index.xml"]
+        "sitemap-ar-1.xml", "sitemap-en-1.xml", "sitemap.xml", "sitemap_index.xml"]
     assert not (root / "dist" / "sitemap-en-3.xml").exists()
     assert page.read_text() == "<html>kept</html>"
     assert (root / "dist" / "sitemap-notes.txt").read_text() == "kept too"

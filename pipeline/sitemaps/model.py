@@ -13,6 +13,7 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
 NSMAP = {None: SITEMAP_NS, "xhtml": XHTML_NS, "image": IMAGE_NS}
 INDEX_NAME = "sitemap_index.xml"
+ALIAS_NAME = "sitemap.xml"  # the same index under the name crawlers and tools probe first
 MAX_LOC = 2048  # protocol limit on a URL's length
 MAX_PER_FILE = 50_000  # protocol limit on URLs per sitemap and sitemaps per index
 

@@ -1,7 +1,8 @@
 """Sitemaps stage: per-locale hreflang sitemaps, the index, and ``robots.txt``.
 
 Reads the loaded site; writes ``sitemap/sitemap-<locale>-<n>.xml[.gz]`` and
-``sitemap/sitemap_index.xml`` (the whole folder replaced at once), copies them to the
+``sitemap/sitemap_index.xml`` plus the same index as ``sitemap.xml`` (the whole folder
+replaced at once), copies them to the
 site output's root, and writes ``robots.txt`` there with an absolute ``Sitemap:`` line.
 Other files in the site output are left alone; only sitemap files of earlier runs that
 this run no longer produces are removed from it. Every file written is checked against
@@ -23,6 +24,7 @@ from pipeline.sitemaps import schema
 from pipeline.sitemaps.entries import locale_entries
 from pipeline.sitemaps.index import write_index
 from pipeline.sitemaps.model import (
+    ALIAS_NAME,
     INDEX_NAME,
     MAX_PER_FILE,
     EntryTooLarge,
@@ -32,7 +34,8 @@ from pipeline.sitemaps.model import (
 from pipeline.sitemaps.writer import write_sitemaps
 
 PROTOCOL_MAX_BYTES = 50 * 1024 * 1024
-OWN_FILE = re.compile(r"sitemap-[a-z0-9-]+-\d+\.xml(\.gz)?|" + re.escape(INDEX_NAME))
+OWN_FILE = re.compile(rf"sitemap-[a-z0-9-]+-\d+\.xml(\.gz)?|{re.escape(INDEX_NAME)}|"
+                      rf"{re.escape(ALIAS_NAME)}")
 
 
 def run(site: Site, options: object = None) -> StageResult:
@@ -102,8 +105,9 @@ def _write_all(site: Site, staging: Path, findings: list[Finding]) -> list[Writt
                                       "index may list", "SM001", "raise sitemaps.max_urls"))
         return files
     if files:
-        write_index(staging / INDEX_NAME,
-                    [(urls.site_url(settings, f.path.name), f.lastmod) for f in files])
+        index = write_index(staging / INDEX_NAME,
+                            [(urls.site_url(settings, f.path.name), f.lastmod) for f in files])
+        shutil.copyfile(index, staging / ALIAS_NAME)
     for path in sorted(staging.iterdir()):
         findings += [Finding(f"{settings.paths.sitemap}/{path.name}", int(line or 1), 1,
                              "SM004", Severity.ERROR, f"schema: {message}")
