@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pipeline import urls
 from pipeline.hreflang.codes import X_DEFAULT, check_code
@@ -17,8 +18,10 @@ from pipeline.hreflang.model import AnnotatedPage, Annotation
 from pipeline.model import Finding, Severity
 
 
+@lru_cache(maxsize=1 << 18)
 def norm(url: str) -> str:
-    """Comparison form of a URL; an unparsable one is compared as written."""
+    """Comparison form of a URL; an unparsable one is compared as written (memoised: a
+    URL of a cluster is met once per member)."""
     try:
         return urls.normalise(url)
     except ValueError:
@@ -53,14 +56,13 @@ def _page(own: str, page: AnnotatedPage, index: dict[str, AnnotatedPage],
     findings = _codes(page)
     findings += _one_url_per_code(page, declared)
     hrefs = {href for _, href in declared}
-    shown = urls.display(page.url)
     if own not in hrefs:
         findings.append(_at(page, page.line, "HL003", Severity.ERROR,
-                            f"{shown} does not list itself among its alternates",
+                            f"{urls.display(page.url)} does not list itself among its alternates",
                             "every page names its own URL with its own hreflang"))
     if not any(a.hreflang.lower() == X_DEFAULT for a, _ in declared):
         findings.append(_at(page, page.line, "HL007", Severity.WARNING,
-                            f"{shown} has no x-default alternate",
+                            f"{urls.display(page.url)} has no x-default alternate",
                             "add hreflang=\"x-default\" for users of other languages"))
     findings += _return_links(own, page, declared, index, complete)
     findings += _canonical(own, page, declared, index)

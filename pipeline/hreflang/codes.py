@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.core import get_global
@@ -37,6 +37,7 @@ def _names() -> Locale:
     return Locale("en")
 
 
+@lru_cache(maxsize=4096)
 def check_code(value: str) -> CodeProblem | None:
     """``None`` when ``value`` is a usable hreflang code, else what is wrong with it."""
     if value.lower() == X_DEFAULT:
