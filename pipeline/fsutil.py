@@ -65,6 +65,7 @@ def write_json(path: Path, data: Any) -> Path:
 
 def replace_dir(staging: Path, target: Path) -> None:
     """Put a fully written ``staging`` directory in place of ``target`` (same parent)."""
+    os.chmod(staging, 0o755)  # mkdtemp creates it private
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))

@@ -175,6 +175,7 @@ def test_stale_sitemaps_removed_other_output_kept(tmp_path: Path) -> None:
     assert page.read_text() == "<html>kept</html>"
     assert (root / "dist" / "sitemap-notes.txt").read_text() == "kept too"
     assert not [p for p in root.iterdir() if p.name.startswith(".sitemap")]
+    assert (root / "sitemap").stat().st_mode & 0o777 == 0o755
 
 
 def test_entry_too_large_and_bad_limits_are_findings(tmp_path: Path, capsys) -> None:
