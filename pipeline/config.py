@@ -106,6 +106,8 @@ class MetadataSection:
     description_max: int = 160
     image_min_width: int = 1200
     image_min_height: int = 630
+    # Per-locale overrides of the four length limits, e.g. ["ar:title_max=70"].
+    locale_limits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

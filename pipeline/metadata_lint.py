@@ -3,8 +3,9 @@
 Codes: META001 title length, META002 description length, META003 image URL not
 absolute, META004 image file missing, META005 image smaller than the minimum,
 META006 image unreadable, META007 image not measured (external), META008 duplicate
-title, META009 duplicate description. Lengths count grapheme clusters, so Arabic
-vowel marks do not count as characters of their own.
+title, META009 duplicate description, META010 bad ``metadata.locale_limits`` entry.
+Lengths count grapheme clusters, so Arabic vowel marks do not count as characters of
+their own; ``metadata.locale_limits`` (``"ar:title_max=70"``) sets limits per locale.
 """
 
 from __future__ import annotations
@@ -25,12 +26,34 @@ def length(text: str) -> int:
     return len(_GRAPHEME.findall(text))
 
 
+LIMIT_KEYS = ("title_min", "title_max", "description_min", "description_max")
+_LIMIT = regex.compile(r"\s*([a-z0-9-]+)\s*:\s*(\w+)\s*=\s*(\d+)\s*")
+
+
+def locale_limits(site: Site) -> tuple[dict[str, dict[str, int]], list[Finding]]:
+    """Length limits per locale code: the defaults with ``locale_limits`` applied."""
+    rules = site.settings.metadata
+    limits = {loc.code: {key: getattr(rules, key) for key in LIMIT_KEYS}
+              for loc in site.locales}
+    findings = []
+    for entry in rules.locale_limits:
+        match = _LIMIT.fullmatch(entry)
+        if match is None or match[1] not in limits or match[2] not in LIMIT_KEYS:
+            findings.append(Finding("site.toml", 1, 1, "META010", Severity.ERROR,
+                                    f"metadata.locale_limits entry {entry!r} is not "
+                                    "'<locale>:<limit>=<number>' for a configured locale",
+                                    f"limits: {', '.join(LIMIT_KEYS)}; e.g. 'ar:title_max=70'"))
+            continue
+        limits[match[1]][match[2]] = int(match[3])
+    return limits, findings
+
+
 def lint(site: Site) -> list[Finding]:
     """Every metadata finding over the published articles."""
     articles = list(site.published())
-    findings: list[Finding] = []
+    limits, findings = locale_limits(site)
     for article in articles:
-        findings += _lengths(site, article)
+        findings += _lengths(article, limits[article.locale])
         findings += _image(site, article)
     findings += _duplicates(articles, lambda a: a.meta.title, "title", "META008", "title")
     findings += _duplicates(articles, lambda a: a.meta.excerpt, "excerpt", "META009",
@@ -44,12 +67,12 @@ def _at(article: Article, key: str, code: str, severity: Severity, message: str,
                    message, hint)
 
 
-def _lengths(site: Site, article: Article) -> list[Finding]:
-    rules = site.settings.metadata
+def _lengths(article: Article, limits: dict[str, int]) -> list[Finding]:
     locale = article.locale
-    checks = (("title", article.meta.title, rules.title_min, rules.title_max, "META001", "title"),
-              ("excerpt", article.meta.excerpt, rules.description_min, rules.description_max,
-               "META002", "description (excerpt)"))
+    checks = (("title", article.meta.title, limits["title_min"], limits["title_max"], "META001",
+               "title"),
+              ("excerpt", article.meta.excerpt, limits["description_min"],
+               limits["description_max"], "META002", "description (excerpt)"))
     findings = []
     for key, text, low, high, code, label in checks:
         size = length(text)

@@ -194,3 +194,15 @@ def test_metadata_command_writes_deterministic_report(tmp_path: Path) -> None:
     assert data["data"]["articles"][f"ar/{AR_SLUG}"]["canonical"] == AR_URL
     assert main(["metadata", "--root", str(root)]) == 0
     assert report.read_bytes() == first
+
+
+def test_lint_limits_per_locale(tmp_path: Path) -> None:
+    posts = [Post("en", "a", "k", "Twenty characters ok"), Post("ar", "ب", "k", "عنوان من عشرين حرفًا")]
+    extra = '[metadata]\ntitle_max = 25\nlocale_limits = ["ar:title_max=15"]\n'
+    site = load(write_site(tmp_path, posts, extra=extra))
+    flagged = [f.path for f in metadata_stage.run(site).findings if f.code == "META001"]
+    assert flagged == ["content/ar/ب.md"]
+    bad = '[metadata]\nlocale_limits = ["fr:title_max=15", "ar:title_maxx=1", "ar=3"]\n'
+    site = load(write_site(tmp_path, posts, extra=bad))
+    codes = [f.code for f in metadata_stage.run(site).findings if f.code == "META010"]
+    assert codes == ["META010"] * 3
