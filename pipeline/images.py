@@ -10,6 +10,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pipeline import urls
 from pipeline.config import Settings
+from pipeline.fsutil import OutputPathError, safe_join
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +29,22 @@ class ImageProblem:
 
 
 def local_file(settings: Settings, ref: str) -> Path | None:
-    """The file below ``public/`` that a front-matter image names, or ``None`` if external."""
+    """The file below ``public/`` that a front-matter image names, or ``None`` if external.
+
+    Raises ``OutputPathError`` when the path (or a symlink on it) leaves ``public/``.
+    """
     relative = urls.asset_path(ref)
     if relative is None:
         return None
-    return settings.path("public") / relative
+    return safe_join(settings.path("public"), relative)
 
 
 def inspect(settings: Settings, ref: str) -> ImageInfo | ImageProblem:
     """Dimensions and type of a front-matter image (``/assets/x.jpg`` or a URL)."""
-    path = local_file(settings, ref)
+    try:
+        path = local_file(settings, ref)
+    except OutputPathError:
+        return ImageProblem("missing", f"{ref} points outside public/")
     if path is None:
         return ImageProblem("external", f"{ref} is not a local file; not measured")
     try:

@@ -206,3 +206,12 @@ def test_lint_limits_per_locale(tmp_path: Path) -> None:
     site = load(write_site(tmp_path, posts, extra=bad))
     codes = [f.code for f in metadata_stage.run(site).findings if f.code == "META010"]
     assert codes == ["META010"] * 3
+
+
+def test_image_outside_public_is_not_read(tmp_path: Path) -> None:
+    site = load(write_site(tmp_path, [Post("en", "a", "k", "An Article With An Escaping Image")]))
+    (tmp_path / "public" / "assets" / "blog" / "cover.jpg").unlink()
+    (tmp_path / "secret.jpg").write_bytes(b"not public")
+    (tmp_path / "public" / "assets" / "blog" / "cover.jpg").symlink_to(tmp_path / "secret.jpg")
+    findings = [f for f in metadata_stage.run(site).findings if f.code == "META004"]
+    assert len(findings) == 1 and "outside public/" in findings[0].message
