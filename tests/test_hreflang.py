@@ -169,3 +169,20 @@ def test_canonical_to_another_page_same_language_is_a_warning(tmp_path: Path) ->
     findings = audit_site(load(root)).findings
     assert [(f.code, f.severity.value) for f in findings if f.code.startswith("HL00")] == [
         ("HL009", "warning")]
+
+
+def test_index_children_read_from_its_folder(tmp_path: Path, capsys) -> None:
+    root = write_site(tmp_path / "site")
+    assert main(["sitemaps", "--root", str(root)]) == 0
+    capsys.readouterr()
+    folder = root / "sitemap"
+    (folder / "sitemap-ar-1.xml").unlink()
+    status, findings = run(["--root", str(tmp_path), "--sitemap",
+                            str(folder / "sitemap_index.xml")], capsys)
+    assert status == 0
+    codes = sorted(f["code"] for f in findings)
+    # The English file was read (its Arabic alternates cannot be checked); the Arabic
+    # one is reported missing, not fetched.
+    assert codes == ["HL005", "HL013"]
+    (missing,) = [f for f in findings if f["code"] == "HL013"]
+    assert "sitemap-ar-1.xml" in missing["message"] and missing["severity"] == "warning"

@@ -3,7 +3,8 @@
 Codes: HL001 invalid code, HL002 unusual language/region, HL003 no self-reference,
 HL004 no return link, HL005 alternate outside the audited set, HL006 one code with
 several URLs, HL007 no x-default, HL008 canonical to another language, HL009 canonical
-to another page, HL010 head and sitemap disagree, HL011 page in only one source.
+to another page, HL010 head and sitemap disagree, HL011 page in only one source
+(HL012 unreadable sitemap and HL013 index child not found come from ``sources``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ and sitemap files."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -14,7 +15,13 @@ from pipeline.alternates import article_url
 from pipeline.hreflang.model import AnnotatedPage, Annotation
 from pipeline.metadata import page_metadata
 from pipeline.model import Article, Finding, Severity, Site
-from pipeline.sitemaps.reader import SitemapReadError, read_pages, sitemap_files
+from pipeline.sitemaps.reader import (
+    SitemapReadError,
+    index_children,
+    read_pages,
+    root_kind,
+    sitemap_files,
+)
 
 
 def parse_head(html: str, url: str, shown: str, line: int = 0) -> AnnotatedPage:
@@ -67,12 +74,37 @@ def head_pages(site: Site) -> Iterator[AnnotatedPage]:
 
 
 def sitemap_pages(path: Path, root: Path, findings: list[Finding]) -> Iterator[AnnotatedPage]:
-    """Every ``<url>`` of the sitemap file or folder ``path``; unreadable files reported."""
-    for file in sitemap_files(path):
+    """Every ``<url>`` of the sitemap file or folder ``path``; unreadable files reported.
+
+    An index's children are read from the index's own folder (by file name; nothing is
+    fetched); children missing there are reported and skipped.
+    """
+    queue = sitemap_files(path)
+    seen = {p.resolve() for p in queue}
+    while queue:
+        file = queue.pop(0)
         shown = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
         try:
+            if root_kind(file) == "siteindex":
+                queue += _children(file, shown, seen, findings)
+                continue
             yield from read_pages(file, shown)
         except SitemapReadError as exc:
             findings.append(Finding(shown, exc.line, 1, "HL012", Severity.ERROR, str(exc)))
         except etree.LxmlError as exc:
             findings.append(Finding(shown, 1, 1, "HL012", Severity.ERROR, f"cannot parse: {exc}"))
+
+
+def _children(index: Path, shown: str, seen: set[Path], findings: list[Finding]) -> list[Path]:
+    found = []
+    for loc in index_children(index):
+        name = PurePosixPath(urlsplit(urls.display(loc)).path).name
+        child = index.parent / name
+        if not name or not child.is_file():
+            findings.append(Finding(shown, 1, 1, "HL013", Severity.WARNING,
+                                    f"index lists {loc}, which is not beside it; not audited",
+                                    "put the child sitemaps in the same folder"))
+        elif child.resolve() not in seen:
+            seen.add(child.resolve())
+            found.append(child)
+    return found

@@ -17,7 +17,11 @@ from pipeline.hreflang.model import AnnotatedPage, Annotation
 from pipeline.sitemaps.model import SITEMAP_NS, XHTML_NS
 
 MAX_UNCOMPRESSED = 50 * 1024 * 1024 + 1024 * 1024  # protocol limit plus some slack
+SAFE_PARSER = {"resolve_entities": False, "no_network": True, "load_dtd": False,
+               "huge_tree": False}
 _URL, _LOC = f"{{{SITEMAP_NS}}}url", f"{{{SITEMAP_NS}}}loc"
+_SITEMAP = f"{{{SITEMAP_NS}}}sitemap"
+_KINDS = {f"{{{SITEMAP_NS}}}urlset": "sitemap", f"{{{SITEMAP_NS}}}sitemapindex": "siteindex"}
 _LINK = f"{{{XHTML_NS}}}link"
 
 
@@ -35,12 +39,40 @@ class _Capped:
     def __init__(self, raw: IO[bytes], limit: int):
         self.raw, self.left = raw, limit
 
+    def __enter__(self) -> _Capped:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.raw.close()
+
     def read(self, size: int = -1) -> bytes:
         data = self.raw.read(size if size >= 0 else self.left + 1)
         self.left -= len(data)
         if self.left < 0:
             raise SitemapReadError(f"more than {MAX_UNCOMPRESSED:,} bytes uncompressed")
         return data
+
+
+def open_sitemap(path: Path) -> _Capped:
+    """A binary reader of the XML, gunzipped for ``.gz``, failing past the size ceiling."""
+    raw = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")  # noqa: SIM115
+    return _Capped(raw, MAX_UNCOMPRESSED)
+
+
+def root_kind(path: Path) -> str | None:
+    """``sitemap``, ``siteindex`` or ``None``, from the root element alone."""
+    with open_sitemap(path) as fh:
+        for _, element in etree.iterparse(fh, events=("start",), **SAFE_PARSER):
+            return _KINDS.get(element.tag)
+    return None
+
+
+def index_children(path: Path) -> list[str]:
+    """The ``<loc>`` of every ``<sitemap>`` of an index file."""
+    with open_sitemap(path) as fh:
+        return [(element.findtext(_LOC) or "").strip()
+                for _, element in etree.iterparse(fh, events=("end",), tag=_SITEMAP,
+                                                  **SAFE_PARSER)]
 
 
 def sitemap_files(path: Path) -> list[Path]:
@@ -56,13 +88,9 @@ def read_pages(path: Path, shown: str) -> Iterator[AnnotatedPage]:
 
     Raises ``SitemapReadError`` for a file that is not well-formed or too large.
     """
-    opener = gzip.open if path.name.endswith(".gz") else open
     try:
-        with opener(path, "rb") as raw:
-            events = etree.iterparse(_Capped(raw, MAX_UNCOMPRESSED), events=("end",),
-                                     tag=_URL, resolve_entities=False, no_network=True,
-                                     load_dtd=False, huge_tree=False)
-            for _, url in events:
+        with open_sitemap(path) as fh:
+            for _, url in etree.iterparse(fh, events=("end",), tag=_URL, **SAFE_PARSER):
                 yield _page(url, shown)
                 url.clear(keep_tail=True)
                 while url.getprevious() is not None:

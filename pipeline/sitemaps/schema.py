@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import IO
 
 from lxml import etree
 
-from pipeline.sitemaps.model import SITEMAP_NS
-
-_SAFE_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False)
+from pipeline.sitemaps.reader import SAFE_PARSER, open_sitemap, root_kind
 
 
 @cache
@@ -20,19 +16,6 @@ def schema(name: str) -> etree.XMLSchema:
     """``sitemap`` or ``siteindex``, loaded from the package (imports resolve beside it)."""
     with resources.as_file(resources.files("pipeline") / "schemas" / f"{name}.xsd") as path:
         return etree.XMLSchema(etree.parse(str(path)))
-
-
-def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")  # noqa: SIM115
-
-
-def _kind(path: Path) -> str | None:
-    """``sitemap`` or ``siteindex`` from the root element, read without the rest."""
-    names = {f"{{{SITEMAP_NS}}}urlset": "sitemap", f"{{{SITEMAP_NS}}}sitemapindex": "siteindex"}
-    with _open(path) as fh:
-        for _, element in etree.iterparse(fh, events=("start",), **_SAFE_PARSER):
-            return names.get(element.tag)
-    return None
 
 
 def check(path: Path) -> list[str]:
@@ -43,12 +26,12 @@ def check(path: Path) -> list[str]:
     """
     line = 1  # line of the element most recently opened, where an error is reported
     try:
-        kind = _kind(path)
+        kind = root_kind(path)
         if kind is None:
             return ["1: root element is neither urlset nor sitemapindex"]
-        with _open(path) as fh:
+        with open_sitemap(path) as fh:
             for event, element in etree.iterparse(fh, events=("start", "end"),
-                                                  schema=schema(kind), **_SAFE_PARSER):
+                                                  schema=schema(kind), **SAFE_PARSER):
                 if event == "start":
                     line = element.sourceline or line
                 elif element.getparent() is not None and element.getparent().getparent() is None:
