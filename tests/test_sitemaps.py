@@ -249,3 +249,15 @@ def test_streaming_schema_check_locates_the_error(tmp_path: Path) -> None:
     assert schema.check(tmp_path / "good.xml") == []
     (error,) = schema.check(tmp_path / "bad.xml.gz")
     assert error.startswith(f"{len(lines)}: ") and "minLength" in error
+
+
+def test_overlong_url_left_out_with_a_warning(tmp_path: Path, capsys) -> None:
+    slug = "ب" * 380  # 380 letters, 2,280 characters once percent-encoded
+    posts = [Post("en", "short", "k", "A Short English Article"),
+             Post("ar", slug, "k", "مقال بعنوان قصير", file="long")]
+    folder, names = built_and_valid(write_site(tmp_path, posts))
+    out = capsys.readouterr().out
+    assert "content/ar/long.md" in out and "warning SM002" in out
+    assert names == ["sitemap-en-1.xml", "sitemap.xml", "sitemap_index.xml"]
+    (page,) = all_pages(folder).values()
+    assert page.url == f"{BASE}/en/short/"

@@ -2,12 +2,13 @@
 
 Reads the loaded site; writes ``sitemap/sitemap-<locale>-<n>.xml[.gz]`` and
 ``sitemap/sitemap_index.xml`` plus the same index as ``sitemap.xml`` (the whole folder
-replaced at once), copies them to the
-site output's root, and writes ``robots.txt`` there with an absolute ``Sitemap:`` line.
+replaced at once), copies them to the site output's root, and writes ``robots.txt``
+there with an absolute ``Sitemap:`` line.
 Other files in the site output are left alone; only sitemap files of earlier runs that
 this run no longer produces are removed from it. Every file written is checked against
 the shipped XSDs. Codes: SM001 limits, SM002 URL too long, SM003 entry too large,
-SM004 schema violation, SM005 output folders overlap.
+SM004 schema violation, SM005 output folders overlap. Only SM002 (the URL is left out)
+is a warning; any error leaves the previous sitemaps in place.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline import urls
-from pipeline.fsutil import replace_dir, write_bytes, write_text
+from pipeline.fsutil import atomic_open, replace_dir, write_text
 from pipeline.model import Finding, Severity, Site, StageResult
 from pipeline.sitemaps import schema
 from pipeline.sitemaps.entries import locale_entries
@@ -115,6 +116,12 @@ def _write_all(site: Site, staging: Path, findings: list[Finding]) -> list[Writt
     return files
 
 
+def _copy(source: Path, target: Path) -> Path:
+    with open(source, "rb") as src, atomic_open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    return target
+
+
 def _publish(site: Site, written: list[Path]) -> list[Path]:
     """Copy the sitemaps to the site output's root and write ``robots.txt`` beside them."""
     settings = site.settings
@@ -123,7 +130,7 @@ def _publish(site: Site, written: list[Path]) -> list[Path]:
     for stale in sorted(output.glob("sitemap*")) if output.is_dir() else []:
         if stale.is_file() and OWN_FILE.fullmatch(stale.name) and stale.name not in names:
             stale.unlink()
-    copies = [write_bytes(output / p.name, p.read_bytes()) for p in written]
+    copies = [_copy(p, output / p.name) for p in written]
     robots = ["User-agent: *", "Allow: /", ""]
     if INDEX_NAME in names:
         robots.append(f"Sitemap: {urls.site_url(settings, INDEX_NAME)}")
