@@ -69,3 +69,13 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert _run("no-such-command", cwd=tmp_path).returncode == 2
     assert _run("validate", "--format", "yaml", cwd=tmp_path).returncode == 2
     assert _run("--version", cwd=tmp_path).stdout.startswith("seo-pipeline ")
+
+
+def test_committed_sitemaps_match_a_fresh_build(tmp_path: Path) -> None:
+    """sitemap/ is kept in the repository; a build of the bundled content must reproduce it."""
+    root = _copy_project(tmp_path)
+    done = _run("build", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    built = {p.name: p.read_bytes() for p in sorted((root / "sitemap").iterdir())}
+    committed = {p.name: p.read_bytes() for p in sorted((REPO / "sitemap").iterdir())}
+    assert built == committed, "run 'make build' and commit sitemap/"
