@@ -45,6 +45,10 @@ STAGES: tuple[Stage, ...] = (
           "pipeline.stages.validate", needs_valid_content=False),
     Stage("links", "check every link; external ones over the network (not part of build)",
           "pipeline.stages.links", offline=False, needs_valid_content=False),
+    Stage("metadata", "lint head metadata (title, description, share image, duplicates)",
+          "pipeline.stages.metadata"),
+    Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",
+          "pipeline.stages.sitemaps"),
 )
 
 

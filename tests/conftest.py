@@ -1,17 +1,22 @@
-"""Shared fixtures: tiny projects built in a temp dir, and real loopback HTTP servers."""
+"""Shared fixtures: small sites built in a temp dir, the way users lay them out."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
+from PIL import Image
 
-from tests.servers import RawServer
+REPO = Path(__file__).resolve().parent.parent
+SITE_TOML = """\
+[site]
+name = "Test Site"
+base_url = "https://example.org"
+url_pattern = "/{locale}/{slug}/"
+x_default = "en"
 
-LOCALES = """
 [[locales]]
 code = "en"
 hreflang = "en"
@@ -25,83 +30,80 @@ hreflang = "ar"
 og_locale = "ar_AR"
 direction = "rtl"
 name = "العربية"
+numbering = "arab"
 """
 
-# Small timeouts and waits keep the tests fast; they are settings, not timing assertions.
-FAST_LINKS = {"connect_timeout": 1.0, "read_timeout": 0.5, "retries": 1, "backoff": 0.01,
-              "max_retry_after": 2.0, "allow_private": True, "workers": 8}
+EN_ARTICLE = """\
+---
+title: "Laser Skin Resurfacing Basics"
+excerpt: "What laser skin resurfacing does, who it suits and how the skin heals after a session."
+coverImage: "/assets/blog/cover (1).jpeg"
+date: "2025-07-01T05:35:07.322Z"
+author:
+  name: Editorial Team
+  picture: "/assets/authors/team.jpeg"
+ogImage:
+  url: "/assets/blog/cover (1).jpeg"
+slug: laser-basics
+translationKey: laser-basics
+---
+
+## What it is
+
+Laser light removes the outer layer of skin.
+"""
+
+AR_ARTICLE = """\
+---
+title: "أساسيات تقشير البشرة بالليزر"
+excerpt: "ما الذي يفعله تقشير البشرة بالليزر، ومن يناسبه، وكيف تتعافى البشرة بعد الجلسة."
+coverImage: "/assets/blog/cover (1).jpeg"
+date: "2025-07-01T05:35:07.322Z"
+author:
+  name: فريق التحرير
+  picture: "/assets/authors/team.jpeg"
+slug: أساسيات-الليزر
+translationKey: laser-basics
+locale: ar
+---
+
+## ما هو
+
+يزيل ضوء الليزر الطبقة الخارجية من الجلد.
+"""
 
 
-def toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return json.dumps(value) if isinstance(value, str) else repr(value)
+def write_image(path: Path, size: tuple[int, int] = (1200, 630)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, (40, 90, 160)).save(path, "JPEG")
 
 
-def article(slug: str, body: str, locale: str = "en", extra: str = "", key: str = "") -> str:
-    """A valid article with local images that exist in the project's public/."""
-    return (f"---\ntitle: Title {slug}\nexcerpt: An excerpt long enough to pass every rule of "
-            f"the validate stage here.\ncoverImage: /img/cover.jpg\ndate: '2025-01-02T03:04:05Z'\n"
-            f"author:\n  name: A\n  picture: /img/a.jpg\nogImage:\n  url: /img/cover.jpg\n"
-            f"slug: {slug}\ntranslationKey: {key or slug}\nlocale: {locale}\n{extra}---\n\n"
-            f"{body}\n")
-
-
-def make_project(root: Path, articles: dict[str, str], links: dict | None = None) -> Path:
-    """``site.toml`` + ``content/<locale>/<name>.md`` + ``public/img/*`` under ``root``."""
-    settings = {**FAST_LINKS, **(links or {})}
-    lines = ['[site]', 'base_url = "https://site.example"', LOCALES, "[links]"]
-    lines += [f"{k} = {toml_value(v)}" for k, v in settings.items()]
+def build_site(root: Path, files: dict[str, str | bytes], config: str = SITE_TOML) -> Path:
+    """Write ``site.toml``, the given content files and the images they use."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "site.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for name, text in articles.items():
-        path = root / "content" / name
+    (root / "site.toml").write_text(config, encoding="utf-8")
+    for rel, data in files.items():
+        path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (root / "content" / "en").mkdir(parents=True, exist_ok=True)
-    for image in ("cover.jpg", "a.jpg"):
-        (root / "public" / "img").mkdir(parents=True, exist_ok=True)
-        (root / "public" / "img" / image).write_bytes(b"\xff\xd8\xff\xd9")
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data) if data.startswith("\n") else data,
+                            encoding="utf-8")
+    write_image(root / "public/assets/blog/cover (1).jpeg")
+    write_image(root / "public/assets/authors/team.jpeg", (400, 400))
     return root
 
 
 @pytest.fixture
-def project(tmp_path: Path):  # type: ignore[no-untyped-def]
-    def build(articles: dict[str, str], links: dict | None = None) -> Path:
-        return make_project(tmp_path / "site", articles, links)
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    def make(files: dict[str, str | bytes] | None = None, config: str = SITE_TOML) -> Path:
+        default = {"content/en/laser-basics.md": EN_ARTICLE,
+                   "content/ar/laser-basics.md": AR_ARTICLE}
+        return build_site(tmp_path / "site", default if files is None else files, config)
 
-    return build
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    """pytest-httpserver on 127.0.0.1; unknown paths answer 404."""
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.no_handler_status_code = 404
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.clear()
-        srv.stop()
+    return make
 
 
-@pytest.fixture
-def raw_server() -> Iterator[RawServer]:
-    """A threaded loopback server whose routes can stall or reset the connection."""
-    srv = RawServer()
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-def read_report(root: Path) -> dict:
-    return json.loads((root / "reports" / "links.json").read_text(encoding="utf-8"))
-
-
-def by_url(report: dict) -> dict[str, dict]:
-    return {link["url"]: link for link in report["data"]["links"]}
+# Links stage: loopback servers and small projects (see tests/links_support.py).
+from links_support import project, raw_server, server  # noqa: E402, F401

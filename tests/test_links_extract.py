@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from links_support import article, make_project
+
 from pipeline.config import load_settings
 from pipeline.links.extract import extract
 from pipeline.links.targets import collect
 from pipeline.stages.load import load_site
-from tests.conftest import article, make_project
 
 BODY = """Intro with [inline](https://a.example/one) and
 a second line with <https://a.example/auto> here.

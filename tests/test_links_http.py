@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from links_support import article, by_url, read_report
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from pipeline.cli import main
-from tests.conftest import article, by_url, read_report
 
 ARABIC = "حقن-البوتوكس"
 ARABIC_ENC = quote(ARABIC)  # %D8%AD%D9%82%D9%86-...

@@ -7,11 +7,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from links_support import article, by_url, read_report
 from lxml import etree
 from pytest_httpserver import HTTPServer
 
 from pipeline.cli import main
-from tests.conftest import article, by_url, read_report
 
 AR_SLUG = "تقشير-البشرة"
 
