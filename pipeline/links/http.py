@@ -28,9 +28,11 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from pipeline.links import fragments
@@ -44,6 +46,7 @@ HEAD_FALLBACK = frozenset({403, 405, 501})
 RETRY_NETWORK = frozenset({"connection-refused", "connection-reset", "connect-timeout"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHUNK = 64 * 1024
+DNS_FAILED = "dns"  # _address_check's answer when the name does not resolve
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,10 @@ class HttpChecker:
         self.rules = policy.rules
         self.gate = HostGate(self.rules.per_host, self.rules.rate_per_host)
         self.total = threading.BoundedSemaphore(max(1, self.rules.workers))
-        self.session = _session(self.rules.workers, self.rules.per_host, self.rules.user_agent)
+        self._lock = threading.Lock()
+        self._addresses: dict[tuple[str, int], str | None] = {}
+        self.session = _session(self.rules.workers, self.rules.per_host, self.rules.user_agent,
+                                guard_peer=not self.rules.allow_private)
 
     def close(self) -> None:
         self.session.close()
@@ -134,14 +140,28 @@ class HttpChecker:
         if not self.rules.allow_private:
             try:
                 port = parts.port or DEFAULT_PORTS[parts.scheme]
-                address = non_global_address(parts.hostname, port)
-            except (socket.gaierror, UnicodeError):
-                return Verdict("network", None, "dns")
             except ValueError:
                 return Verdict("invalid", None, "bad port")
+            address = self._address_check(parts.hostname, port)
+            if address == DNS_FAILED:
+                return Verdict("network", None, "dns")
             if address:
                 return Verdict("refused", None, f"private-address {address}")
         return self._request(url, parts.hostname.lower(), want_anchors)
+
+    def _address_check(self, host: str, port: int) -> str | None:
+        """``non_global_address`` once per host and port for the whole run."""
+        key = (host, port)
+        with self._lock:
+            if key in self._addresses:
+                return self._addresses[key]
+        try:
+            address = non_global_address(host, port)
+        except (OSError, UnicodeError):
+            address = DNS_FAILED
+        with self._lock:
+            self._addresses[key] = address
+        return address
 
     def _request(self, url: str, host: str, want_anchors: bool) -> Answer | Verdict:
         """One logical request with HEAD/GET fallback, retries, backoff and 429 waits."""
@@ -197,7 +217,9 @@ class HttpChecker:
                     anchors, truncated = _read_anchors(resp, rules.max_bytes)
                 return Answer(status, resp.headers.get("Location"), anchors, truncated=truncated)
         except requests.RequestException as exc:
-            return Verdict("network", None, classify(exc))
+            detail = classify(exc)
+            state = "refused" if detail.startswith("private-address") else "network"
+            return Verdict(state, None, detail)
 
 
 def _read_anchors(resp: requests.Response,
@@ -226,7 +248,11 @@ def classify(exc: BaseException) -> str:
         return "connect-timeout"
     if isinstance(exc, requests.exceptions.ReadTimeout | requests.exceptions.Timeout):
         return "timeout"
-    text = " ".join(repr(e) for e in _causes(exc))
+    causes = _causes(exc)
+    for cause in causes:
+        if isinstance(cause, PrivatePeerError):
+            return str(cause)
+    text = " ".join(repr(e) for e in causes)
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return "connection-reset"
     if "NameResolutionError" in text or "gaierror" in text or "Name or service" in text:
@@ -244,12 +270,16 @@ def classify(exc: BaseException) -> str:
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception it wraps (args, ``__cause__``, ``__context__``)."""
     chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain and len(chain) < 10:
+    queue: list[BaseException] = [exc]
+    while queue and len(chain) < 20:
+        current = queue.pop(0)
+        if any(current is seen for seen in chain):
+            continue
         chain.append(current)
-        chain.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
-        current = current.__cause__ or current.__context__
+        queue += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+        queue += [e for e in (current.__cause__, current.__context__) if e is not None]
     return chain
 
 
@@ -275,13 +305,59 @@ def _location(value: str) -> str:
         return value
 
 
-def _session(workers: int, per_host: int, user_agent: str) -> requests.Session:
+def _session(workers: int, per_host: int, user_agent: str,
+             guard_peer: bool) -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = user_agent
     session.headers["Accept"] = "text/html,application/xhtml+xml,*/*;q=0.8"
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    adapter = HTTPAdapter(pool_connections=max(10, workers), pool_maxsize=max(per_host, 4),
-                          max_retries=0)
+    adapter_class = PeerGuardAdapter if guard_peer else HTTPAdapter
+    adapter = adapter_class(pool_connections=max(10, workers), pool_maxsize=max(per_host, 4),
+                            max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+class PrivatePeerError(OSError):
+    """The socket connected to a non-global address although the name check passed."""
+
+
+def _check_peer(sock: socket.socket | None) -> None:
+    """Refuse a connection whose peer is not global (a name may resolve differently at
+    connect time than when it was checked: DNS rebinding). Runs before any byte is sent."""
+    if sock is None:
+        return
+    address = sock.getpeername()[0]
+    if non_global_address(address, 0):
+        sock.close()
+        raise PrivatePeerError(f"private-address {address} (at connect)")
+
+
+class _GuardedHTTPConnection(urllib3.connection.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)
+
+
+class _GuardedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)
+
+
+class _GuardedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class PeerGuardAdapter(HTTPAdapter):
+    """Direct connections check their peer address; proxied ones go through the proxy."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
+                                                   "https": _GuardedHTTPSPool}
