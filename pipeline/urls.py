@@ -212,12 +212,6 @@ def _utf8(escapes: str) -> bool:
     return True
 
 
-def split_fragment(url: str) -> tuple[str, str]:
-    """``(url without fragment, fragment as written)``."""
-    base, _, fragment = url.partition("#")
-    return base, fragment
-
-
 def host_of(uri: str) -> str:
     """Lowercase host of an absolute URI ('' when there is none)."""
     return (urlsplit(uri).hostname or "").lower()

@@ -119,3 +119,13 @@ def test_kill_9_mid_write_leaves_a_usable_cache(tmp_path: Path) -> None:
     assert cache.get("https://after.example/") is not None
     cache.close()
     assert rows >= 50
+
+
+def test_unwritable_cache_folder_disables_the_cache(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    cache = LinkCache(blocker / "c.sqlite3", max_age=1e9)
+    assert cache.note.startswith("cache disabled")
+    cache.record("https://a.example/", Verdict("ok", 200))
+    assert cache.get("https://a.example/") is None
+    cache.close()

@@ -40,9 +40,12 @@ class LinkCache:
         self._db = self._open(busy_timeout)
 
     def _open(self, busy_timeout: float) -> sqlite3.Connection | None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             return _connect(self.path, busy_timeout)
+        except OSError as exc:
+            self.note = f"cache disabled: {exc}"
+            return None
         except sqlite3.DatabaseError as exc:
             aside = self.path.with_name(self.path.name + ".corrupt")
             with contextlib.suppress(OSError):

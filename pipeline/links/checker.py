@@ -45,7 +45,8 @@ def check_all(site: Site, targets: list[Target], policy: Policy, cache: LinkCach
     checker = HttpChecker(policy)
     try:
         workers = max(1, min(policy.rules.workers * THREADS_PER_WORKER, len(pending)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="links") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="links")
+        try:
             futures = {pool.submit(_check_one, checker, t, policy): t
                        for t in _interleave_hosts(pending)}
             for future in as_completed(futures):
@@ -54,6 +55,8 @@ def check_all(site: Site, targets: list[Target], policy: Policy, cache: LinkCach
                 if cache is not None:
                     cache.record(target.key, target.verdict)
                 on_done(target)
+        finally:  # on Ctrl-C, drop what has not started instead of checking it all
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         checker.close()
 
