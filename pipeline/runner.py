@@ -39,6 +39,8 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage("validate", "check front matter against the schema and site rules",
           "pipeline.stages.validate", needs_valid_content=False),
+    Stage("submit", "announce new/changed URLs (IndexNow) and the sitemap index (Search "
+          "Console); dry run unless --yes", "pipeline.stages.submit", offline=False),
 )
 
 
