@@ -120,7 +120,7 @@ def _indexnow(ctx: _Run, site: Site) -> None:
     endpoint = section.indexnow_endpoint
     announced = announced_to(state, endpoint)
     current = site_entries(site)
-    todo = pending(current, announced)
+    todo = pending(current, announced, settings.base_url + "/")
     plan = indexnow.batches(settings, key, todo, section.batch_size)
     headers = _headers({"Content-Type": indexnow.CONTENT_TYPE})
     data: dict[str, Any] = {"endpoint": endpoint, "urls": len(current),

@@ -52,11 +52,16 @@ def site_entries(site: Site) -> list[Entry]:
     return [Entry(url, entries[url]) for url in sorted(entries)]
 
 
-def pending(current: list[Entry], announced: Announced) -> list[Entry]:
-    """New or changed URLs, then removed ones, each group sorted by URL."""
+def pending(current: list[Entry], announced: Announced, base: str) -> list[Entry]:
+    """New or changed URLs, then removed ones below ``base``, each group sorted by URL.
+
+    Removed URLs of another origin (the site moved) are not sent: an engine refuses
+    URLs that are not on the submitted host.
+    """
     changed = [e for e in current if announced.get(e.url) != e.lastmod]
     present = {e.url for e in current}
-    removed = [Entry(url, None) for url in sorted(announced) if url not in present]
+    removed = [Entry(url, None) for url in sorted(announced)
+               if url not in present and url.startswith(base)]
     return changed + removed
 
 
