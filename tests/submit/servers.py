@@ -147,6 +147,10 @@ class IndexNowEngine:
         return 200, {}, b""
 
 
+# Google's token endpoint wants this audience in the assertion, wherever it is served.
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+
+
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -168,7 +172,6 @@ class GoogleApis:
     client_email: str
     property_url: str  # the one Search Console property the account may manage
     allowed: bool = True
-    base: str = ""  # set once the server runs
     tokens: set[str] = field(default_factory=set)
     submitted: list[tuple[str, str]] = field(default_factory=list)
 
@@ -210,7 +213,7 @@ class GoogleApis:
         now = time.time()
         if payload.get("iss") != self.client_email:
             return "wrong issuer"
-        if payload.get("aud") != self.base + "/token":
+        if payload.get("aud") != GOOGLE_TOKEN_AUDIENCE:
             return "wrong audience"
         if "https://www.googleapis.com/auth/webmasters" not in payload.get("scope", "").split():
             return "missing scope"
