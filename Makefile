@@ -8,7 +8,7 @@ CLI := $(BIN)/seo-pipeline
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate links metadata sitemaps bundles submit test lint clean
+.PHONY: help install build validate links metadata sitemaps hreflang bundles submit test lint clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ metadata: $(STAMP) ## head metadata and its lint (reports/metadata.json)
 sitemaps: $(STAMP) ## hreflang sitemaps + index into sitemap/ and the site output
 	$(CLI) sitemaps
 
+hreflang: $(STAMP) ## audit hreflang of pages and sitemaps (ARGS="--sitemap PATH" for any sitemap)
+	$(CLI) hreflang $(ARGS)
+
 bundles: $(STAMP) ## localized HTML pages and JSON bundles into dist/
 	$(CLI) bundles
 
@@ -50,4 +53,4 @@ lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (not .venv)
-	rm -rf dist reports .cache .pytest_cache test-artifacts
+	rm -rf dist reports sitemap .cache .pytest_cache test-artifacts

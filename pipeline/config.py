@@ -97,6 +97,20 @@ class SitemapsSection:
 
 
 @dataclass(frozen=True)
+class MetadataSection:
+    """Metadata lint limits; lengths are user-perceived characters (grapheme clusters)."""
+
+    title_min: int = 10
+    title_max: int = 60
+    description_min: int = 50
+    description_max: int = 160
+    image_min_width: int = 1200
+    image_min_height: int = 630
+    # Per-locale overrides of the four length limits, e.g. ["ar:title_max=70"].
+    locale_limits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class BundlesSection:
     raw_html: str = "escape"
     allowed_tags: tuple[str, ...] = ()
@@ -129,6 +143,7 @@ class Settings:
     validate: ValidateSection = field(default_factory=ValidateSection)
     links: LinksSection = field(default_factory=LinksSection)
     sitemaps: SitemapsSection = field(default_factory=SitemapsSection)
+    metadata: MetadataSection = field(default_factory=MetadataSection)
     bundles: BundlesSection = field(default_factory=BundlesSection)
     submit: SubmitSection = field(default_factory=SubmitSection)
 
@@ -157,6 +172,7 @@ SECTIONS: dict[str, type] = {
     "validate": ValidateSection,
     "links": LinksSection,
     "sitemaps": SitemapsSection,
+    "metadata": MetadataSection,
     "bundles": BundlesSection,
     "submit": SubmitSection,
 }

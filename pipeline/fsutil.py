@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,3 +61,15 @@ def dumps_json(data: Any) -> str:
 
 def write_json(path: Path, data: Any) -> Path:
     return write_text(path, dumps_json(data))
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Put a fully written ``staging`` directory in place of ``target`` (same parent)."""
+    os.chmod(staging, 0o755)  # mkdtemp creates it private
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

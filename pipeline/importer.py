@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+import frontmatter
 
 from pipeline.fsutil import write_text
 from pipeline.schema import parse_datetime
@@ -135,8 +135,9 @@ def convert(text: str, options: ImportOptions) -> tuple[str, str]:
         "slug": slug,
         "translationKey": options.translation_key or slug,
     }
-    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
-    return slug, f"---\n{head}---\n\n{to_markdown(blocks)}"
+    post = frontmatter.Post(to_markdown(blocks), **front)
+    document = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=1000)
+    return slug, document + "\n"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

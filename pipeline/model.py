@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pipeline.config import Settings
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; errors fail a stage, warnings only with ``--strict``."""
 
     ERROR = "error"

@@ -1,7 +1,7 @@
 """Read one Markdown source safely and split its YAML front matter, keeping line numbers.
 
-python-frontmatter does the split; YAML is composed here as well so that every key
-has its line and column and every YAML error its position. Problems are returned as
+The split is done here (not by python-frontmatter, which drops positions) so that
+every key has its line and column and every YAML error its position. Problems are returned as
 ``Finding`` values (codes ``FM0xx``), never raised.
 """
 
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 from pipeline.model import Finding, Severity
@@ -75,19 +74,19 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
     if not text.startswith("---"):
         return None, [err(shown, 1, "FM010", "no front matter: the file must start with '---'",
                           "add a YAML block between two '---' lines")]
-    if not FENCE.match(text):
+    match = FENCE.match(text)
+    if not match:
         return None, [err(shown, 1, "FM011", "front matter is not closed by a '---' line")]
-    yaml_text, body = frontmatter.YAMLHandler().split(text)
-    body_line = 1 + text[: len(text) - len(body)].count("\n") if body else text.count("\n") + 1
+    yaml_text, body = match.group(1) or "", text[match.end():]
+    body_line = 1 + text[: match.end()].count("\n")
     try:
         node, data = _compose_and_load(yaml_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark else 1
-        col = 1 + mark.column if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [err(shown, line, "FM012", f"invalid YAML: {problem}",
-                          "check quoting and indentation", col=col)]
+    except (ValueError, TypeError) as exc:  # a scalar YAML accepted but cannot construct
+        line, col = _failing_scalar(yaml_text)
+        return None, [err(shown, line, "FM012", f"invalid YAML value: {exc}",
+                          "quote the value to keep it as text", col=col)]
+    except yaml.YAMLError:
+        return None, [_yaml_error(yaml_text, shown)]
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -107,6 +106,42 @@ def _compose_and_load(yaml_text: str) -> tuple[Any, Any]:
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()
+
+
+def _yaml_error(yaml_text: str, shown: str) -> Finding:
+    """Re-parse with the pure-Python loader, whose messages and marks are the clearest."""
+    try:
+        yaml.load(yaml_text, Loader=yaml.SafeLoader)  # noqa: S506 (SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark
+        where = f" ({exc.context})" if exc.context else ""
+        line, col = (mark.line + 2, mark.column + 1) if mark else (1, 1)
+        return err(shown, line, "FM012", f"invalid YAML: {exc.problem}{where}",
+                   "check quoting and indentation", col=col)
+    except yaml.YAMLError as exc:
+        return err(shown, 1, "FM012", f"invalid YAML: {exc}")
+    return err(shown, 1, "FM012", "invalid YAML")
+
+
+def _failing_scalar(yaml_text: str) -> tuple[int, int]:
+    """Position of the first scalar whose construction fails (e.g. date 2025-13-45)."""
+    node = yaml.compose(yaml_text, Loader=_LOADER)
+    constructor = yaml.constructor.SafeConstructor()
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(v for pair in current.value for v in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.ScalarNode):
+            try:
+                constructor.construct_object(current, deep=True)
+            except (ValueError, TypeError, yaml.YAMLError):
+                return current.start_mark.line + 2, current.start_mark.column + 1
+    return 1, 1
 
 
 def _index_keys(node: Any, prefix: str, lines: dict[str, int], cols: dict[str, int],

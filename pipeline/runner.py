@@ -39,6 +39,10 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage("validate", "check front matter against the schema and site rules",
           "pipeline.stages.validate", needs_valid_content=False),
+    Stage("metadata", "lint head metadata (title, description, share image, duplicates)",
+          "pipeline.stages.metadata"),
+    Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",
+          "pipeline.stages.sitemaps"),
     Stage("submit", "announce new/changed URLs (IndexNow) and the sitemap index (Search "
           "Console); dry run unless --yes", "pipeline.stages.submit", offline=False),
 )

@@ -13,14 +13,14 @@ from functools import cache
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from pipeline import urls
 from pipeline.model import Author, Finding, FrontMatter, Severity
-from pipeline.parsing import Parsed, err
+from pipeline.parsing import Parsed
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
@@ -60,6 +60,8 @@ def url_or_path_problem(value: str) -> str:
     if not isinstance(value, str):
         return ""
     parts = urlsplit(value)
+    if parts.netloc and not parts.scheme:
+        return "is a protocol-relative URL; write it with https://"
     if parts.scheme:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return "must be an http(s) URL or a site path starting with '/'"
@@ -68,8 +70,8 @@ def url_or_path_problem(value: str) -> str:
         except ValueError as exc:
             return f"is not a valid URL: {exc}"
         return ""
-    if ".." in PurePosixPath(parts.path).parts:
-        return "must not contain '..'"
+    if ".." in PurePosixPath(unquote(parts.path)).parts:
+        return "must not contain '..' (also when percent-encoded)"
     return ""
 
 

@@ -10,7 +10,7 @@ are kept as they are, never encoded again: ``%D8`` stays ``%D8``, it never becom
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -163,3 +163,24 @@ def asset_url(settings: Settings, ref: str) -> str:
 def is_absolute(url: str) -> bool:
     parts = urlsplit(url)
     return bool(parts.scheme and parts.netloc)
+
+
+def site_url(settings: Settings, path: str) -> str:
+    """Absolute, encoded URL of a file at the site root, e.g. ``/sitemap_index.xml``."""
+    return settings.base_url + quote_component(path if path.startswith("/") else "/" + path)
+
+
+def asset_path(ref: str) -> str | None:
+    """Decoded path of a local asset below the public folder (``assets/x (1).jpeg``).
+
+    ``None`` for an absolute URL, which names no local file.
+    """
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc:
+        return None
+    return _unquote_strict(parts.path).lstrip("/")
+
+
+def resolve(base: str, ref: str) -> str:
+    """``ref`` (absolute or relative, IRI or URI) resolved against ``base``, as a URI."""
+    return iri_to_uri(urljoin(base, ref.strip()))

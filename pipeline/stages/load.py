@@ -7,20 +7,29 @@ left out of the ``Site`` and reported; nothing raises on bad input.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline import schema
 from pipeline.config import Settings
+from pipeline.load_cache import LoadCache, file_key, restore, slim
 from pipeline.model import Article, Finding, Severity, Site
 from pipeline.parsing import err, read_text, split
 
 SUFFIXES = (".md", ".markdown")
+PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
+CHUNK = 250
 
 
-def load_site(settings: Settings) -> tuple[Site, list[Finding]]:
-    """Read every article; return the site and every problem found while reading."""
+def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Finding]]:
+    """Read every article; return the site and every problem found while reading.
+
+    Unchanged files are taken from ``.cache/load.pickle`` (see ``load_cache``).
+    """
     content = settings.path("content")
     findings: list[Finding] = []
     articles: list[Article] = []
@@ -29,14 +38,52 @@ def load_site(settings: Settings) -> tuple[Site, list[Finding]]:
                             f"content directory not found: {content}"))
         return Site(settings, (), tuple(findings)), findings
     findings += _unknown_trees(settings, content)
-    for locale in settings.locale_codes:
-        for path in discover(content / locale, content, settings.root, findings):
-            article, problems = load_article(path, locale, settings)
-            findings += problems
-            if article is not None:
-                articles.append(article)
+    jobs = [(path, locale) for locale in settings.locale_codes
+            for path in discover(content / locale, content, settings.root, findings)]
+    for article, problems in _load_cached(jobs, settings, use_cache):
+        findings += problems
+        if article is not None:
+            articles.append(article)
     articles.sort(key=lambda a: (settings.locale_codes.index(a.locale), a.source.as_posix()))
     return Site(settings, tuple(articles), tuple(findings)), findings
+
+
+def _load_cached(jobs: list[tuple[Path, str]], settings: Settings, use_cache: bool,
+                 ) -> list[tuple[Article | None, list[Finding]]]:
+    """Results in job order: cache hits as they are, the rest parsed (then remembered)."""
+    if not use_cache:
+        return list(_load_all(jobs, settings))
+    cache = LoadCache(settings.path("cache") / "load.pickle", settings)
+    keyed = [file_key(path, locale, settings.root) for path, locale in jobs]
+    results: list[tuple[Article | None, list[Finding]] | None] = []
+    for item in keyed:
+        hit = cache.get(item[0]) if item else None
+        results.append(restore(hit, item[1]) if hit and item else None)
+    misses = [i for i, entry in enumerate(results) if entry is None]
+    for i, entry in zip(misses, _load_all([jobs[i] for i in misses], settings), strict=True):
+        results[i] = entry
+        if item := keyed[i]:
+            cache.put(item[0], slim(entry))
+    with contextlib.suppress(OSError):  # a read-only tree still loads, only not faster
+        cache.save()
+    return [entry for entry in results if entry is not None]
+
+
+def _load_all(jobs: list[tuple[Path, str]], settings: Settings,
+              ) -> Iterator[tuple[Article | None, list[Finding]]]:
+    """Parse every file, on all cores when there are many (results keep the job order)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+        return (load_article(path, locale, settings) for path, locale in jobs)
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_load_chunk, chunks, [settings] * len(chunks)))
+    return (item for chunk in results for item in chunk)
+
+
+def _load_chunk(jobs: list[tuple[Path, str]], settings: Settings,
+                ) -> list[tuple[Article | None, list[Finding]]]:
+    return [load_article(path, locale, settings) for path, locale in jobs]
 
 
 def _unknown_trees(settings: Settings, content: Path) -> list[Finding]:
@@ -62,8 +109,7 @@ def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> 
             path = Path(dirpath) / name
             if not name.endswith(SUFFIXES) or name.startswith("."):
                 continue
-            real = path.resolve()
-            if path.is_symlink() and content_real not in real.parents:
+            if path.is_symlink() and content_real not in path.resolve().parents:
                 findings.append(err(_shown(path, root), 1, "FM006",
                                     "symlink points outside the content tree; ignored",
                                     "copy the file into the tree instead"))

@@ -5,9 +5,11 @@ Codes: FM0xx reading/YAML, FM1xx schema, FM2xx site rules, FM3xx content, SEO0xx
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,11 +26,11 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += _duplicates(articles, lambda a: a.slug, "slug", "FM202", "slug")
     findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
                             "translation key")
-    public = site.settings.path("public")
+    exists = _file_checker(site.settings.path("public"))
     for article in articles:
-        findings += _assets(article, public)
+        findings += _assets(article, exists)
         findings += _title_and_excerpt(article, site)
-    findings.sort(key=lambda f: (f.path, f.line, f.col, f.code))
+    findings = sorted(set(findings))
     return StageResult("validate", findings, data={"articles": len(articles),
                                                   "locales": list(site.settings.locale_codes)})
 
@@ -67,17 +69,30 @@ def _duplicates(articles: Iterable[Article], key, field: str, code: str,  # type
     return findings
 
 
-def _assets(article: Article, public: Path) -> list[Finding]:
+def _file_checker(public: Path) -> Callable[[str], bool]:
+    """``exists('/assets/x (1).jpg')``, memoised: many articles share images."""
+    root = os.path.realpath(public)
+
+    @cache
+    def exists(url_path: str) -> bool:
+        target = os.path.realpath(os.path.join(root, unquote(url_path).lstrip("/")))
+        return target.startswith(root + os.sep) and os.path.isfile(target)
+
+    return exists
+
+
+def _assets(article: Article, exists: Callable[[str], bool]) -> list[Finding]:
     """Local images named in front matter must exist under ``public/``."""
     findings = []
     values = {"coverImage": article.meta.cover_image, "ogImage.url": article.meta.og_image,
               "author.picture": article.meta.author.picture}
     for key, value in values.items():
+        if key not in article.key_lines:  # ogImage defaults to coverImage: checked once
+            continue
         parts = urlsplit(value)
         if parts.scheme:
             continue
-        target = public / unquote(parts.path).lstrip("/")
-        if not target.is_file():
+        if not exists(parts.path):
             findings.append(_f(article, key, "FM204", f"'{key}' points to a missing file: "
                                f"public/{unquote(parts.path).lstrip('/')}",
                                "add the image under public/ or fix the path"))

@@ -23,7 +23,7 @@ from pipeline.config import Settings
 from pipeline.fsutil import safe_join, write_text
 from pipeline.submit.retry import Outcome, RetryPolicy, Sleep, send
 from pipeline.submit.state import Entry
-from pipeline.urls import asset_url, iri_to_uri
+from pipeline.urls import iri_to_uri, site_url
 
 MAX_BATCH = 10_000
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -83,7 +83,7 @@ def write_key_file(settings: Settings, key: str) -> Path:
 
 
 def key_location(settings: Settings, key: str) -> str:
-    return asset_url(settings, f"/{key}.txt")
+    return site_url(settings, f"/{key}.txt")
 
 
 def host(settings: Settings) -> str:

@@ -19,11 +19,12 @@ from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
 from pipeline.config import Settings
+from pipeline.sitemaps.model import INDEX_NAME
 from pipeline.submit.retry import RetryPolicy, Sleep, send
-from pipeline.urls import asset_url, encode_segment
+from pipeline.urls import encode_segment, site_url
 
 SCOPE = "https://www.googleapis.com/auth/webmasters"
-SITEMAP_INDEX = "sitemap_index.xml"
+SITEMAP_INDEX = INDEX_NAME  # written by the sitemaps stage
 
 
 @dataclass(frozen=True)
@@ -34,18 +35,18 @@ class Result:
     hint: str = ""
 
 
-def site_url(settings: Settings) -> str:
+def property_url(settings: Settings) -> str:
     """The Search Console property: ``submit.search_console_site`` or ``<base_url>/``."""
     return settings.submit.search_console_site or settings.base_url + "/"
 
 
 def feed_url(settings: Settings) -> str:
-    return asset_url(settings, "/" + SITEMAP_INDEX)
+    return site_url(settings, "/" + SITEMAP_INDEX)
 
 
 def request_url(settings: Settings) -> str:
     endpoint = settings.submit.search_console_endpoint.rstrip("/")
-    return (f"{endpoint}/sites/{encode_segment(site_url(settings))}"
+    return (f"{endpoint}/sites/{encode_segment(property_url(settings))}"
             f"/sitemaps/{encode_segment(feed_url(settings))}")
 
 
@@ -97,7 +98,7 @@ def submit(settings: Settings, credentials: Any, session: requests.Session,
 
 
 def interpret(settings: Settings, status: int, detail: str, note: str = "") -> Result:
-    site, feed = site_url(settings), feed_url(settings)
+    site, feed = property_url(settings), feed_url(settings)
     extra = f": {detail}" if detail else ""
     extra += f" ({note})" if note else ""
     if 200 <= status < 300:

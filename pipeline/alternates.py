@@ -1,0 +1,40 @@
+"""The hreflang cluster of an article: every published translation, then ``x-default``.
+
+Head tags, sitemaps and the hreflang validator all take their alternates from here, so
+the three can never disagree about which URL stands for which language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline import urls
+from pipeline.model import Article, Site
+
+X_DEFAULT = "x-default"
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """One ``hreflang`` annotation: a language code (or ``x-default``) and an encoded URL."""
+
+    hreflang: str
+    href: str
+
+
+def article_url(site: Site, article: Article) -> str:
+    """Absolute, encoded URL of an article page."""
+    return urls.page_url(site.settings, article.locale, article.slug)
+
+
+def alternates(site: Site, article: Article) -> tuple[Alternate, ...]:
+    """Self and every translation in configured locale order, plus ``x-default``.
+
+    ``x-default`` points to the ``site.x_default`` locale's version when that exists.
+    """
+    cluster = site.translations(article)
+    result = [Alternate(site.locale(a.locale).hreflang, article_url(site, a)) for a in cluster]
+    default = next((a for a in cluster if a.locale == site.settings.site.x_default), None)
+    if default is not None:
+        result.append(Alternate(X_DEFAULT, article_url(site, default)))
+    return tuple(result)

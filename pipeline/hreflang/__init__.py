@@ -1,0 +1,1 @@
+"""hreflang: code checks (Babel/CLDR), cluster checks, and the ``hreflang`` command."""

@@ -1,0 +1,177 @@
+"""hreflang checks over a set of annotated pages (pure: data in, findings out).
+
+Codes: HL001 invalid code, HL002 unusual language/region, HL003 no self-reference,
+HL004 no return link, HL005 alternate outside the audited set, HL006 one code with
+several URLs, HL007 no x-default, HL008 canonical to another language, HL009 canonical
+to another page, HL010 head and sitemap disagree, HL011 page in only one source
+(HL012 unreadable sitemap and HL013 index child not found come from ``sources``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from pipeline import urls
+from pipeline.hreflang.codes import X_DEFAULT, check_code
+from pipeline.hreflang.model import AnnotatedPage, Annotation
+from pipeline.model import Finding, Severity
+
+
+@lru_cache(maxsize=1 << 18)
+def norm(url: str) -> str:
+    """Comparison form of a URL; an unparsable one is compared as written (memoised: a
+    URL of a cluster is met once per member)."""
+    try:
+        return urls.normalise(url)
+    except ValueError:
+        return url
+
+
+def index_pages(pages: Iterable[AnnotatedPage]) -> dict[str, AnnotatedPage]:
+    """Pages by normalised URL (the first declaration of a URL wins)."""
+    index: dict[str, AnnotatedPage] = {}
+    for page in pages:
+        index.setdefault(norm(page.url), page)
+    return index
+
+
+def check_pages(index: dict[str, AnnotatedPage], complete: bool) -> list[Finding]:
+    """Every cluster problem. ``complete``: every alternate should be in ``index``."""
+    findings: list[Finding] = []
+    for own, page in index.items():
+        if page.alternates:
+            findings += _page(own, page, index, complete)
+    return findings
+
+
+def _at(page: AnnotatedPage, line: int, code: str, severity: Severity, message: str,
+        hint: str = "") -> Finding:
+    return Finding(page.path, line or page.line, 1, code, severity, message, hint)
+
+
+def _page(own: str, page: AnnotatedPage, index: dict[str, AnnotatedPage],
+          complete: bool) -> list[Finding]:
+    declared = [(a, norm(a.href)) for a in page.alternates]
+    findings = _codes(page)
+    findings += _one_url_per_code(page, declared)
+    hrefs = {href for _, href in declared}
+    if own not in hrefs:
+        findings.append(_at(page, page.line, "HL003", Severity.ERROR,
+                            f"{urls.display(page.url)} does not list itself among its alternates",
+                            "every page names its own URL with its own hreflang"))
+    if not any(a.hreflang.lower() == X_DEFAULT for a, _ in declared):
+        findings.append(_at(page, page.line, "HL007", Severity.WARNING,
+                            f"{urls.display(page.url)} has no x-default alternate",
+                            "add hreflang=\"x-default\" for users of other languages"))
+    findings += _return_links(own, page, declared, index, complete)
+    findings += _canonical(own, page, declared, index)
+    return findings
+
+
+def _codes(page: AnnotatedPage) -> list[Finding]:
+    findings, seen = [], set()
+    for alt in page.alternates:
+        if alt.hreflang in seen:
+            continue
+        seen.add(alt.hreflang)
+        problem = check_code(alt.hreflang)
+        if problem is not None:
+            findings.append(_at(page, alt.line, problem.code, problem.severity, problem.message,
+                                problem.hint))
+    return findings
+
+
+def _one_url_per_code(page: AnnotatedPage, declared: list[tuple[Annotation, str]]) -> list[Finding]:
+    by_code: dict[str, list[tuple[Annotation, str]]] = defaultdict(list)
+    for alt, href in declared:
+        by_code[alt.hreflang.lower()].append((alt, href))
+    findings = []
+    for code, items in by_code.items():
+        targets = sorted({href for _, href in items})
+        if len(targets) > 1:
+            findings.append(_at(page, items[1][0].line, "HL006", Severity.ERROR,
+                                f"hreflang '{code}' points to {len(targets)} URLs: "
+                                f"{', '.join(urls.display(t) for t in targets)}",
+                                "keep one URL per language code"))
+    return findings
+
+
+def _return_links(own: str, page: AnnotatedPage, declared: list[tuple[Annotation, str]],
+                  index: dict[str, AnnotatedPage], complete: bool) -> list[Finding]:
+    findings, seen = [], {own}
+    for alt, href in declared:
+        if href in seen:
+            continue
+        seen.add(href)
+        target = index.get(href)
+        if target is None:
+            severity = Severity.ERROR if complete else Severity.WARNING
+            where = "is not a page of this site" if complete else (
+                "is not in the audited sitemaps; its return link is not checked")
+            findings.append(_at(page, alt.line, "HL005", severity,
+                                f"alternate '{alt.hreflang}' {urls.display(alt.href)} {where}"))
+        elif own not in {norm(back.href) for back in target.alternates}:
+            findings.append(_at(page, alt.line, "HL004", Severity.ERROR,
+                                f"alternate '{alt.hreflang}' {urls.display(alt.href)} does not "
+                                f"link back to {urls.display(page.url)}",
+                                "hreflang links must be reciprocal, or search engines "
+                                "ignore them"))
+    return findings
+
+
+def _languages(href: str, declared: list[tuple[Annotation, str]]) -> set[str]:
+    return {a.hreflang.lower().split("-")[0] for a, h in declared
+            if h == href and a.hreflang.lower() != X_DEFAULT}
+
+
+def _canonical(own: str, page: AnnotatedPage, declared: list[tuple[Annotation, str]],
+               index: dict[str, AnnotatedPage]) -> list[Finding]:
+    if page.canonical is None or norm(page.canonical) == own:
+        return []
+    target = norm(page.canonical)
+    mine = _languages(own, declared)
+    theirs = _languages(target, declared)
+    if not theirs and target in index:
+        theirs = _languages(target, [(a, norm(a.href)) for a in index[target].alternates])
+    shown = urls.display(page.canonical)
+    if mine and theirs and not mine & theirs:
+        return [_at(page, page.canonical_line, "HL008", Severity.ERROR,
+                    f"canonical points to {shown}, a page in another language "
+                    f"({', '.join(sorted(theirs))})",
+                    "a translation is canonical to itself; hreflang links the languages")]
+    return [_at(page, page.canonical_line, "HL009", Severity.WARNING,
+                f"canonical points to {shown}; hreflang on a non-canonical page is ignored",
+                "make the page canonical to itself or drop its hreflang links")]
+
+
+def compare_sources(heads: dict[str, AnnotatedPage],
+                    sitemaps: dict[str, AnnotatedPage]) -> list[Finding]:
+    """Head tags and sitemap entries must declare the same alternates for each page."""
+    findings = []
+    for url, head in heads.items():
+        entry = sitemaps.get(url)
+        if entry is None:
+            findings.append(_at(head, head.line, "HL011", Severity.WARNING,
+                                f"{urls.display(head.url)} is missing from the sitemaps",
+                                "run 'seo-pipeline sitemaps'"))
+            continue
+        in_head, in_map = _pairs(head), _pairs(entry)
+        if in_head != in_map:
+            only_head = ", ".join(f"{c} {urls.display(h)}" for c, h in sorted(in_head - in_map))
+            only_map = ", ".join(f"{c} {urls.display(h)}" for c, h in sorted(in_map - in_head))
+            findings.append(_at(entry, entry.line, "HL010", Severity.ERROR,
+                                f"sitemap and page head disagree for {urls.display(url)}: "
+                                f"only in head: {only_head or '-'}; only in sitemap: "
+                                f"{only_map or '-'}", "rebuild both from the same content"))
+    for url, entry in sitemaps.items():
+        if url not in heads:
+            findings.append(_at(entry, entry.line, "HL011", Severity.WARNING,
+                                f"sitemap lists {urls.display(url)}, which is not a page of "
+                                "this site", "rebuild the sitemaps"))
+    return findings
+
+
+def _pairs(page: AnnotatedPage) -> set[tuple[str, str]]:
+    return {(a.hreflang.lower(), norm(a.href)) for a in page.alternates}

@@ -1,0 +1,70 @@
+"""``seo-pipeline hreflang``: audit the site's hreflang clusters, or any sitemap.
+
+Without ``--sitemap``: reads the site, the page heads (built pages in the site output,
+else the metadata they will carry) and ``sitemap/``; checks codes, self-reference,
+return links, one URL per code, x-default, canonicals, and that heads and sitemaps
+agree; writes ``reports/hreflang.json``. With ``--sitemap PATH``: audits that sitemap
+file or folder alone (another site's too); no configuration needed, no report file.
+Exit codes: 0 clean (warnings allowed unless --strict), 1 findings, 2 usage/config.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pipeline.hreflang.cluster import check_pages, compare_sources, index_pages
+from pipeline.hreflang.sources import head_pages, sitemap_pages
+from pipeline.model import Finding, Severity, Site, StageResult
+from pipeline.report import render, write_report
+from pipeline.runner import blocked_by_content, open_site
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sitemap", type=Path, default=None, metavar="PATH",
+                        help="audit this sitemap file or folder instead of the site")
+
+
+def audit_sitemap(path: Path, root: Path) -> StageResult:
+    """Findings of a sitemap file or folder on its own."""
+    findings: list[Finding] = []
+    if not path.exists():
+        findings.append(Finding(str(path), 1, 1, "HL012", Severity.ERROR, "no such file or folder"))
+        return StageResult("hreflang", findings)
+    pages = index_pages(sitemap_pages(path, root, findings))
+    findings += check_pages(pages, complete=False)
+    return StageResult("hreflang", findings, data={"urls": len(pages)})
+
+
+def audit_site(site: Site) -> StageResult:
+    """Findings of the site's heads and its own sitemaps, and their agreement."""
+    settings = site.settings
+    findings: list[Finding] = []
+    heads = index_pages(head_pages(site))
+    findings += check_pages(heads, complete=True)
+    folder = settings.path("sitemap")
+    maps = index_pages(sitemap_pages(folder, settings.root, findings)) if folder.is_dir() else {}
+    if maps:
+        findings += check_pages(maps, complete=True)
+        findings += compare_sources(heads, maps)
+    elif heads:
+        findings.append(Finding(settings.paths.sitemap, 1, 1, "HL011", Severity.WARNING,
+                                "no sitemaps to compare with the page heads",
+                                "run 'seo-pipeline sitemaps' first"))
+    return StageResult("hreflang", findings, data={"pages": len(heads), "sitemap_urls": len(maps)})
+
+
+def main(args: argparse.Namespace) -> int:
+    from pipeline.cli import exit_code  # the CLI imports this module lazily
+
+    if args.sitemap is not None:
+        result = audit_sitemap(args.sitemap, args.root.resolve())
+    else:
+        settings, site = open_site(args.root, args.config)
+        has_errors = any(f.is_error for f in site.load_findings)
+        result = blocked_by_content(site, "hreflang") if has_errors else audit_site(site)
+        write_report(result, settings.path("reports"), settings.root)
+    text = render(result, args.format, args.root)
+    if text:
+        print(text)
+    return exit_code([result], args.strict)

@@ -1,0 +1,65 @@
+"""Real image dimensions and media type, read from the file header with Pillow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from pipeline import urls
+from pipeline.config import Settings
+from pipeline.fsutil import OutputPathError, safe_join
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    width: int
+    height: int
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageProblem:
+    """Why an image could not be measured: ``missing``, ``unreadable`` or ``external``."""
+
+    kind: str
+    detail: str
+
+
+def local_file(settings: Settings, ref: str) -> Path | None:
+    """The file below ``public/`` that a front-matter image names, or ``None`` if external.
+
+    Raises ``OutputPathError`` when the path (or a symlink on it) leaves ``public/``.
+    """
+    relative = urls.asset_path(ref)
+    if relative is None:
+        return None
+    return safe_join(settings.path("public"), relative)
+
+
+def inspect(settings: Settings, ref: str) -> ImageInfo | ImageProblem:
+    """Dimensions and type of a front-matter image (``/assets/x.jpg`` or a URL)."""
+    try:
+        path = local_file(settings, ref)
+    except OutputPathError:
+        return ImageProblem("missing", f"{ref} points outside public/")
+    if path is None:
+        return ImageProblem("external", f"{ref} is not a local file; not measured")
+    try:
+        stat = path.stat()
+    except OSError:
+        return ImageProblem("missing", f"public/{urls.asset_path(ref)} does not exist")
+    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _read(path: str, mtime_ns: int, size: int) -> ImageInfo | ImageProblem:
+    """Header-only read; cached per file version (the key holds mtime and size)."""
+    try:
+        with Image.open(path) as image:
+            mime = Image.MIME.get(image.format or "", "")
+            return ImageInfo(image.width, image.height, mime)
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        return ImageProblem("unreadable", f"{Path(path).name} cannot be read as an image: {exc}")

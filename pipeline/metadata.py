@@ -1,0 +1,161 @@
+"""Head metadata of an article page: title, description, canonical, hreflang, Open Graph,
+Twitter card and JSON-LD ``BlogPosting``.
+
+``page_metadata`` builds the data once (``PageMetadata.data``, JSON-serialisable) and
+renders the escaped ``<head>`` fragment from that same data, so the page and
+``article.json`` always carry the same values. Every URL comes from ``pipeline.urls``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from pipeline import images, urls
+from pipeline.alternates import alternates, article_url
+from pipeline.datefmt import w3c_datetime
+from pipeline.model import Article, Site
+
+# Characters that could end a <script> element or start markup, and the two line
+# separators some JavaScript parsers treat as newlines, written as JSON escapes.
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """``head_html``: the escaped ``<head>`` fragment; ``data``: the same as plain data."""
+
+    head_html: str
+    data: dict[str, Any]
+
+
+def page_metadata(site: Site, article: Article) -> PageMetadata:
+    """Everything a search engine or social network reads from the page's head."""
+    data = metadata_data(site, article)
+    return PageMetadata(render_head(data), data)
+
+
+def metadata_data(site: Site, article: Article) -> dict[str, Any]:
+    """The metadata as JSON-serialisable data (see the module docstring)."""
+    settings = site.settings
+    meta = article.meta
+    url = article_url(site, article)
+    image = _image(site, meta.og_image, alt=meta.title)
+    cluster = alternates(site, article)
+    locale = site.locale(article.locale)
+    other_locales = [site.locale(a.locale).og_locale for a in site.translations(article)
+                     if a.locale != article.locale]
+    return {
+        "title": meta.title,
+        "description": meta.excerpt,
+        "canonical": url,
+        "lang": locale.hreflang,
+        "dir": locale.direction,
+        "alternates": [{"hreflang": a.hreflang, "href": a.href} for a in cluster],
+        "openGraph": _open_graph(site, article, url, image, locale.og_locale, other_locales),
+        "twitter": _twitter(site, article, image),
+        "jsonLd": _json_ld(site, article, url, image),
+        "image": image,
+        "display": {"canonical": urls.display(url), "image": urls.display(image["url"])},
+        "site": {"name": settings.site.name},
+    }
+
+
+def _image(site: Site, ref: str, alt: str) -> dict[str, Any]:
+    info = images.inspect(site.settings, ref)
+    image: dict[str, Any] = {"url": urls.asset_url(site.settings, ref), "alt": alt}
+    if isinstance(info, images.ImageInfo):
+        image.update(width=info.width, height=info.height, type=info.mime)
+    return image
+
+
+def _pairs(items: list[tuple[str, Any]]) -> list[dict[str, str]]:
+    return [{"property": k, "content": str(v)} for k, v in items if v not in (None, "")]
+
+
+def _open_graph(site: Site, article: Article, url: str, image: dict[str, Any], og_locale: str,
+                other_locales: list[str]) -> list[dict[str, str]]:
+    meta = article.meta
+    items: list[tuple[str, Any]] = [
+        ("og:type", "article"), ("og:title", meta.title), ("og:description", meta.excerpt),
+        ("og:url", url), ("og:site_name", site.settings.site.name), ("og:locale", og_locale),
+        *[("og:locale:alternate", other) for other in other_locales],
+        ("og:image", image["url"]), ("og:image:secure_url", _secure(image["url"])),
+        ("og:image:type", image.get("type")), ("og:image:width", image.get("width")),
+        ("og:image:height", image.get("height")), ("og:image:alt", image["alt"]),
+        ("article:published_time", w3c_datetime(meta.date)),
+        ("article:modified_time", w3c_datetime(meta.modified)),
+        ("article:author", meta.author.name),
+        *[("article:tag", tag) for tag in meta.tags],
+    ]
+    return _pairs(items)
+
+
+def _secure(url: str) -> str | None:
+    return url if url.startswith("https://") else None
+
+
+def _twitter(site: Site, article: Article, image: dict[str, Any]) -> list[dict[str, str]]:
+    meta = article.meta
+    items = [("twitter:card", "summary_large_image"),
+             ("twitter:site", site.settings.site.twitter_site),
+             ("twitter:title", meta.title), ("twitter:description", meta.excerpt),
+             ("twitter:image", image["url"]), ("twitter:image:alt", image["alt"])]
+    return [{"name": p["property"], "content": p["content"]} for p in _pairs(items)]
+
+
+def _json_ld(site: Site, article: Article, url: str, image: dict[str, Any]) -> dict[str, Any]:
+    settings = site.settings
+    meta = article.meta
+    image_object = {"@type": "ImageObject", "url": image["url"]}
+    if "width" in image:
+        image_object.update(width=image["width"], height=image["height"])
+    author: dict[str, Any] = {"@type": "Person", "name": meta.author.name}
+    if meta.author.picture:
+        author["image"] = urls.asset_url(settings, meta.author.picture)
+    publisher: dict[str, Any] = {"@type": "Organization",
+                                 "name": settings.site.publisher or settings.site.name,
+                                 "url": settings.base_url + "/"}
+    if settings.site.publisher_logo:
+        publisher["logo"] = {"@type": "ImageObject",
+                             "url": urls.asset_url(settings, settings.site.publisher_logo)}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "BlogPosting",
+        "headline": meta.title, "description": meta.excerpt, "image": image_object,
+        "datePublished": w3c_datetime(meta.date), "dateModified": w3c_datetime(meta.modified),
+        "author": author, "publisher": publisher,
+        "inLanguage": site.locale(article.locale).hreflang, "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+    }
+    if meta.tags:
+        data["keywords"] = list(meta.tags)
+    return data
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside ``<script>``: no ``</script>``, ``<!--`` or ``&`` can appear raw."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.translate(_SCRIPT_UNSAFE)
+
+
+def render_head(data: dict[str, Any]) -> str:
+    """The ``<head>`` fragment, one element per line, every value escaped."""
+    lines = [f"<title>{escape(data['title'], quote=False)}</title>",
+             _tag("meta", name="description", content=data["description"]),
+             _tag("link", rel="canonical", href=data["canonical"])]
+    lines += [_tag("link", rel="alternate", hreflang=a["hreflang"], href=a["href"])
+              for a in data["alternates"]]
+    lines += [_tag("meta", property=p["property"], content=p["content"])
+              for p in data["openGraph"]]
+    lines += [_tag("meta", name=p["name"], content=p["content"]) for p in data["twitter"]]
+    lines.append(f'<script type="application/ld+json">{script_json(data["jsonLd"])}</script>')
+    return "\n".join(lines) + "\n"
+
+
+def _tag(element: str, /, **attributes: str) -> str:
+    attrs = "".join(f' {key}="{escape(str(value), quote=True)}"'
+                    for key, value in attributes.items())
+    return f"<{element}{attrs}>"

@@ -1,0 +1,127 @@
+"""Metadata lint: what a search result or a share card would show badly.
+
+Codes: META001 title length, META002 description length, META003 image URL not
+absolute, META004 image file missing, META005 image smaller than the minimum,
+META006 image unreadable, META007 image not measured (external), META008 duplicate
+title, META009 duplicate description, META010 bad ``metadata.locale_limits`` entry.
+Lengths count grapheme clusters, so Arabic vowel marks do not count as characters of
+their own; ``metadata.locale_limits`` (``"ar:title_max=70"``) sets limits per locale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+import regex
+
+from pipeline import images, urls
+from pipeline.model import Article, Finding, Severity, Site
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def length(text: str) -> int:
+    """User-perceived characters (extended grapheme clusters)."""
+    return len(_GRAPHEME.findall(text))
+
+
+LIMIT_KEYS = ("title_min", "title_max", "description_min", "description_max")
+_LIMIT = regex.compile(r"\s*([a-z0-9-]+)\s*:\s*(\w+)\s*=\s*(\d+)\s*")
+
+
+def locale_limits(site: Site) -> tuple[dict[str, dict[str, int]], list[Finding]]:
+    """Length limits per locale code: the defaults with ``locale_limits`` applied."""
+    rules = site.settings.metadata
+    limits = {loc.code: {key: getattr(rules, key) for key in LIMIT_KEYS}
+              for loc in site.locales}
+    findings = []
+    for entry in rules.locale_limits:
+        match = _LIMIT.fullmatch(entry)
+        if match is None or match[1] not in limits or match[2] not in LIMIT_KEYS:
+            findings.append(Finding("site.toml", 1, 1, "META010", Severity.ERROR,
+                                    f"metadata.locale_limits entry {entry!r} is not "
+                                    "'<locale>:<limit>=<number>' for a configured locale",
+                                    f"limits: {', '.join(LIMIT_KEYS)}; e.g. 'ar:title_max=70'"))
+            continue
+        limits[match[1]][match[2]] = int(match[3])
+    return limits, findings
+
+
+def lint(site: Site) -> list[Finding]:
+    """Every metadata finding over the published articles."""
+    articles = list(site.published())
+    limits, findings = locale_limits(site)
+    for article in articles:
+        findings += _lengths(article, limits[article.locale])
+        findings += _image(site, article)
+    findings += _duplicates(articles, lambda a: a.meta.title, "title", "META008", "title")
+    findings += _duplicates(articles, lambda a: a.meta.excerpt, "excerpt", "META009",
+                            "description (excerpt)")
+    return sorted(findings)
+
+
+def _at(article: Article, key: str, code: str, severity: Severity, message: str,
+        hint: str = "") -> Finding:
+    return Finding(article.source.as_posix(), article.line_of(key), 1, code, severity,
+                   message, hint)
+
+
+def _lengths(article: Article, limits: dict[str, int]) -> list[Finding]:
+    locale = article.locale
+    checks = (("title", article.meta.title, limits["title_min"], limits["title_max"], "META001",
+               "title"),
+              ("excerpt", article.meta.excerpt, limits["description_min"],
+               limits["description_max"], "META002", "description (excerpt)"))
+    findings = []
+    for key, text, low, high, code, label in checks:
+        size = length(text)
+        if not low <= size <= high:
+            findings.append(_at(article, key, code, Severity.WARNING,
+                                f"{label} is {size} characters in '{locale}'; "
+                                f"{low}-{high} fits search results",
+                                "shorten it" if size > high else "say more"))
+    return findings
+
+
+def _image(site: Site, article: Article) -> list[Finding]:
+    ref = article.meta.og_image
+    key = "ogImage.url" if "ogImage" in article.key_lines else "coverImage"
+    if not ref.strip():
+        return [_at(article, key, "META003", Severity.ERROR, "no share image",
+                    "set ogImage.url or coverImage")]
+    url = urls.asset_url(site.settings, ref)
+    if not urls.is_absolute(url):
+        return [_at(article, key, "META003", Severity.ERROR,
+                    f"share image URL is not absolute: {url}", "use /assets/... or https://...")]
+    info = images.inspect(site.settings, ref)
+    if isinstance(info, images.ImageProblem):
+        codes = {"missing": ("META004", Severity.ERROR, "add the file under public/"),
+                 "unreadable": ("META006", Severity.ERROR, "save it as JPEG, PNG or WebP"),
+                 "external": ("META007", Severity.INFO, "only local files are measured")}
+        code, severity, hint = codes[info.kind]
+        return [_at(article, key, code, severity, f"share image: {info.detail}", hint)]
+    rules = site.settings.metadata
+    if info.width < rules.image_min_width or info.height < rules.image_min_height:
+        return [_at(article, key, "META005", Severity.WARNING,
+                    f"share image is {info.width}x{info.height}, smaller than "
+                    f"{rules.image_min_width}x{rules.image_min_height}",
+                    "large cards need at least 1200x630 pixels")]
+    return []
+
+
+def _duplicates(articles: Iterable[Article], value: Callable[[Article], str], key: str,
+                code: str, label: str) -> list[Finding]:
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        groups[" ".join(value(article).casefold().split())].append(article)
+    findings = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for article in group:
+            others = ", ".join(a.source.as_posix() for a in group if a is not article)
+            findings.append(_at(article, key, code, Severity.WARNING,
+                                f"same {label} as {others}",
+                                "each page needs its own; a copied text may be untranslated"))
+    return findings

@@ -1,0 +1,138 @@
+"""Sitemaps stage: per-locale hreflang sitemaps, the index, and ``robots.txt``.
+
+Reads the loaded site; writes ``sitemap/sitemap-<locale>-<n>.xml[.gz]`` and
+``sitemap/sitemap_index.xml`` plus the same index as ``sitemap.xml`` (the whole folder
+replaced at once), copies them to the site output's root, and writes ``robots.txt``
+there with an absolute ``Sitemap:`` line.
+Other files in the site output are left alone; only sitemap files of earlier runs that
+this run no longer produces are removed from it. Every file written is checked against
+the shipped XSDs. Codes: SM001 limits, SM002 URL too long, SM003 entry too large,
+SM004 schema violation, SM005 output folders overlap. Only SM002 (the URL is left out)
+is a warning; any error leaves the previous sitemaps in place.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from pipeline import urls
+from pipeline.fsutil import atomic_open, replace_dir, write_text
+from pipeline.model import Finding, Severity, Site, StageResult
+from pipeline.sitemaps import schema
+from pipeline.sitemaps.entries import locale_entries
+from pipeline.sitemaps.index import write_index
+from pipeline.sitemaps.model import (
+    ALIAS_NAME,
+    INDEX_NAME,
+    MAX_PER_FILE,
+    EntryTooLarge,
+    Limits,
+    WrittenFile,
+)
+from pipeline.sitemaps.writer import write_sitemaps
+
+PROTOCOL_MAX_BYTES = 50 * 1024 * 1024
+OWN_FILE = re.compile(rf"sitemap-[a-z0-9-]+-\d+\.xml(\.gz)?|{re.escape(INDEX_NAME)}|"
+                      rf"{re.escape(ALIAS_NAME)}")
+
+
+def run(site: Site, options: object = None) -> StageResult:
+    settings = site.settings
+    findings = _check_settings(site)
+    if findings:
+        return StageResult("sitemaps", findings)
+    target = settings.path("sitemap")
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=_parent(target)))
+    try:
+        files = _write_all(site, staging, findings)
+        if any(f.is_error for f in findings):
+            return StageResult("sitemaps", findings)
+        replace_dir(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    written = sorted(target.iterdir())
+    outputs = [*written, *_publish(site, written)]
+    data = {"index": urls.site_url(settings, INDEX_NAME) if files else None,
+            "urls": sum(f.urls for f in files),
+            "files": [{"name": f.path.name, "urls": f.urls, "bytes": f.size} for f in files]}
+    return StageResult("sitemaps", findings, outputs=outputs, data=data)
+
+
+def _parent(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.parent
+
+
+def _config_error(message: str, code: str = "SM001", hint: str = "") -> Finding:
+    return Finding("site.toml", 1, 1, code, Severity.ERROR, message, hint)
+
+
+def _check_settings(site: Site) -> list[Finding]:
+    settings = site.settings
+    limits = settings.sitemaps
+    findings = []
+    if not 1 <= limits.max_urls <= MAX_PER_FILE:
+        findings.append(_config_error(f"sitemaps.max_urls must be 1-{MAX_PER_FILE}, got "
+                                      f"{limits.max_urls}", hint="the protocol allows 50,000"))
+    if not 1024 <= limits.max_bytes <= PROTOCOL_MAX_BYTES:
+        findings.append(_config_error(f"sitemaps.max_bytes must be 1024-{PROTOCOL_MAX_BYTES}, "
+                                      f"got {limits.max_bytes}", hint="the protocol allows 50 MiB"))
+    target, root = settings.path("sitemap"), settings.root.resolve()
+    guarded = {root, settings.path("output"), settings.path("content"), settings.path("public")}
+    if target in guarded or target in root.parents:
+        findings.append(_config_error(f"paths.sitemap ({target}) must be a folder of its own: "
+                                      "it is replaced as a whole on every run", "SM005",
+                                      "use e.g. paths.sitemap = \"sitemap\""))
+    return findings
+
+
+def _write_all(site: Site, staging: Path, findings: list[Finding]) -> list[WrittenFile]:
+    settings = site.settings
+    limits = Limits(settings.sitemaps.max_urls, settings.sitemaps.max_bytes,
+                    settings.sitemaps.gzip)
+    files: list[WrittenFile] = []
+    for locale in site.locales:
+        try:
+            files += write_sitemaps(locale_entries(site, locale.code, findings), staging,
+                                    f"sitemap-{locale.code}", limits)
+        except EntryTooLarge as exc:
+            findings.append(_config_error(str(exc), "SM003", "raise sitemaps.max_bytes"))
+            return files
+    if len(files) > MAX_PER_FILE:
+        findings.append(_config_error(f"{len(files)} sitemap files, over the {MAX_PER_FILE} an "
+                                      "index may list", "SM001", "raise sitemaps.max_urls"))
+        return files
+    if files:
+        index = write_index(staging / INDEX_NAME,
+                            [(urls.site_url(settings, f.path.name), f.lastmod) for f in files])
+        shutil.copyfile(index, staging / ALIAS_NAME)
+    for path in sorted(staging.iterdir()):
+        findings += [Finding(f"{settings.paths.sitemap}/{path.name}", int(line or 1), 1,
+                             "SM004", Severity.ERROR, f"schema: {message}")
+                     for line, _, message in (e.partition(": ") for e in schema.check(path))]
+    return files
+
+
+def _copy(source: Path, target: Path) -> Path:
+    with open(source, "rb") as src, atomic_open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    return target
+
+
+def _publish(site: Site, written: list[Path]) -> list[Path]:
+    """Copy the sitemaps to the site output's root and write ``robots.txt`` beside them."""
+    settings = site.settings
+    output = settings.path("output")
+    names = {p.name for p in written}
+    for stale in sorted(output.glob("sitemap*")) if output.is_dir() else []:
+        if stale.is_file() and OWN_FILE.fullmatch(stale.name) and stale.name not in names:
+            stale.unlink()
+    copies = [_copy(p, output / p.name) for p in written]
+    robots = ["User-agent: *", "Allow: /", ""]
+    if INDEX_NAME in names:
+        robots.append(f"Sitemap: {urls.site_url(settings, INDEX_NAME)}")
+    copies.append(write_text(output / "robots.txt", "\n".join(robots) + "\n"))
+    return copies
