@@ -5,6 +5,11 @@ segment each) with a bearer token that google-auth obtains from a service-accoun
 the JSON key file's path is read from the environment variable named by
 ``submit.credentials_env``. Neither the key nor the token is ever printed or logged:
 messages name the variable, never its value or the file's content.
+
+The token is fetched once with ``credentials.refresh`` and applied to one plain
+``requests`` call, rather than through ``AuthorizedSession``: that session also starts
+background look-ups at fixed Google hosts after each refresh, which would ignore the
+configured endpoints (and leave the loopback in tests).
 """
 
 from __future__ import annotations

@@ -76,12 +76,15 @@ class Sandbox:
             self.article(slug, day)
         return self
 
-    def article(self, slug: str, day: int = 1, lastmod: str = "") -> Path:
-        path = self.root / "content" / "en" / f"{slug}.md"
+    def article(self, slug: str, day: int = 1, lastmod: str = "", locale: str = "en",
+                key: str = "") -> Path:
+        path = self.root / "content" / locale / f"{key or slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         extra = f'lastmod: "{lastmod}"\n' if lastmod else ""
-        path.write_text(ARTICLE.format(title=slug.replace("-", " ").title(), slug=slug,
-                                       day=day, lastmod=extra), encoding="utf-8")
+        text = ARTICLE.format(title=slug.replace("-", " ").title(), slug=slug, day=day,
+                              lastmod=extra).replace(f"translationKey: {slug}",
+                                                     f"translationKey: {key or slug}")
+        path.write_text(text, encoding="utf-8")
         return path
 
     def url(self, slug: str, base_url: str) -> str:

@@ -8,6 +8,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -18,6 +19,7 @@ from pipeline.stages import submit
 from pipeline.submit import indexnow
 from pipeline.submit.retry import RetryPolicy
 from pipeline.submit.state import Entry
+from pipeline.urls import page_url
 
 from .servers import IndexNowEngine, LoopbackServer, static_server
 from .sitetree import SLUGS, Sandbox
@@ -67,6 +69,21 @@ def test_dry_run_prints_the_exact_request_and_sends_nothing(sandbox, site_host, 
                     "urlList": urls(base)}
     assert sandbox.state == {}
     assert sandbox.report["data"]["dry_run"] is True
+
+
+def test_arabic_urls_are_sent_percent_encoded_and_accepted(sandbox, site_host):
+    base, docroot = site_host
+    slug = "تقشير-البشرة"
+    logic = IndexNowEngine()
+    with LoopbackServer(logic) as engine:
+        make_site(sandbox, base, engine)
+        sandbox.article(slug, 2, locale="ar", key=SLUGS[0])
+        sandbox.cli("indexnow-key")
+        publish(sandbox, docroot)
+        assert sandbox.cli("submit", "--yes") == 0
+    expected = page_url(load_settings(sandbox.root), "ar", slug)
+    assert expected == f"{base}/ar/" + quote(slug) + "/"
+    assert expected in logic.batches[0] and all(u.isascii() for u in logic.batches[0])
 
 
 def test_200_records_state_and_unchanged_urls_are_not_sent_again(sandbox, site_host, capsys):
