@@ -5,43 +5,33 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import tomlkit
+
 from pipeline.cli import main
 
 SLUGS = ("laser-skin-resurfacing", "benefits-of-laser-skin-resurfacing",
          "what-is-laser-skin-resurfacing", "why-choose-laser-skin-resurfacing",
          "what-to-know-before-laser-skin-resurfacing")
 
-SITE_TOML = """\
-# Test site for the submit stage.
-[site]
-name = "Test Journal"
-base_url = "{base_url}"
-url_pattern = "/{{locale}}/{{slug}}/"
-x_default = "en"
+LOCALES = [
+    {"code": "en", "hreflang": "en", "og_locale": "en_US", "direction": "ltr",
+     "name": "English"},
+    {"code": "ar", "hreflang": "ar", "og_locale": "ar_AR", "direction": "rtl",
+     "name": "العربية", "numbering": "arab"},
+]
 
-[paths]
-content = "content"
-output = "dist"
-reports = "reports"
-cache = ".cache"
 
-[[locales]]
-code = "en"
-hreflang = "en"
-og_locale = "en_US"
-direction = "ltr"
-name = "English"
+def site_toml(base_url: str, submit: dict[str, object]) -> str:
+    """A configuration shaped like the project's ``site.toml``."""
+    return "# Test site for the submit stage: comments must survive edits.\n" + tomlkit.dumps({
+        "site": {"name": "Test Journal", "base_url": base_url,
+                 "url_pattern": "/{locale}/{slug}/", "x_default": "en"},
+        "paths": {"content": "content", "output": "dist", "reports": "reports",
+                  "cache": ".cache"},
+        "locales": LOCALES,
+        "submit": submit,
+    })
 
-[[locales]]
-code = "ar"
-hreflang = "ar"
-og_locale = "ar_AR"
-direction = "rtl"
-name = "العربية"
-
-[submit]
-{submit}
-"""
 
 ARTICLE = """\
 ---
@@ -68,10 +58,8 @@ class Sandbox:
 
     def write(self, base_url: str = "https://o9medical.com", articles: int = 5,
               **submit: object) -> Sandbox:
-        lines = "\n".join(f"{k} = {json.dumps(v)}" for k, v in submit.items())
         self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "site.toml").write_text(
-            SITE_TOML.format(base_url=base_url, submit=lines), encoding="utf-8")
+        (self.root / "site.toml").write_text(site_toml(base_url, submit), encoding="utf-8")
         for day, slug in enumerate(SLUGS[:articles], 1):
             self.article(slug, day)
         return self
