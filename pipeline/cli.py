@@ -23,6 +23,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 TOOLS: dict[str, tuple[str, str]] = {
     "import": ("pipeline.importer", "convert a plain-text export into a Markdown article"),
     "hreflang": ("pipeline.hreflang.tool", "audit hreflang clusters of the site or a sitemap"),
+    "indexnow-key": ("pipeline.submit.keytool",
+                     "create the IndexNow key and write its key file into the site output"),
 }
 
 

@@ -129,6 +129,9 @@ class SubmitSection:
     credentials_env: str = "GOOGLE_APPLICATION_CREDENTIALS"
     batch_size: int = 10_000
     retries: int = 3
+    retry_backoff: float = 1.0  # first retry delay in seconds, doubled per attempt
+    max_retry_after: float = 60.0  # longest wait honoured from Retry-After
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)

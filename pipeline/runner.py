@@ -49,6 +49,8 @@ STAGES: tuple[Stage, ...] = (
           "pipeline.stages.metadata"),
     Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",
           "pipeline.stages.sitemaps"),
+    Stage("submit", "announce new/changed URLs (IndexNow) and the sitemap index (Search "
+          "Console); dry run unless --yes", "pipeline.stages.submit", offline=False),
 )
 
 

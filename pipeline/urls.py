@@ -128,6 +128,15 @@ def decode_fragment(fragment: str) -> str:
     return _unquote_strict(fragment)
 
 
+def encode_segment(text: str) -> str:
+    """``text`` (a whole URL, say) as one path segment: every reserved byte and ``%`` escaped.
+
+    Unlike ``quote_component`` this keeps no existing escape: ``%D8`` becomes ``%25D8``,
+    so the segment decodes back to exactly ``text``.
+    """
+    return quote(text, safe="")
+
+
 def page_path(settings: Settings, locale: str, slug: str) -> str:
     """Site-relative, encoded path of an article page, from ``site.url_pattern``."""
     raw = settings.site.url_pattern.format(locale=locale, slug=slug)

@@ -1,0 +1,140 @@
+"""Search Console API ``sitemaps.submit`` for the sitemap index.
+
+``PUT {endpoint}/sites/{siteUrl}/sitemaps/{feedpath}`` (both URL-encoded as one path
+segment each) with a bearer token that google-auth obtains from a service-account key:
+the JSON key file's path is read from the environment variable named by
+``submit.credentials_env``. Neither the key nor the token is ever printed or logged:
+messages name the variable, never its value or the file's content.
+
+The token is fetched once with ``credentials.refresh`` and applied to one plain
+``requests`` call, rather than through ``AuthorizedSession``: that session also starts
+background look-ups at fixed Google hosts after each refresh, which would ignore the
+configured endpoints (and leave the loopback in tests).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import google.auth.exceptions
+import requests
+from google.auth.transport.requests import Request
+from google.oauth2 import service_account
+
+from pipeline.config import Settings
+from pipeline.sitemaps.model import INDEX_NAME
+from pipeline.submit.retry import RetryPolicy, Sleep, send
+from pipeline.urls import encode_segment, site_url
+
+SCOPE = "https://www.googleapis.com/auth/webmasters"
+SITEMAP_INDEX = INDEX_NAME  # written by the sitemaps stage
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    status: int | None
+    message: str
+    hint: str = ""
+
+
+def property_url(settings: Settings) -> str:
+    """The Search Console property: ``submit.search_console_site`` or ``<base_url>/``."""
+    return settings.submit.search_console_site or settings.base_url + "/"
+
+
+def feed_url(settings: Settings) -> str:
+    return site_url(settings, "/" + SITEMAP_INDEX)
+
+
+def request_url(settings: Settings) -> str:
+    endpoint = settings.submit.search_console_endpoint.rstrip("/")
+    return (f"{endpoint}/sites/{encode_segment(property_url(settings))}"
+            f"/sitemaps/{encode_segment(feed_url(settings))}")
+
+
+def load_credentials(path: str, token_uri: str) -> tuple[Any, str]:
+    """Service-account credentials from a key file, or ``(None, problem)``.
+
+    Problems name the kind of failure only, never the file's content.
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            info = json.load(fh)
+    except OSError as exc:
+        return None, f"cannot read the key file ({type(exc).__name__}: {exc.strerror})"
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"the key file is not JSON ({type(exc).__name__})"
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        return None, "the key file is not a service-account key (\"type\" must be " \
+                     "\"service_account\")"
+    if token_uri:
+        info = {**info, "token_uri": token_uri}
+    try:
+        credentials = service_account.Credentials.from_service_account_info(
+            info, scopes=[SCOPE])
+    except (google.auth.exceptions.GoogleAuthError, ValueError, KeyError, TypeError) as exc:
+        missing = f": {exc}" if isinstance(exc, ValueError) and "missing" in str(exc) else ""
+        return None, f"the service-account key is not usable ({type(exc).__name__}{missing})"
+    return credentials, ""
+
+
+def submit(settings: Settings, credentials: Any, session: requests.Session,
+           policy: RetryPolicy, sleep: Sleep) -> Result:
+    """Get a token (google-auth), then PUT the sitemap index; retry 429 and 5xx."""
+    timeout = settings.submit.timeout
+    try:
+        credentials.refresh(Request(session))
+    except google.auth.exceptions.GoogleAuthError as exc:
+        return Result(False, None, f"could not get an access token: {_auth_error(exc)}",
+                      "check the service account key and submit.token_uri")
+    headers: dict[str, str] = {}
+    credentials.apply(headers)
+    url = request_url(settings)
+    outcome = send(lambda: session.put(url, headers=headers, timeout=timeout), policy, sleep)
+    response = outcome.response
+    if response is None:
+        return Result(False, None, f"no answer from the Search Console API after "
+                      f"{outcome.attempts} attempt(s): {outcome.error}",
+                      "check submit.search_console_endpoint and the network")
+    return interpret(settings, response.status_code, _api_message(response), outcome.note)
+
+
+def interpret(settings: Settings, status: int, detail: str, note: str = "") -> Result:
+    site, feed = property_url(settings), feed_url(settings)
+    extra = f": {detail}" if detail else ""
+    extra += f" ({note})" if note else ""
+    if 200 <= status < 300:
+        return Result(True, status, f"sitemap index {feed} submitted for {site}")
+    known = {
+        400: ("bad request", "the sitemap URL must belong to the property"),
+        401: ("the access token was refused", "check the service account key"),
+        403: (f"the service account may not manage {site}",
+              "add the service account's e-mail as an owner of the property in "
+              "Search Console"),
+        404: (f"no Search Console property {site}",
+              "set submit.search_console_site to the property as Search Console shows "
+              "it, e.g. 'https://example.org/' or 'sc-domain:example.org'"),
+        429: ("too many requests", "try again later"),
+    }
+    what, hint = known.get(status, ("server error" if status >= 500 else "unexpected answer",
+                                    "try again later"))
+    return Result(False, status, f"{status}: {what}{extra}", hint)
+
+
+def _api_message(response: requests.Response) -> str:
+    """The API's own error message, if the body is the usual JSON error (short)."""
+    try:
+        error = response.json().get("error", {})
+    except (ValueError, AttributeError):
+        return ""
+    message = error.get("message", "") if isinstance(error, dict) else ""
+    return str(message)[:200]
+
+
+def _auth_error(exc: Exception) -> str:
+    """The first argument of a google-auth error (its summary), shortened."""
+    first = exc.args[0] if exc.args else ""
+    return f"{type(exc).__name__}: {str(first)[:200]}"
