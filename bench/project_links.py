@@ -15,29 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-SITE_TOML = """\
-[site]
-base_url = "https://bench.example"
-
-[[locales]]
-code = "en"
-hreflang = "en"
-og_locale = "en_US"
-direction = "ltr"
-name = "English"
-
-[[locales]]
-code = "ar"
-hreflang = "ar"
-og_locale = "ar_AR"
-direction = "rtl"
-name = "Arabic"
-
+LINKS = """
 [links]
 workers = 32
 per_host = 32
@@ -46,8 +30,18 @@ read_timeout = 5.0
 retries = 2
 allow_private = true
 """
-CLI = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "seo-pipeline"
+PROJECT = Path(__file__).resolve().parent.parent
+CLI = PROJECT / ".venv" / "bin" / "seo-pipeline"
 OK = {"ok", "redirected"}
+
+
+def site_toml() -> str:
+    """The project's own ``[[locales]]``, a bench host and the tuned ``[links]``."""
+    text = (PROJECT / "site.toml").read_text(encoding="utf-8")
+    locales = text[text.index("[[locales]]"):]
+    end = re.search(r"^\[(?!\[)", locales, re.M)
+    locales = locales[: end.start()] if end else locales
+    return f'[site]\nbase_url = "https://bench.example"\n\n{locales.rstrip()}\n{LINKS}'
 
 
 def generic(report: dict) -> list[dict]:
@@ -72,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path.cwd()
     if not (root / "site.toml").exists():
-        (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        (root / "site.toml").write_text(site_toml(), encoding="utf-8")
     if not args.warm:
         shutil.rmtree(root / ".cache", ignore_errors=True)
     code = subprocess.call([str(CLI), "links", "--root", str(root), "--progress", "never",

@@ -9,24 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SITE_TOML
 from pytest_httpserver import HTTPServer
 from servers import RawServer
-
-LOCALES = """
-[[locales]]
-code = "en"
-hreflang = "en"
-og_locale = "en_US"
-direction = "ltr"
-name = "English"
-
-[[locales]]
-code = "ar"
-hreflang = "ar"
-og_locale = "ar_AR"
-direction = "rtl"
-name = "العربية"
-"""
 
 # Small timeouts and waits keep the tests fast; they are settings, not timing assertions.
 FAST_LINKS = {"connect_timeout": 1.0, "read_timeout": 0.5, "retries": 1, "backoff": 0.01,
@@ -53,7 +38,7 @@ def article(slug: str, body: str, locale: str = "en", extra: str = "", key: str 
 def make_project(root: Path, articles: dict[str, str], links: dict | None = None) -> Path:
     """``site.toml`` + ``content/<locale>/<name>.md`` + ``public/img/*`` under ``root``."""
     settings = {**FAST_LINKS, **(links or {})}
-    lines = ['[site]', 'base_url = "https://site.example"', LOCALES, "[links]"]
+    lines = [SITE_TOML, "[links]"]  # base_url https://example.org: the site's own host
     lines += [f"{k} = {toml_value(v)}" for k, v in settings.items()]
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")

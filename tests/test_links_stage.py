@@ -23,7 +23,7 @@ def _internal_project(project):  # type: ignore[no-untyped-def]
         "[image](/img/cover.jpg)", "[missing image](/img/missing.png)", "[source](b.md)",
         f"[other locale](../ar/{AR_SLUG}.md)",
         "[mail](mailto:someone@example.org)", "[same page](#top)",
-        "[own host](https://site.example/en/b/)", "[escape](/../../etc/passwd)",
+        "[own host](https://example.org/en/b/)", "[escape](/../../etc/passwd)",
     ])
     return project({"en/a.md": article("a", body), "en/b.md": article("b", "B."),
                     f"ar/{AR_SLUG}.md": article(AR_SLUG, "نص.", locale="ar", key="b")})
