@@ -27,8 +27,8 @@ build: $(STAMP) ## run every offline stage on the bundled content
 validate: $(STAMP) ## check front matter (reports/validate.json)
 	$(CLI) validate
 
-links: $(STAMP) ## check every link; external ones over the network (reports/links.json)
-	$(CLI) links
+links: $(STAMP) ## check every link; external ones over the network (reports/links.json; ARGS=...)
+	$(CLI) links $(ARGS)
 
 metadata: $(STAMP) ## head metadata and its lint (reports/metadata.json)
 	$(CLI) metadata
