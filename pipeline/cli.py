@@ -22,6 +22,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 # Commands that are not stages over the site: name -> module with add_arguments/main.
 TOOLS: dict[str, tuple[str, str]] = {
     "import": ("pipeline.importer", "convert a plain-text export into a Markdown article"),
+    "translations": ("pipeline.translations", "per translation key: present, missing, stale"),
+    "serve": ("pipeline.serve", "preview the output folder on 127.0.0.1"),
 }
 
 

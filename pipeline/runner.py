@@ -39,6 +39,8 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage("validate", "check front matter against the schema and site rules",
           "pipeline.stages.validate", needs_valid_content=False),
+    Stage("bundles", "localized HTML pages and JSON bundles into the output folder",
+          "pipeline.stages.bundles"),
 )
 
 

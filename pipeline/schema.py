@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from pipeline import urls
 from pipeline.model import Author, Finding, FrontMatter, Severity
-from pipeline.parsing import Parsed, err
+from pipeline.parsing import Parsed
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
