@@ -66,10 +66,14 @@ def _language(locale: Locale) -> dict[str, str]:
 
 
 def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, Any]]:
-    """The article's locale and its existing translations only, in locale order."""
+    """The article's locale and its existing translations only, in locale order.
+
+    Empty when the article has no translation: a switcher with one entry is noise.
+    """
+    versions = site.translations(bundle.article)
     return [{**_language(site.locale(a.locale)), "current": a is bundle.article,
              "href": urls.page_href(site.settings, a.locale, a.slug)}
-            for a in site.translations(bundle.article)]
+            for a in versions] if len(versions) > 1 else []
 
 
 def index_switcher(site: Site, current: Locale) -> list[dict[str, Any]]:

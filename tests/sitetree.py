@@ -113,6 +113,7 @@ def sha256_text(text: str) -> str:
 
 def make_site(root: Path, *, arabic: bool = True, extra_toml: str = "") -> Path:
     """Write site.toml, content/en (+ content/ar), public/ images and the repo's catalogs."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "site.toml").write_text(SITE_TOML + extra_toml, encoding="utf-8")
     write(root / "content/en/laser-skin-resurfacing.md", EN_ARTICLE)
     if arabic:
