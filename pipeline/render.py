@@ -8,7 +8,8 @@ Raw HTML policy (``bundles.raw_html``):
   which removes every other tag (a ``<script>`` with its content),
   event-handler attribute and ``javascript:`` URL, and repairs broken markup.
 
-Headings get stable ids from their text (Arabic letters kept, see ``slugify``).
+Table column alignment becomes logical (``:--`` start, ``--:`` end), so it follows
+the reading direction. Headings get stable ids from their text (Arabic letters kept, see ``slugify``).
 Warnings (codes ``BN1xx``) point at the line and column of the Markdown source.
 """
 
@@ -45,6 +46,8 @@ ATTRIBUTES = {
     "th": {"style"},
     "ol": {"start"},
 }
+# Column alignment in logical terms, so a translated table mirrors with its text.
+LOGICAL_ALIGN = {"text-align:left": "text-align:start", "text-align:right": "text-align:end"}
 TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -136,6 +139,9 @@ class _Renderer:
                 self.check_html(token.content, *self.locate(line, token.content))
             elif token.type == "table_open":
                 self.check_table(tokens, token, line)
+            elif token.type in ("th_open", "td_open") and "style" in token.attrs:
+                token.attrs["style"] = LOGICAL_ALIGN.get(str(token.attrs["style"]),
+                                                         token.attrs["style"])
             for child in token.children or ():
                 if child.type == "html_inline":
                     self.check_html(child.content, *self.locate(line, child.content))

@@ -17,7 +17,7 @@ def test_commonmark_and_tables():
     result = render("Some *em* and **strong**.\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n")
     assert "<em>em</em>" in result.html and "<strong>strong</strong>" in result.html
     assert '<div class="table-wrap"><table>' in result.html
-    assert '<td style="text-align:right">2</td>' in result.html
+    assert '<td style="text-align:end">2</td>' in result.html  # logical, mirrors in RTL
     assert result.findings == ()
 
 
