@@ -9,7 +9,8 @@ Raw HTML policy (``bundles.raw_html``):
   event-handler attribute and ``javascript:`` URL, and repairs broken markup.
 
 Table column alignment becomes logical (``:--`` start, ``--:`` end), so it follows
-the reading direction. Headings get stable ids from their text (Arabic letters kept, see ``slugify``).
+the reading direction. Headings get stable ids from their text (Arabic letters kept,
+see ``slugify``).
 Warnings (codes ``BN1xx``) point at the line and column of the Markdown source.
 """
 

@@ -7,6 +7,10 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+AR_SLUG = "تقشير-البشرة-بالليزر"
+# The Arabic page's path as a URL spells it: UTF-8, percent-encoded, uppercase hex.
+AR_PATH = ("/ar/%D8%AA%D9%82%D8%B4%D9%8A%D8%B1-%D8%A7%D9%84%D8%A8%D8%B4%D8%B1%D8%A9-"
+           "%D8%A8%D8%A7%D9%84%D9%84%D9%8A%D8%B2%D8%B1/")
 
 SITE_TOML = """\
 [site]

@@ -10,10 +10,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from lxml import html as lxml_html
-from sitetree import AR_ARTICLE, EN_ARTICLE, build, make_site, write
-
-AR_SLUG = "تقشير-البشرة-بالليزر"
-AR_PATH = "/ar/%D8%AA%D9%82%D8%B4%D9%8A%D8%B1-%D8%A7%D9%84%D8%A8%D8%B4%D8%B1%D8%A9-%D8%A8%D8%A7%D9%84%D9%84%D9%8A%D8%B2%D8%B1/"
+from sitetree import AR_ARTICLE, AR_PATH, AR_SLUG, EN_ARTICLE, build, make_site, write
 
 
 @pytest.fixture

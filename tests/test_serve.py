@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from sitetree import build, make_site
+from sitetree import AR_PATH, build, make_site
 
 from pipeline.serve import make_server
-
-AR_PATH = "/ar/%D8%AA%D9%82%D8%B4%D9%8A%D8%B1-%D8%A7%D9%84%D8%A8%D8%B4%D8%B1%D8%A9-%D8%A8%D8%A7%D9%84%D9%84%D9%8A%D8%B2%D8%B1/"
 
 
 @pytest.fixture(scope="module")
