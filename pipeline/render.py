@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
 
 import nh3
@@ -49,6 +50,7 @@ ATTRIBUTES = {
 }
 # Column alignment in logical terms, so a translated table mirrors with its text.
 LOGICAL_ALIGN = {"text-align:left": "text-align:start", "text-align:right": "text-align:end"}
+WORD = re.compile(r"\S*?[^\W_]\S*")  # a whitespace-separated run with a letter or digit
 TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -98,6 +100,44 @@ def problem_with_policy(policy: RenderPolicy) -> str:
     return ""
 
 
+@cache
+def parser(policy: RenderPolicy) -> MarkdownIt:
+    """The markdown-it parser and renderer of a policy, built once and reused."""
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": policy.max_nesting})
+    md.enable("table")
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    escaping = policy.raw_html == "escape"
+
+    # markdown-it binds each rule to its renderer, which comes first.
+    def html_block(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+        content = tokens[idx].content
+        return f'<p class="raw-html">{escape(content.rstrip())}</p>\n' if escaping else content
+
+    def html_inline(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+        content = tokens[idx].content
+        return escape(content) if escaping else content
+
+    def image(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+        token = tokens[idx]
+        alt = escape(renderer.renderInlineAsText(token.children or [], options, env))
+        if token.meta.get("missing"):
+            return f'<span class="missing-image" role="img" aria-label="{alt}">{alt}</span>'
+        src = escape(str(token.attrs.get("src", "")))
+        title = token.attrs.get("title")
+        extra = f' title="{escape(str(title))}"' if title else ""
+        return f'<img src="{src}" alt="{alt}"{extra} loading="lazy" decoding="async">'
+
+    def table_open(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+        return '<div class="table-wrap"><table>\n'
+
+    def table_close(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+        return "</table></div>\n"
+
+    for rule in (html_block, html_inline, image, table_open, table_close):
+        md.add_render_rule(rule.__name__, rule)
+    return md
+
+
 class _Renderer:
     """One article's rendering: parse, inspect tokens for warnings, produce HTML."""
 
@@ -107,16 +147,7 @@ class _Renderer:
         self.path, self.body_line, self.policy = path, body_line, policy
         self.image_exists = image_exists
         self.findings: list[Finding] = []
-        self.md = MarkdownIt("commonmark", {"html": True, "maxNesting": policy.max_nesting})
-        self.md.enable("table")
-        self.md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
-        rules = {"html_block": self._html_block, "html_inline": self._html_inline,
-                 "image": self._image,
-                 "table_open": lambda *a: '<div class="table-wrap"><table>\n',
-                 "table_close": lambda *a: "</table></div>\n"}
-        for name, rule in rules.items():
-            # markdown-it binds a rule to its renderer: drop that first argument.
-            self.md.add_render_rule(name, lambda _renderer, *args, rule=rule: rule(*args))
+        self.md = parser(policy)
 
     # -- warnings -------------------------------------------------------------------
     def warn(self, line: int, col: int, code: str, message: str, hint: str) -> None:
@@ -200,28 +231,6 @@ class _Renderer:
             self.warn(line, 1, "BN106", f"content is nested {limit}+ levels deep; what lies "
                       "deeper is cut", "flatten the lists or quotes")
 
-    # -- render rules -----------------------------------------------------------------
-    def _html_block(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        content = tokens[idx].content
-        if self.policy.raw_html == "escape":
-            return f'<p class="raw-html">{escape(content.rstrip())}</p>\n'
-        return content
-
-    def _html_inline(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        content = tokens[idx].content
-        return escape(content) if self.policy.raw_html == "escape" else content
-
-    def _image(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        token = tokens[idx]
-        alt = self.md.renderer.renderInlineAsText(token.children or [], options, env)
-        if token.meta.get("missing"):
-            return f'<span class="missing-image" role="img" aria-label="{escape(alt)}">' \
-                   f"{escape(alt)}</span>"
-        src = escape(str(token.attrs.get("src", "")))
-        title = token.attrs.get("title")
-        extra = f' title="{escape(str(title))}"' if title else ""
-        return f'<img src="{src}" alt="{escape(alt)}"{extra} loading="lazy" decoding="async">'
-
     # -- output ------------------------------------------------------------------------
     def render(self) -> Rendered:
         env: dict[str, object] = {}
@@ -270,7 +279,7 @@ def plain_text(tokens: list[Token]) -> str:
 
 def count_words(text: str) -> int:
     """Whitespace-separated runs holding a letter or digit (works for Arabic too)."""
-    return sum(1 for part in text.split() if any(c.isalnum() for c in part))
+    return len(WORD.findall(text))
 
 
 def render_markdown(body: str, path: str, body_line: int, policy: RenderPolicy,

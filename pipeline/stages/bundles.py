@@ -42,12 +42,13 @@ class Plan:
     def __init__(self, output: Path):
         self.output = output
         self.files: dict[str, bytes] = {}
+        self.targets: dict[str, Path] = {}  # checked by safe_join when added
         self.owners: dict[str, str] = {}
         self.findings: list[Finding] = []
 
     def add(self, relpath: str, data: bytes | str, owner: str, line: int = 1) -> None:
         try:
-            fsutil.safe_join(self.output, *relpath.split("/"))
+            target = fsutil.safe_join(self.output, *relpath.split("/"))
         except fsutil.OutputPathError as exc:
             self.findings.append(Finding(owner, line, 1, "BN203", Severity.ERROR,
                                          f"output path is outside the output folder: {exc}",
@@ -59,6 +60,7 @@ class Plan:
                                          "each page needs its own slug and locale"))
             return
         self.files[relpath] = data.encode("utf-8") if isinstance(data, str) else data
+        self.targets[relpath] = target
         self.owners[relpath] = owner
 
 
@@ -85,7 +87,7 @@ def run(site: Site, options: object = None) -> StageResult:
                       for code in settings.locale_codes}}
     if has_errors(findings):
         return StageResult("bundles", findings, data=data)
-    written = write_plan(plan, output)
+    written = write_plan(plan)
     removed = remove_stale(output, previous_files(output), set(plan.files))
     written += [p for p in [write_if_changed(output / MANIFEST_FILE,
                                              fsutil.dumps_json(manifest).encode())] if p]
@@ -185,19 +187,21 @@ def manifest_data(bundles: list[ArticleBundle], plan: Plan) -> dict[str, Any]:
     }
 
 
+def unchanged(path: Path, data: bytes) -> bool:
+    """True when the file already holds exactly these bytes."""
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+
+
 def write_if_changed(path: Path, data: bytes) -> Path | None:
     """Write atomically unless the file already holds exactly these bytes."""
-    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return None
-    return fsutil.write_bytes(path, data)
+    return None if unchanged(path, data) else fsutil.write_bytes(path, data)
 
 
-def write_plan(plan: Plan, output: Path) -> list[Path]:
-    written = []
-    for relpath, data in sorted(plan.files.items()):
-        if path := write_if_changed(fsutil.safe_join(output, *relpath.split("/")), data):
-            written.append(path)
-    return written
+def write_plan(plan: Plan) -> list[Path]:
+    """Write every planned file that changed, all renamed into place after one sync."""
+    changed = [(plan.targets[rel], data) for rel, data in sorted(plan.files.items())
+               if not unchanged(plan.targets[rel], data)]
+    return fsutil.write_many(changed)
 
 
 def previous_files(output: Path) -> set[str]:
