@@ -193,3 +193,24 @@ def test_build_runs_validate_then_bundles(tmp_path: Path):
     assert json.loads((root / "reports/bundles.json").read_text())["ok"] is True
     assert (root / "dist/index.html").is_file()
     assert AR_ARTICLE  # the Arabic source is the one the tree was built from
+
+
+def test_head_comes_from_the_metadata_module_when_it_exists(site: Path):
+    """With pipeline.metadata its head fragment and data are used; without it, our own."""
+    import importlib.util
+
+    text = (site / "dist/en/laser-skin-resurfacing/index.html").read_text(encoding="utf-8")
+    data = json.loads((site / "dist/en/laser-skin-resurfacing/article.json").read_text())
+    if importlib.util.find_spec("pipeline.metadata") is None:
+        assert "metadata" not in data
+        assert text.count("<title>") == 1 and text.count('rel="canonical"') == 1
+    else:
+        from pipeline.config import load_settings
+        from pipeline.metadata import page_metadata
+        from pipeline.stages.load import load_site
+
+        loaded, _ = load_site(load_settings(site))
+        article = loaded.find("en", "laser-skin-resurfacing")
+        expected = page_metadata(loaded, article)
+        assert expected.head_html.strip() in text
+        assert data["metadata"] == json.loads(json.dumps(expected.data))
