@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,8 +63,8 @@ def write_json(path: Path, data: Any) -> Path:
     return write_text(path, dumps_json(data))
 
 
-def write_many(files: list[tuple[Path, bytes]]) -> list[Path]:
-    """Atomically replace many files with one flush to disk.
+def write_many(files: list[tuple[Path, bytes | Path]]) -> list[Path]:
+    """Atomically replace many files with one flush to disk; a ``Path`` value is copied.
 
     Every temp file is written first, then everything is synced once (``os.sync``),
     then each temp file is renamed over its target. A failure before the renames
@@ -76,7 +77,11 @@ def write_many(files: list[tuple[Path, bytes]]) -> list[Path]:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                if isinstance(data, Path):
+                    with data.open("rb") as source:
+                        shutil.copyfileobj(source, fh)
+                else:
+                    fh.write(data)
             os.chmod(tmp, 0o644)
         os.sync()
         for tmp, path in staged:

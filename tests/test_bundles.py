@@ -205,8 +205,9 @@ def test_head_comes_from_the_metadata_module_when_it_exists(site: Path):
         assert "metadata" not in data
         assert text.count("<title>") == 1 and text.count('rel="canonical"') == 1
     else:
-        from pipeline.config import load_settings
         from pipeline.metadata import page_metadata
+
+        from pipeline.config import load_settings
         from pipeline.stages.load import load_site
 
         loaded, _ = load_site(load_settings(site))
@@ -214,3 +215,28 @@ def test_head_comes_from_the_metadata_module_when_it_exists(site: Path):
         expected = page_metadata(loaded, article)
         assert expected.head_html.strip() in text
         assert data["metadata"] == json.loads(json.dumps(expected.data))
+
+
+def test_front_matter_markup_is_escaped_everywhere(tmp_path: Path):
+    root = make_site(tmp_path, arabic=False)
+    write(root / "content/en/laser-skin-resurfacing.md", EN_ARTICLE.replace(
+        'title: "Laser Skin Resurfacing: What to Expect"',
+        'title: "Laser <script>alert(1)</script> Guide"').replace(
+        "name: Dr. Lina Haddad", 'name: "<img src=x onerror=alert(2)>"'))
+    assert build(root) == 0
+    for name in ("en/laser-skin-resurfacing/index.html", "en/index.html"):
+        text = (root / "dist" / name).read_text(encoding="utf-8")
+        assert "<script>" not in text and "<img src=x" not in text, name
+        assert "Laser &lt;script&gt;alert(1)&lt;/script&gt; Guide" in text
+    article = (root / "dist/en/laser-skin-resurfacing/index.html").read_text(encoding="utf-8")
+    assert "By &lt;img src=x onerror=alert(2)&gt;" in article
+
+
+def test_changed_public_file_is_copied_again(site: Path):
+    image = "assets/blog/authors/lina.png"
+    manifest = json.loads((site / "dist/manifest.json").read_text())
+    (site / "public" / image).write_bytes(b"new bytes")
+    assert build(site) == 0
+    assert (site / "dist" / image).read_bytes() == b"new bytes"
+    after = json.loads((site / "dist/manifest.json").read_text())
+    assert after["files"][image] != manifest["files"][image]

@@ -15,6 +15,7 @@ Codes: BN0xx configuration, BN1xx content rendering, BN2xx output, BN3xx catalog
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -41,12 +42,12 @@ class Plan:
 
     def __init__(self, output: Path):
         self.output = output
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | Path] = {}  # content, or a file to copy
         self.targets: dict[str, Path] = {}  # checked by safe_join when added
         self.owners: dict[str, str] = {}
         self.findings: list[Finding] = []
 
-    def add(self, relpath: str, data: bytes | str, owner: str, line: int = 1) -> None:
+    def add(self, relpath: str, data: bytes | str | Path, owner: str, line: int = 1) -> None:
         try:
             target = fsutil.safe_join(self.output, *relpath.split("/"))
         except fsutil.OutputPathError as exc:
@@ -163,7 +164,7 @@ def plan_assets(site: Site, plan: Plan, findings: list[Finding]) -> None:
                                     f"{relpath} is written by another stage; not copied",
                                     "remove it from public/"))
         else:
-            plan.add(relpath, path.read_bytes(), shown)
+            plan.add(relpath, path, shown)  # copied when written, never held in memory
 
 
 def walk(folder: Path) -> list[Path]:
@@ -182,14 +183,24 @@ def manifest_data(bundles: list[ArticleBundle], plan: Plan) -> dict[str, Any]:
                      "translationKey": b.article.translation_key, "url": b.url,
                      "page": b.page_file, "json": b.json_file,
                      "sourceHash": source_hash(b.article)} for b in bundles],
-        "files": {rel: hashlib.sha256(data).hexdigest()
-                  for rel, data in sorted(plan.files.items())},
+        "files": {rel: sha256(data) for rel, data in sorted(plan.files.items())},
     }
 
 
-def unchanged(path: Path, data: bytes) -> bool:
-    """True when the file already holds exactly these bytes."""
-    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+def sha256(data: bytes | Path) -> str:
+    if isinstance(data, Path):
+        with data.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def unchanged(path: Path, data: bytes | Path) -> bool:
+    """True when the file already holds exactly these bytes (or the source file's)."""
+    if not path.is_file():
+        return False
+    if isinstance(data, Path):
+        return filecmp.cmp(data, path, shallow=False)
+    return path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def write_if_changed(path: Path, data: bytes) -> Path | None:
