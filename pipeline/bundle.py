@@ -11,7 +11,11 @@ from __future__ import annotations
 import gettext
 import importlib
 import importlib.util
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -22,6 +26,7 @@ from pipeline.render import Rendered, RenderPolicy, render_markdown
 from pipeline.translations import source_hash, source_of, state_of
 
 ARTICLE_SCHEMA = "seo-pipeline/article/1"
+PARALLEL_FROM = 200  # articles; fewer render in this process
 METADATA_MODULE = "pipeline.metadata"
 
 
@@ -76,12 +81,28 @@ def site_metadata(site: Site, article: Article) -> tuple[str | None, dict[str, A
     return meta.head_html, meta.data
 
 
-def build_bundle(site: Site, article: Article, kit: LocaleKit,
-                 policy: RenderPolicy) -> tuple[ArticleBundle, list[Finding]]:
+def render_body(article: Article, policy: RenderPolicy, public: Path) -> Rendered:
+    """The article's Markdown body rendered; a pure function of its arguments."""
+    return render_markdown(article.body, article.source.as_posix(), article.body_line,
+                           policy, partial(image_exists, public))
+
+
+def render_bodies(articles: list[Article], policy: RenderPolicy, public: Path,
+                  workers: int) -> list[Rendered]:
+    """Every body rendered, in order; in ``workers`` processes when that is more than one."""
+    if workers <= 1 or len(articles) < PARALLEL_FROM:
+        return [render_body(a, policy, public) for a in articles]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render_body, articles, repeat(policy), repeat(public),
+                             chunksize=32))
+
+
+def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPolicy,
+                 rendered: Rendered | None = None) -> tuple[ArticleBundle, list[Finding]]:
     settings = site.settings
     public = settings.path("public")
-    rendered = render_markdown(article.body, article.source.as_posix(), article.body_line,
-                               policy, lambda src: image_exists(public, src))
+    rendered = rendered or render_body(article, policy, public)
     findings = list(rendered.findings)
     cover = ""
     if image_exists(public, article.meta.cover_image):

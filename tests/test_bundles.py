@@ -240,3 +240,22 @@ def test_changed_public_file_is_copied_again(site: Path):
     assert (site / "dist" / image).read_bytes() == b"new bytes"
     after = json.loads((site / "dist/manifest.json").read_text())
     assert after["files"][image] != manifest["files"][image]
+
+
+def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path):
+    from pipeline.bundle import PARALLEL_FROM
+
+    roots = []
+    for name in ("serial", "parallel"):
+        root = make_site(tmp_path / name)
+        for i in range(PARALLEL_FROM):
+            write(root / f"content/en/extra-{i:03d}.md", EN_ARTICLE.replace(
+                "slug: laser-skin-resurfacing", f"slug: extra-{i:03d}").replace(
+                "translationKey: laser-skin-resurfacing", f"translationKey: extra-{i:03d}")
+                  + f"\n## Part {i}\n\n<b>raw {i}</b>\n")
+        roots.append(root)
+    assert build(roots[0], "--jobs", "1") == 0
+    assert build(roots[1], "--jobs", "2") == 0
+    serial, parallel = snapshot(roots[0] / "dist"), snapshot(roots[1] / "dist")
+    assert len(serial) > 2 * PARALLEL_FROM
+    assert serial == parallel

@@ -15,6 +15,7 @@ Codes: BN0xx configuration, BN1xx content rendering, BN2xx output, BN3xx catalog
 
 from __future__ import annotations
 
+import argparse
 import filecmp
 import hashlib
 import json
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import catalogs, fsutil, pages
-from pipeline.bundle import ArticleBundle, LocaleKit, article_json, build_bundle
+from pipeline.bundle import ArticleBundle, LocaleKit, article_json, build_bundle, render_bodies
 from pipeline.config import CONFIG_NAME
 from pipeline.i18n import numbering_problem
 from pipeline.model import Finding, Severity, Site, StageResult, has_errors
@@ -65,6 +66,11 @@ class Plan:
         self.owners[relpath] = owner
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="processes rendering Markdown (default: one per CPU)")
+
+
 def run(site: Site, options: object = None) -> StageResult:
     settings = site.settings
     findings = check_settings(site)
@@ -78,7 +84,7 @@ def run(site: Site, options: object = None) -> StageResult:
         kits[locale.code] = LocaleKit(locale, translations)
     output = settings.path("output")
     plan = Plan(output)
-    bundles = plan_articles(site, kits, plan, findings)
+    bundles = plan_articles(site, kits, plan, findings, options)
     plan_site_pages(site, kits, bundles, plan)
     plan_assets(site, plan, findings)
     findings += plan.findings
@@ -120,12 +126,15 @@ def render_policy(site: Site) -> RenderPolicy:
 
 
 def plan_articles(site: Site, kits: dict[str, LocaleKit], plan: Plan,
-                  findings: list[Finding]) -> list[ArticleBundle]:
+                  findings: list[Finding], options: object = None) -> list[ArticleBundle]:
     policy = render_policy(site)
+    articles = list(site.published())
+    workers = getattr(options, "jobs", 0) or os.cpu_count() or 1
+    bodies = render_bodies(articles, policy, site.settings.path("public"), workers)
     bundles = []
-    for article in site.published():
+    for article, rendered in zip(articles, bodies, strict=True):
         kit = kits[article.locale]
-        bundle, problems = build_bundle(site, article, kit, policy)
+        bundle, problems = build_bundle(site, article, kit, policy, rendered)
         findings += problems
         owner = article.source.as_posix()
         line = article.line_of("slug")
