@@ -5,8 +5,9 @@ the root language chooser ``index.html``, ``404.html``, the stylesheet, every fi
 ``public/`` and ``manifest.json`` (every file written, with its SHA-256).
 
 Everything is rendered in memory first; when anything is an error nothing is written,
-so a failing run leaves the previous output as it was. Files are then written
-atomically, unchanged ones are left alone, and files an earlier run listed in its
+so a failing run leaves the previous output as it was. Changed files are then written
+to temp files, synced once and renamed into place (``fsutil.write_many``), unchanged
+ones are left alone, and files an earlier run listed in its
 manifest but this run no longer produces are removed. Files other stages write into
 the output folder (sitemaps, robots.txt, key files) are never touched.
 
