@@ -8,7 +8,8 @@ CLI := $(BIN)/seo-pipeline
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate links metadata sitemaps hreflang bundles submit test lint clean
+.PHONY: help install build validate links metadata sitemaps hreflang bundles submit test lint clean \
+	i18n serve translations
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -41,6 +42,20 @@ hreflang: $(STAMP) ## audit hreflang of pages and sitemaps (ARGS="--sitemap PATH
 
 bundles: $(STAMP) ## localized HTML pages and JSON bundles into dist/
 	$(CLI) bundles
+
+i18n: $(STAMP) ## extract UI strings, update and compile locales/, fail on untranslated/fuzzy
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --project=seo-pipeline \
+		-o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --no-fuzzy-matching \
+		--ignore-obsolete
+	$(BIN)/pybabel compile -d locales --statistics
+	$(PY) -m pipeline.catalogs
+
+serve: $(STAMP) ## preview dist/ on http://127.0.0.1:8000/ (ARGS=--port N)
+	$(CLI) serve $(ARGS)
+
+translations: $(STAMP) ## translation status per key (ARGS=--format json)
+	$(CLI) translations $(ARGS)
 
 submit: $(STAMP) ## announce new/changed URLs (dry run unless ARGS=--yes)
 	$(CLI) submit $(ARGS)

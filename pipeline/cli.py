@@ -25,6 +25,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     "hreflang": ("pipeline.hreflang.tool", "audit hreflang clusters of the site or a sitemap"),
     "indexnow-key": ("pipeline.submit.keytool",
                      "create the IndexNow key and write its key file into the site output"),
+    "translations": ("pipeline.translations", "per translation key: present, missing, stale"),
+    "serve": ("pipeline.serve", "preview the output folder on 127.0.0.1"),
 }
 
 

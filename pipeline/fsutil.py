@@ -73,3 +73,32 @@ def replace_dir(staging: Path, target: Path) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+def write_many(files: list[tuple[Path, bytes | Path]]) -> list[Path]:
+    """Atomically replace many files with one flush to disk; a ``Path`` value is copied.
+
+    Every temp file is written first, then everything is synced once (``os.sync``),
+    then each temp file is renamed over its target. A failure before the renames
+    leaves every target as it was; each target always holds its old or new bytes.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                if isinstance(data, Path):
+                    with data.open("rb") as source:
+                        shutil.copyfileobj(source, fh)
+                else:
+                    fh.write(data)
+            os.chmod(tmp, 0o644)
+        os.sync()
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    return [path for _, path in staged]

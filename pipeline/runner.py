@@ -47,6 +47,8 @@ STAGES: tuple[Stage, ...] = (
           "pipeline.stages.links", offline=False, needs_valid_content=False),
     Stage("metadata", "lint head metadata (title, description, share image, duplicates)",
           "pipeline.stages.metadata"),
+    Stage("bundles", "localized HTML pages and JSON bundles into the output folder",
+          "pipeline.stages.bundles"),
     Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",
           "pipeline.stages.sitemaps"),
     Stage("submit", "announce new/changed URLs (IndexNow) and the sitemap index (Search "

@@ -224,3 +224,48 @@ def _utf8(escapes: str) -> bool:
 def host_of(uri: str) -> str:
     """Lowercase host of an absolute URI ('' when there is none)."""
     return (urlsplit(uri).hostname or "").lower()
+def site_href(settings: Settings, path: str) -> str:
+    """Root-relative, encoded link to a site path (``/en/x/``), keeping ``base_url``'s path.
+
+    Pages link to each other and to assets this way, so they work on any host that
+    serves the output folder (the preview server included).
+    """
+    prefix = urlsplit(settings.base_url).path.rstrip("/")
+    return prefix + quote_component(path if path.startswith("/") else "/" + path, _PATH_SAFE)
+
+
+def page_href(settings: Settings, locale: str, slug: str) -> str:
+    """Root-relative, encoded link to an article page."""
+    return urlsplit(page_url(settings, locale, slug)).path
+
+
+def locale_index_href(settings: Settings, locale: str) -> str:
+    return urlsplit(locale_index_url(settings, locale)).path
+
+
+def asset_href(settings: Settings, ref: str) -> str:
+    """Link to a front-matter asset: root-relative for site paths, encoded URI otherwise."""
+    if urlsplit(ref).scheme:
+        return iri_to_uri(ref)
+    return urlsplit(asset_url(settings, ref)).path
+
+
+def page_file(settings: Settings, locale: str, slug: str) -> str:
+    """Output file of an article page, relative to the output folder, not encoded.
+
+    A pattern ending in '/' is served from ``index.html`` in that folder.
+    """
+    raw = settings.site.url_pattern.format(locale=locale, slug=slug).lstrip("/")
+    return raw + "index.html" if raw.endswith("/") or not raw else raw
+
+
+def locale_index_file(locale: str) -> str:
+    return f"{locale}/index.html"
+
+
+def file_href(settings: Settings, relpath: str) -> str:
+    """Root-relative link to a file written into the output folder (``index.html`` dropped)."""
+    path = "/" + relpath
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return site_href(settings, path)

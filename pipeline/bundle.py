@@ -1,0 +1,189 @@
+"""One article's bundle: rendered body, localized labels, links and the ``article.json`` data.
+
+``article.json`` follows ``schemas/article.schema.json`` (validated in the tests). When
+the metadata module exists, its ``page_metadata(site, article)`` supplies the page's
+``<head>`` fragment and a ``metadata`` object for the JSON; otherwise the page gets a
+plain title, description and canonical link.
+"""
+
+from __future__ import annotations
+
+import gettext
+import importlib
+import importlib.util
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pipeline import i18n, urls
+from pipeline.model import Article, Finding, Locale, Severity, Site
+from pipeline.render import Rendered, RenderPolicy, render_markdown
+from pipeline.translations import source_hash, source_of, state_of
+
+ARTICLE_SCHEMA = "seo-pipeline/article/1"
+PARALLEL_FROM = 200  # articles; fewer render in this process
+METADATA_MODULE = "pipeline.metadata"
+
+
+@dataclass(frozen=True)
+class LocaleKit:
+    """What rendering in one locale needs: the locale and its compiled UI catalog."""
+
+    locale: Locale
+    translations: gettext.NullTranslations
+
+
+@dataclass(frozen=True)
+class ArticleBundle:
+    article: Article
+    locale: Locale
+    rendered: Rendered
+    minutes: int
+    reading_time: str
+    date: str
+    page_file: str  # relative to the output folder, not encoded
+    json_file: str
+    href: str  # root-relative, encoded
+    url: str  # absolute canonical URL
+    cover: str  # href of the cover image, '' when missing
+    head_html: str | None
+    metadata: dict[str, Any] | None
+
+
+def public_file(public: Path, src: str) -> Path | None:
+    """The file under ``public/`` a site-path image reference names, if it is one."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return public / unquote(parts.path).lstrip("/")
+
+
+def image_exists(public: Path, src: str) -> bool:
+    """Remote images are assumed present; site paths must exist under ``public/``."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        return True
+    path = public_file(public, src if src.startswith("/") else "/" + src)
+    return path is not None and path.is_file()
+
+
+def site_metadata(site: Site, article: Article) -> tuple[str | None, dict[str, Any] | None]:
+    """``(head_html, data)`` from the metadata module when it is installed."""
+    if importlib.util.find_spec(METADATA_MODULE) is None:
+        return None, None
+    module = importlib.import_module(METADATA_MODULE)
+    meta = module.page_metadata(site, article)
+    return meta.head_html, meta.data
+
+
+def render_body(article: Article, policy: RenderPolicy, public: Path) -> Rendered:
+    """The article's Markdown body rendered; a pure function of its arguments."""
+    return render_markdown(article.body, article.source.as_posix(), article.body_line,
+                           policy, partial(image_exists, public))
+
+
+def render_bodies(articles: list[Article], policy: RenderPolicy, public: Path,
+                  workers: int) -> list[Rendered]:
+    """Every body rendered, in order; in ``workers`` processes when that is more than one."""
+    if workers <= 1 or len(articles) < PARALLEL_FROM:
+        return [render_body(a, policy, public) for a in articles]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render_body, articles, repeat(policy), repeat(public),
+                             chunksize=32))
+
+
+def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPolicy,
+                 rendered: Rendered | None = None) -> tuple[ArticleBundle, list[Finding]]:
+    settings = site.settings
+    public = settings.path("public")
+    rendered = rendered or render_body(article, policy, public)
+    findings = list(rendered.findings)
+    cover = ""
+    if image_exists(public, article.meta.cover_image):
+        cover = urls.asset_href(settings, article.meta.cover_image)
+    else:
+        findings.append(Finding(article.source.as_posix(), article.line_of("coverImage"), 1,
+                                "BN107", Severity.WARNING,
+                                f"cover image not found: {article.meta.cover_image}",
+                                "add it under public/; the page is built without it"))
+    minutes = i18n.reading_minutes(rendered.words, settings.bundles.words_per_minute)
+    page_file = urls.page_file(settings, article.locale, article.slug)
+    head_html, metadata = site_metadata(site, article)
+    return ArticleBundle(
+        article=article, locale=kit.locale, rendered=rendered, minutes=minutes,
+        reading_time=i18n.reading_time_label(minutes, kit.locale, kit.translations),
+        date=i18n.format_long_date(article.meta.date, kit.locale),
+        page_file=page_file, json_file=json_file(page_file),
+        href=urls.page_href(settings, article.locale, article.slug),
+        url=urls.page_url(settings, article.locale, article.slug),
+        cover=cover, head_html=head_html, metadata=metadata,
+    ), findings
+
+
+def json_file(page_file: str) -> str:
+    """``en/x/index.html`` -> ``en/x/article.json``; ``en/x.html`` -> ``en/x.json``."""
+    folder, _, name = page_file.rpartition("/")
+    stem = "article" if name == "index.html" else name.rsplit(".", 1)[0]
+    return f"{folder}/{stem}.json" if folder else f"{stem}.json"
+
+
+def alternates(site: Site, article: Article) -> list[dict[str, str]]:
+    """Every existing version of the article (itself included), in locale order."""
+    return [{"locale": a.locale, "hreflang": site.locale(a.locale).hreflang,
+             "url": urls.page_url(site.settings, a.locale, a.slug)}
+            for a in site.translations(article)]
+
+
+def article_json(site: Site, bundle: ArticleBundle) -> dict[str, Any]:
+    """The ``article.json`` document of a bundle (see ``schemas/article.schema.json``)."""
+    article, meta = bundle.article, bundle.article.meta
+    source = source_of(site.group_of(article), site.settings.site.x_default)
+    data: dict[str, Any] = {
+        "schema": ARTICLE_SCHEMA,
+        "locale": article.locale,
+        "lang": bundle.locale.hreflang,
+        "dir": bundle.locale.direction,
+        "slug": article.slug,
+        "translationKey": article.translation_key,
+        "url": bundle.url,
+        "path": bundle.href,
+        "source": article.source.as_posix(),
+        "sourceHash": source_hash(article),
+        "translation": {"of": meta.translation_of, "state": state_of(article, source)},
+        "frontMatter": front_matter(article),
+        "title": meta.title,
+        "excerpt": meta.excerpt,
+        "html": bundle.rendered.html,
+        "text": bundle.rendered.text,
+        "headings": [{"level": h.level, "id": h.id, "text": h.text}
+                     for h in bundle.rendered.headings],
+        "wordCount": bundle.rendered.words,
+        "readingTime": {"minutes": bundle.minutes, "label": bundle.reading_time},
+        "dateDisplay": bundle.date,
+        "alternates": alternates(site, article),
+    }
+    if bundle.metadata is not None:
+        data["metadata"] = bundle.metadata
+    return data
+
+
+def front_matter(article: Article) -> dict[str, Any]:
+    meta = article.meta
+    data: dict[str, Any] = {
+        "title": meta.title, "excerpt": meta.excerpt, "coverImage": meta.cover_image,
+        "date": meta.date.isoformat(), "author": {"name": meta.author.name,
+                                                  "picture": meta.author.picture},
+        "ogImage": {"url": meta.og_image}, "slug": meta.slug,
+        "translationKey": meta.translation_key, "draft": meta.draft, "tags": list(meta.tags),
+    }
+    if meta.lastmod is not None:
+        data["lastmod"] = meta.lastmod.isoformat()
+    if meta.translation_of is not None:
+        data["translationOf"] = meta.translation_of
+    return data

@@ -1,0 +1,148 @@
+"""HTML pages from the Jinja2 templates in ``pipeline/templates`` (autoescape on).
+
+Every page gets a ``page`` object (lang, dir, title, links, language switcher) and the
+UI strings of its locale through the gettext extension. Links are root-relative, so
+the pages work from any host serving the output folder.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from pipeline import urls
+from pipeline.bundle import ArticleBundle, LocaleKit
+from pipeline.i18n import N_, html_lang
+from pipeline.model import Locale, Site
+
+STYLESHEET_FILE = "static/site.css"
+STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
+ROOT_FILE = "index.html"
+NOT_FOUND_FILE = "404.html"
+
+# UI strings the Python side puts into pages, marked for extraction.
+CHOOSE_LANGUAGE = N_("Read the articles in this language")
+NOT_FOUND_HEADING = N_("Page not found")
+NOT_FOUND_MESSAGE = N_("The page you asked for does not exist or has moved.")
+NOT_FOUND_LINK = N_("Go to the articles")
+INDEX_DESCRIPTION = N_("All articles of %(site)s")
+
+
+@cache
+def _environment(translations: gettext.NullTranslations) -> Environment:
+    env = Environment(
+        loader=PackageLoader("pipeline", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render(kit_translations: gettext.NullTranslations, name: str, **context: Any) -> str:
+    return _environment(kit_translations).get_template(name).render(**context)
+
+
+def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]],
+          **extra: Any) -> dict[str, Any]:
+    settings = site.settings
+    return {"lang": html_lang(locale), "dir": locale.direction, "title": title,
+            "site_name": settings.site.name, "publisher": settings.site.publisher,
+            "stylesheet": urls.file_href(settings, STYLESHEET_FILE),
+            "home": urls.locale_index_href(settings, locale.code), "switcher": switcher,
+            "head_html": None, **extra}
+
+
+def _language(locale: Locale) -> dict[str, str]:
+    return {"lang": html_lang(locale), "dir": locale.direction, "name": locale.name}
+
+
+def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, Any]]:
+    """The article's locale and its existing translations only, in locale order.
+
+    Empty when the article has no translation: a switcher with one entry is noise.
+    """
+    versions = site.translations(bundle.article)
+    return [{**_language(site.locale(a.locale)), "current": a is bundle.article,
+             "href": urls.page_href(site.settings, a.locale, a.slug)}
+            for a in versions] if len(versions) > 1 else []
+
+
+def index_switcher(site: Site, current: Locale) -> list[dict[str, Any]]:
+    return [{**_language(loc), "current": loc.code == current.code,
+             "href": urls.locale_index_href(site.settings, loc.code)} for loc in site.locales]
+
+
+def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
+    article = bundle.article
+    meta = article.meta
+    others = [a for a in site.translations(article) if a is not article]
+    page = _page(site, kit.locale, meta.title, article_switcher(site, bundle),
+                 description=meta.excerpt, canonical=bundle.url,
+                 head_html=Markup(bundle.head_html) if bundle.head_html else None)
+    toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
+    context = {
+        "title": meta.title, "author": meta.author.name, "date": bundle.date,
+        "datetime": meta.date.isoformat(), "reading_time": bundle.reading_time,
+        "cover": bundle.cover, "body": Markup(bundle.rendered.html),
+        "toc": toc if len(toc) >= 3 else [],
+        "translations": [{**_language(site.locale(a.locale)), "title": a.meta.title,
+                          "href": urls.page_href(site.settings, a.locale, a.slug)}
+                         for a in others],
+    }
+    return render(kit.translations, "article.html", page=page, article=context)
+
+
+def index_page(site: Site, kit: LocaleKit, bundles: list[ArticleBundle]) -> str:
+    """The locale's article list, newest first."""
+    settings = site.settings
+    ordered = sorted(bundles, key=lambda b: (-b.article.meta.date.timestamp(), b.article.slug))
+    entries = [{"title": b.article.meta.title, "href": b.href, "date": b.date,
+                "datetime": b.article.meta.date.isoformat(), "reading_time": b.reading_time,
+                "excerpt": b.article.meta.excerpt} for b in ordered]
+    say = kit.translations.gettext
+    page = _page(site, kit.locale, f"{say('Articles')} · {settings.site.name}",
+                 index_switcher(site, kit.locale),
+                 description=say(INDEX_DESCRIPTION) % {"site": settings.site.name},
+                 canonical=urls.locale_index_url(settings, kit.locale.code))
+    return render(kit.translations, "index.html", page=page, entries=entries)
+
+
+def _choices(site: Site, kits: dict[str, LocaleKit]) -> list[dict[str, Any]]:
+    """Per locale: its index link and the chooser/404 strings in its own language."""
+    choices = []
+    for loc in site.locales:
+        say = kits[loc.code].translations.gettext
+        choices.append({**_language(loc),
+                        "href": urls.locale_index_href(site.settings, loc.code),
+                        "prompt": say(CHOOSE_LANGUAGE), "heading": say(NOT_FOUND_HEADING),
+                        "message": say(NOT_FOUND_MESSAGE), "link": say(NOT_FOUND_LINK)})
+    return choices
+
+
+def _default_kit(site: Site, kits: dict[str, LocaleKit]) -> LocaleKit:
+    return kits[site.settings.site.x_default]
+
+
+def chooser_page(site: Site, kits: dict[str, LocaleKit]) -> str:
+    """The root page: one link per locale, each labelled in its own language."""
+    kit = _default_kit(site, kits)
+    page = _page(site, kit.locale, site.settings.site.name, [],
+                 home=urls.site_href(site.settings, "/"))
+    return render(kit.translations, "chooser.html", page=page, choices=_choices(site, kits))
+
+
+def not_found_page(site: Site, kits: dict[str, LocaleKit]) -> str:
+    """One 404 page for every path, its message in every locale."""
+    kit = _default_kit(site, kits)
+    page = _page(site, kit.locale, f"404 · {site.settings.site.name}", [],
+                 home=urls.site_href(site.settings, "/"))
+    return render(kit.translations, "404.html", page=page, choices=_choices(site, kits))

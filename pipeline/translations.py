@@ -1,0 +1,116 @@
+"""Translation status: per translation key, which locales are present, missing or stale.
+
+The source hash (``source_hash``) is the SHA-256 of a source file's UTF-8 text as the
+load stage reads it: byte order mark removed, line endings normalised to LF. For a
+file saved with LF endings and no BOM it equals ``sha256sum content/en/x.md``. Any edit
+of the source, front matter included, gives a new hash.
+
+A translation records the hash of the source it was made from in its front matter
+(``translationOf: <64 hex>``). The source of a group is its one article without
+``translationOf``; when there is none or several, the ``site.x_default`` locale's.
+A translation is *stale* when its ``translationOf`` differs from the source's current
+hash, and *untracked* when it has no ``translationOf``.
+
+``seo-pipeline translations`` prints the status as Markdown, or JSON with
+``--format json``; with
+``--strict`` it exits 1 when anything is missing, stale or untracked.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass
+
+from pipeline.fsutil import dumps_json
+from pipeline.model import Article, Site, TranslationGroup
+
+STATES = ("source", "current", "stale", "untracked")
+
+
+def source_hash(article: Article) -> str:
+    """The hash a translation's ``translationOf`` must equal to be current."""
+    return article.source_hash
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    key: str
+    source: str | None  # locale of the source article
+    source_hash: str | None
+    present: tuple[str, ...]
+    missing: tuple[str, ...]
+    stale: tuple[str, ...]
+    untracked: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missing or self.stale or self.untracked)
+
+
+def source_of(group: TranslationGroup, default_locale: str) -> Article | None:
+    """The article the others in the group are translated from."""
+    originals = [a for a in group.articles.values() if a.meta.translation_of is None]
+    if len(originals) == 1:
+        return originals[0]
+    return group.get(default_locale) or (originals[0] if originals else None)
+
+
+def state_of(article: Article, source: Article | None) -> str:
+    """One of ``STATES`` for an article of a group whose source is ``source``."""
+    if source is None or article is source:
+        return "source"
+    if article.meta.translation_of is None:
+        return "untracked"
+    return "current" if article.meta.translation_of == source_hash(source) else "stale"
+
+
+def group_status(group: TranslationGroup, site: Site) -> KeyStatus:
+    source = source_of(group, site.settings.site.x_default)
+    order = site.settings.locale_codes
+    present = tuple(c for c in order if c in group.articles)
+    states = {c: state_of(group.articles[c], source) for c in present}
+    return KeyStatus(
+        key=group.key,
+        source=source.locale if source else None,
+        source_hash=source_hash(source) if source else None,
+        present=present,
+        missing=tuple(c for c in order if c not in group.articles),
+        stale=tuple(c for c in present if states[c] == "stale"),
+        untracked=tuple(c for c in present if states[c] == "untracked"),
+    )
+
+
+def site_status(site: Site) -> list[KeyStatus]:
+    return [group_status(group, site) for group in site.groups()]
+
+
+def to_json(statuses: list[KeyStatus]) -> str:
+    return dumps_json({"schema": "seo-pipeline/translations/1",
+                       "keys": [asdict(s) for s in statuses]})
+
+
+def to_markdown(statuses: list[KeyStatus]) -> str:
+    lines = ["| key | source | present | missing | stale | untracked |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for s in statuses:
+        cells = [s.key, s.source or "", *(", ".join(v) or "-" for v in
+                                          (s.present, s.missing, s.stale, s.untracked))]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    complete = sum(s.complete for s in statuses)
+    lines.append("")
+    lines.append(f"{complete} of {len(statuses)} translation key(s) complete.")
+    return "\n".join(lines) + "\n"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options of its own: ``--format json`` gives JSON, any other format Markdown."""
+
+
+def main(args: argparse.Namespace) -> int:
+    from pipeline.runner import open_site
+
+    _, site = open_site(args.root, args.config)
+    statuses = site_status(site)
+    text = to_json(statuses) if args.format == "json" else to_markdown(statuses)
+    print(text, end="")
+    return 1 if args.strict and not all(s.complete for s in statuses) else 0
