@@ -12,16 +12,20 @@ A translation is *stale* when its ``translationOf`` differs from the source's cu
 hash, and *untracked* when it has no ``translationOf``.
 
 ``seo-pipeline translations`` prints the status as Markdown, or JSON with
-``--format json``; with
-``--strict`` it exits 1 when anything is missing, stale or untracked.
+``--format json``; with ``--strict`` it exits 1 when anything is missing, stale or
+untracked. ``--mark-current FILE...`` records in translations that they match their
+source as it is now (after a translator has brought them up to date).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
-from pipeline.fsutil import dumps_json
+from pipeline.frontmatter_edit import set_field
+from pipeline.fsutil import dumps_json, write_text
 from pipeline.model import Article, Site, TranslationGroup
 
 STATES = ("source", "current", "stale", "untracked")
@@ -103,13 +107,41 @@ def to_markdown(statuses: list[KeyStatus]) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options of its own: ``--format json`` gives JSON, any other format Markdown."""
+    """``--format json`` gives JSON, any other format Markdown."""
+    parser.add_argument("--mark-current", nargs="+", type=Path, metavar="FILE", default=[],
+                        help="record in these translations (translationOf) that they match "
+                        "their source as it is now")
+
+
+def mark_current(site: Site, paths: list[Path]) -> list[str]:
+    """Write the source's current hash into each translation; return problems."""
+    by_path = {(site.settings.root / a.source).resolve(): a for a in site.articles}
+    problems = []
+    for path in paths:
+        article = by_path.get(path.resolve())
+        if article is None:
+            problems.append(f"{path}: not a loaded article (run 'seo-pipeline validate')")
+            continue
+        source = source_of(site.group_of(article), site.settings.site.x_default)
+        if source is None or source is article:
+            problems.append(f"{path}: is the source of its translation group, not a translation")
+            continue
+        target = site.settings.root / article.source
+        text = target.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        write_text(target, set_field(text, "translationOf", source_hash(source)))
+        print(f"{article.source}: translationOf {source.source} as it is now")
+    return problems
 
 
 def main(args: argparse.Namespace) -> int:
     from pipeline.runner import open_site
 
     _, site = open_site(args.root, args.config)
+    if args.mark_current:
+        problems = mark_current(site, args.mark_current)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1 if problems else 0
     statuses = site_status(site)
     text = to_json(statuses) if args.format == "json" else to_markdown(statuses)
     print(text, end="")
