@@ -37,31 +37,53 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="seo-pipeline", description=__doc__.splitlines()[0])
+def make_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command`` known, only that command's module is imported.
+
+    Every command is listed either way; importing a stage's libraries (Jinja2, Babel,
+    google-auth, ...) only when that stage runs keeps start-up short.
+    """
+    parser = argparse.ArgumentParser(
+        prog="seo-pipeline", description="Multilingual SEO content pipeline over Markdown "
+        "articles: validate, links, metadata, bundles, sitemaps, submit.",
+        epilog="Exit codes: 0 ok, 1 findings, 2 usage or configuration error.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
     for item in STAGES:
         stage_parser = sub.add_parser(item.name, help=item.help, description=item.help)
         _common(stage_parser)
-        _, add_arguments = item.load()
-        if add_arguments:
-            add_arguments(stage_parser)
+        if wanted(item.name):
+            _, add_arguments = item.load()
+            if add_arguments:
+                add_arguments(stage_parser)
         stage_parser.set_defaults(handler=_stage_handler(item))
     build_parser = sub.add_parser("build", help="run every offline stage in order")
     _common(build_parser)
     for item in STAGES:
-        _, add_arguments = item.load()
-        if add_arguments and item.offline:
-            add_arguments(build_parser)
+        if item.offline and wanted("build"):
+            _, add_arguments = item.load()
+            if add_arguments:
+                add_arguments(build_parser)
     build_parser.set_defaults(handler=_build)
     for name, (module_name, help_text) in TOOLS.items():
-        module = importlib.import_module(module_name)
         tool_parser = sub.add_parser(name, help=help_text, description=help_text)
         _common(tool_parser)
-        module.add_arguments(tool_parser)
-        tool_parser.set_defaults(handler=module.main)
+        if wanted(name):
+            module = importlib.import_module(module_name)
+            module.add_arguments(tool_parser)
+            tool_parser.set_defaults(handler=module.main)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv`` when it is a known one, else None (load all)."""
+    names = {item.name for item in STAGES} | set(TOOLS) | {"build"}
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in names else None
 
 
 def exit_code(results: Sequence[StageResult], strict: bool) -> int:
@@ -101,7 +123,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = make_parser(_command_of(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
