@@ -6,38 +6,24 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from conftest import SITE_TOML as BASE_SITE_TOML
+
 REPO = Path(__file__).resolve().parents[1]
 AR_SLUG = "تقشير-البشرة-بالليزر"
 # The Arabic page's path as a URL spells it: UTF-8, percent-encoded, uppercase hex.
 AR_PATH = ("/ar/%D8%AA%D9%82%D8%B4%D9%8A%D8%B1-%D8%A7%D9%84%D8%A8%D8%B4%D8%B1%D8%A9-"
            "%D8%A8%D8%A7%D9%84%D9%84%D9%8A%D8%B2%D8%B1/")
 
-SITE_TOML = """\
-[site]
-name = "O9 Skin Journal"
-base_url = "https://o9medical.com"
-url_pattern = "/{locale}/{slug}/"
-x_default = "en"
-publisher = "O9 Medical"
-publisher_logo = "/assets/brand/logo.png"
-twitter_site = "@o9medical"
-
-[[locales]]
-code = "en"
-hreflang = "en"
-og_locale = "en_US"
-direction = "ltr"
-name = "English"
-numbering = "latn"
-
-[[locales]]
-code = "ar"
-hreflang = "ar"
-og_locale = "ar_AR"
-direction = "rtl"
-name = "العربية"
-numbering = "arab"
-"""
+# The shared test configuration, with this site's name, address and publisher.
+SITE_TOML = BASE_SITE_TOML.replace(
+    'name = "Test Site"\nbase_url = "https://example.org"',
+    'name = "O9 Skin Journal"\nbase_url = "https://o9medical.com"',
+).replace(
+    'x_default = "en"\n',
+    'x_default = "en"\npublisher = "O9 Medical"\npublisher_logo = "/assets/brand/logo.png"\n'
+    'twitter_site = "@o9medical"\n',
+    1,
+)
 
 EN_ARTICLE = """\
 ---
