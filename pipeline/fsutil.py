@@ -73,32 +73,54 @@ def replace_dir(staging: Path, target: Path) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-def write_many(files: list[tuple[Path, bytes | Path]]) -> list[Path]:
-    """Atomically replace many files with one flush to disk; a ``Path`` value is copied.
+class Staging:
+    """Many files replaced together: each is written to a temp file beside its target when
+    staged, then one ``commit`` syncs once and renames them all, or ``discard`` removes the
+    temp files (and the folders staging created), leaving every target as it was.
 
-    Every temp file is written first, then everything is synced once (``os.sync``),
-    then each temp file is renamed over its target. A failure before the renames
-    leaves every target as it was; each target always holds its old or new bytes.
+    Only paths are held in memory, so a large output streams to disk.
     """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                if isinstance(data, Path):
-                    with data.open("rb") as source:
-                        shutil.copyfileobj(source, fh)
-                else:
-                    fh.write(data)
-            os.chmod(tmp, 0o644)
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[str, Path]] = []
+        self.created: list[Path] = []
+
+    def stage(self, path: Path, data: bytes | Path) -> None:
+        """Write ``data`` (bytes, or a file to copy) to a temp file beside ``path``."""
+        self._mkdirs(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.staged.append((tmp, path))
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(data, Path):
+                with data.open("rb") as source:
+                    shutil.copyfileobj(source, fh)
+            else:
+                fh.write(data)
+        os.chmod(tmp, 0o644)
+
+    def _mkdirs(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for item in reversed(missing):
+            item.mkdir()
+            self.created.append(item)
+
+    def commit(self) -> list[Path]:
+        """Sync once, then rename every temp file over its target."""
         os.sync()
-        for tmp, path in staged:
+        for tmp, path in self.staged:
             os.replace(tmp, path)
-    except BaseException:
-        for tmp, _ in staged:
+        done = [path for _, path in self.staged]
+        self.staged, self.created = [], []
+        return done
+
+    def discard(self) -> None:
+        for tmp, _ in self.staged:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-        raise
-    return [path for _, path in staged]
+        for folder in reversed(self.created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self.staged, self.created = [], []

@@ -137,9 +137,15 @@ def test_failing_run_leaves_previous_output_intact(site: Path, capsys):
     write(site / "content/en/copy.md", EN_ARTICLE.replace("translationKey: laser-skin-resurfacing",
                                                           "translationKey: copy"))
     write(site / "content/en/laser-skin-resurfacing.md", EN_ARTICLE + "\nChanged.\n")
+    # A new article whose folder does not exist yet: staged, then discarded with it.
+    write(site / "content/en/new-one.md", EN_ARTICLE.replace(
+        "translationKey: laser-skin-resurfacing", "translationKey: new-one").replace(
+        "slug: laser-skin-resurfacing", "slug: new-one"))
+    folders = sorted(p for p in (site / "dist").rglob("*") if p.is_dir())
     assert build(site) == 1
     assert "error BN201" in capsys.readouterr().out
-    assert snapshot(site / "dist") == before
+    assert snapshot(site / "dist") == before  # temp files included: rglob sees dot files
+    assert sorted(p for p in (site / "dist").rglob("*") if p.is_dir()) == folders
 
 
 def test_other_stages_files_are_kept_and_own_stale_files_removed(site: Path):

@@ -4,11 +4,12 @@ Writes ``<locale>/<slug>/index.html`` and ``article.json`` per article, ``<local
 the root language chooser ``index.html``, ``404.html``, the stylesheet, every file of
 ``public/`` and ``manifest.json`` (every file written, with its SHA-256).
 
-Everything is rendered in memory first; when anything is an error nothing is written,
-so a failing run leaves the previous output as it was. Changed files are then written
-to temp files, synced once and renamed into place (``fsutil.write_many``), unchanged
-ones are left alone, and files an earlier run listed in its
-manifest but this run no longer produces are removed. Files other stages write into
+Each file that differs from the output folder's copy is staged as it is rendered (a
+temp file beside its target, ``fsutil.Staging``), so memory holds hashes, not pages.
+When anything is an error the staged files are discarded and the previous output stays
+as it was; otherwise they are synced once and renamed into place. Unchanged files are
+left alone, and files an earlier run listed in its manifest but this run no longer
+produces are removed. Files other stages write into
 the output folder (sitemaps, robots.txt, key files) are never touched.
 
 Codes: BN0xx configuration, BN1xx content rendering, BN2xx output, BN3xx catalogs.
@@ -40,11 +41,17 @@ OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz")
 
 
 class Plan:
-    """Output files by path relative to the output folder, with who produces each."""
+    """Output files by path relative to the output folder, with who produces each.
+
+    A file that differs from what the output folder holds is staged (written to a temp
+    file beside its target) as it is added; only its SHA-256 stays in memory. ``commit``
+    puts every staged file in place; ``discard`` leaves the output folder as it was.
+    """
 
     def __init__(self, output: Path):
         self.output = output
-        self.files: dict[str, bytes | Path] = {}  # content, or a file to copy
+        self.files: dict[str, str] = {}  # relative path -> SHA-256 of its content
+        self.staging = fsutil.Staging()
         self.targets: dict[str, Path] = {}  # checked by safe_join when added
         self.owners: dict[str, str] = {}
         self.findings: list[Finding] = []
@@ -62,9 +69,18 @@ class Plan:
                                          f"{relpath} is also written for {self.owners[relpath]}",
                                          "each page needs its own slug and locale"))
             return
-        self.files[relpath] = data.encode("utf-8") if isinstance(data, str) else data
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        self.files[relpath] = sha256(content)
         self.targets[relpath] = target
         self.owners[relpath] = owner
+        if not unchanged(target, content):
+            self.staging.stage(target, content)
+
+    def commit(self) -> list[Path]:
+        return self.staging.commit()
+
+    def discard(self) -> None:
+        self.staging.discard()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,17 +101,22 @@ def run(site: Site, options: object = None) -> StageResult:
         kits[locale.code] = LocaleKit(locale, translations)
     output = settings.path("output")
     plan = Plan(output)
-    bundles = plan_articles(site, kits, plan, findings, options)
-    plan_site_pages(site, kits, bundles, plan)
-    plan_assets(site, plan, findings)
+    try:
+        bundles = plan_articles(site, kits, plan, findings, options)
+        plan_site_pages(site, kits, bundles, plan)
+        plan_assets(site, plan, findings)
+    except BaseException:
+        plan.discard()
+        raise
     findings += plan.findings
     manifest = manifest_data(bundles, plan)
     data = {"articles": len(bundles), "files": len(plan.files) + 1,
             "words": {code: sum(b.rendered.words for b in bundles if b.article.locale == code)
                       for code in settings.locale_codes}}
     if has_errors(findings):
+        plan.discard()
         return StageResult("bundles", findings, data=data)
-    write_plan(plan)
+    plan.commit()
     remove_stale(output, previous_files(output), set(plan.files))
     write_if_changed(output / MANIFEST_FILE, fsutil.dumps_json(manifest).encode())
     # The report lists what this input produces, not what this run had to rewrite, so two
@@ -194,7 +215,7 @@ def manifest_data(bundles: list[ArticleBundle], plan: Plan) -> dict[str, Any]:
                      "translationKey": b.article.translation_key, "url": b.url,
                      "page": b.page_file, "json": b.json_file,
                      "sourceHash": source_hash(b.article)} for b in bundles],
-        "files": {rel: sha256(data) for rel, data in sorted(plan.files.items())},
+        "files": dict(sorted(plan.files.items())),
     }
 
 
@@ -217,13 +238,6 @@ def unchanged(path: Path, data: bytes | Path) -> bool:
 def write_if_changed(path: Path, data: bytes) -> Path | None:
     """Write atomically unless the file already holds exactly these bytes."""
     return None if unchanged(path, data) else fsutil.write_bytes(path, data)
-
-
-def write_plan(plan: Plan) -> list[Path]:
-    """Write every planned file that changed, all renamed into place after one sync."""
-    changed = [(plan.targets[rel], data) for rel, data in sorted(plan.files.items())
-               if not unchanged(plan.targets[rel], data)]
-    return fsutil.write_many(changed)
 
 
 def previous_files(output: Path) -> set[str]:
