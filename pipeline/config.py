@@ -11,6 +11,7 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
@@ -161,11 +162,17 @@ class Settings:
 
     def path(self, name: str) -> Path:
         """Absolute path of a ``[paths]`` entry."""
-        return (self.root / getattr(self.paths, name)).resolve()
+        return _resolved(self.root, getattr(self.paths, name))
 
     @property
     def base_url(self) -> str:
         return self.site.base_url.rstrip("/")
+
+
+@lru_cache(maxsize=256)
+def _resolved(root: Path, relative: str) -> Path:
+    """``root / relative`` resolved once per run (stages ask for it per article)."""
+    return (root / relative).resolve()
 
 
 SECTIONS: dict[str, type] = {

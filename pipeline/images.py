@@ -54,7 +54,7 @@ def inspect(settings: Settings, ref: str) -> ImageInfo | ImageProblem:
     return _read(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # ImageInfo is tiny; a large site has one cover per article
 def _read(path: str, mtime_ns: int, size: int) -> ImageInfo | ImageProblem:
     """Header-only read; cached per file version (the key holds mtime and size)."""
     try:

@@ -187,13 +187,14 @@ def test_metadata_command_writes_deterministic_report(tmp_path: Path) -> None:
     root = write_site(tmp_path)
     assert main(["metadata", "--root", str(root)]) == 0
     report = root / "reports" / "metadata.json"
-    first = report.read_bytes()
-    data = json.loads(first)
-    assert set(data["data"]["articles"]) == {"en/laser-skin-resurfacing", "en/english-only",
-                                            f"ar/{AR_SLUG}"}
-    assert data["data"]["articles"][f"ar/{AR_SLUG}"]["canonical"] == AR_URL
+    records = root / "reports" / "metadata.jsonl"
+    first, first_records = report.read_bytes(), records.read_bytes()
+    assert json.loads(first)["data"] == {"articles": 3, "records": "metadata.jsonl"}
+    pages = {r["page"]: r["metadata"] for r in map(json.loads, first_records.splitlines())}
+    assert set(pages) == {"en/laser-skin-resurfacing", "en/english-only", f"ar/{AR_SLUG}"}
+    assert pages[f"ar/{AR_SLUG}"]["canonical"] == AR_URL
     assert main(["metadata", "--root", str(root)]) == 0
-    assert report.read_bytes() == first
+    assert report.read_bytes() == first and records.read_bytes() == first_records
 
 
 def test_lint_limits_per_locale(tmp_path: Path) -> None:
