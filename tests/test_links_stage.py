@@ -156,3 +156,32 @@ def test_cache_dir_from_settings(project, server: HTTPServer, tmp_path: Path) ->
     root = project({"en/a.md": article("a", f"[x]({server.url_for('/c')})")})
     main(["links", "--root", str(root)])
     assert (root / ".cache" / "links.sqlite3").is_file()
+
+
+def test_fragments_of_internal_articles_checked_against_heading_ids(project) -> None:  # type: ignore[no-untyped-def]
+    heading = "ما هو الليزر؟"
+    body = "\n\n".join([
+        "[section](/en/b/#how-it-works)", "[gone](/en/b/#no-such-part)",
+        f"[arabic encoded](/ar/{quote(AR_SLUG)}/#{quote('ما-هو-الليزر')})",
+        f"[arabic raw](</ar/{AR_SLUG}/#ما-هو-الليزر>)", f"[arabic gone](</ar/{AR_SLUG}/#لا-شيء>)",
+    ])
+    root = project({"en/a.md": article("a", body),
+                    "en/b.md": article("b", "## How it works\n\nB."),
+                    f"ar/{AR_SLUG}.md": article(AR_SLUG, f"## {heading}\n\nنص.", locale="ar",
+                                                key="b")})
+    assert main(["links", "--root", str(root)]) == 1
+    report = read_report(root)
+    missing = sorted(f["message"] for f in report["findings"] if f["code"] == "LNK005")
+    assert len(missing) == 2
+    assert any("'#no-such-part'" in m for m in missing)
+    assert any("'#لا-شيء'" in m for m in missing)
+    assert [f["code"] for f in report["findings"]] == ["LNK005", "LNK005"]
+
+
+def test_same_page_fragments_are_checked_too(project) -> None:  # type: ignore[no-untyped-def]
+    body = "## Aftercare\n\n[ok](#aftercare) [missing](#after-care) [top](#top)"
+    root = project({"en/a.md": article("a", body)})
+    assert main(["links", "--root", str(root)]) == 1
+    report = read_report(root)
+    assert [(f["code"], "'#after-care'" in f["message"]) for f in report["findings"]] == [
+        ("LNK005", True)]

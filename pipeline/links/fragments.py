@@ -27,8 +27,8 @@ def anchors(html: bytes, encoding: str | None = None) -> frozenset[str]:
         root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return frozenset()
-    found = {_norm(v) for v in root.xpath("//@id")}
-    found.update(_norm(v) for v in root.xpath("//a/@name"))
+    found = {norm_anchor(v) for v in root.xpath("//@id")}
+    found.update(norm_anchor(v) for v in root.xpath("//a/@name"))
     return frozenset(found)
 
 
@@ -36,7 +36,7 @@ def has_fragment(page_anchors: frozenset[str], fragment: str) -> bool:
     """True when ``fragment`` (as written in the link) names an element of the page."""
     if fragment.lower() in TOP_OF_PAGE:
         return True
-    return _norm(decode_fragment(fragment)) in page_anchors or _norm(fragment) in page_anchors
+    return norm_anchor(decode_fragment(fragment)) in page_anchors or norm_anchor(fragment) in page_anchors
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -47,5 +47,6 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _norm(value: str) -> str:
+def norm_anchor(value: str) -> str:
+    """Ids and fragments compare in Unicode NFC."""
     return unicodedata.normalize("NFC", value)

@@ -1,4 +1,8 @@
-"""Site-internal targets checked offline: article pages, locale indexes, files in ``public/``."""
+"""Site-internal targets checked offline: article pages, locale indexes, files in ``public/``.
+
+A link to an article with a ``#fragment`` is checked against the heading ids its page
+gets from the renderer the bundles stage uses, so no build is needed first.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pipeline.fsutil import OutputPathError, safe_join
+from pipeline.links.fragments import norm_anchor
 from pipeline.links.types import Target, Verdict
-from pipeline.model import Site
+from pipeline.model import Article, Site
+from pipeline.render import RenderPolicy, headings, parser
 
 
 def check(site: Site, target: Target) -> Verdict:
@@ -23,13 +29,22 @@ def check(site: Site, target: Target) -> Verdict:
     page = _page_match(site.settings.site.url_pattern, path)
     if page is not None and page[0] in codes:
         locale, slug = page
-        if site.find(locale, slug) is not None:
-            return Verdict("ok", detail="article")
+        article = site.find(locale, slug)
+        if article is not None:
+            return Verdict("ok", detail="article", anchors=article_anchors(site, article))
         return Verdict("broken", detail="no-such-article",
                        final_url=_suggest_slug(site, locale, slug))
     if public_file(site.settings.path("public"), target.uri) is not None:
         return Verdict("ok", detail="public file")
     return Verdict("broken", detail="missing-file")
+
+
+def article_anchors(site: Site, article: Article) -> frozenset[str]:
+    """The heading ids the article's page will carry, as the bundles stage renders them."""
+    section = site.settings.bundles
+    policy = RenderPolicy(raw_html=section.raw_html, allowed_tags=section.allowed_tags)
+    tokens = parser(policy).parse(article.body)
+    return frozenset(norm_anchor(h.id) for h in headings(tokens) if h.id)
 
 
 def public_file(public: Path, path: str) -> Path | None:

@@ -45,6 +45,8 @@ def classify(site: Site, article: Article, raw: str,
         return f"invalid:{base}", base, False, fragment, Verdict("invalid", detail=str(exc))
     scheme = parts.scheme.lower()
     if not base:
+        if fragment:  # '#part' of this very page: checked against its own heading ids
+            return _internal(page_path(site.settings, article.locale, article.slug), fragment)
         same_page = Verdict("skipped", detail="same-page")
         return f"page:{article.source.as_posix()}", "", True, "", same_page
     if scheme in SKIPPED_SCHEMES or (scheme and scheme not in ("http", "https")):
