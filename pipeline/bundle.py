@@ -8,6 +8,7 @@ plain title, description and canonical link.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import importlib
 import importlib.util
@@ -22,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline import i18n, urls
 from pipeline.model import Article, Finding, Locale, Severity, Site
-from pipeline.render import Rendered, RenderPolicy, render_markdown
+from pipeline.render import Rendered, RenderPolicy
+from pipeline.render_cache import Entry, RenderCache, key_of, render_recorded
 from pipeline.translations import source_hash, source_of, state_of
 
 ARTICLE_SCHEMA = "seo-pipeline/article/1"
@@ -81,28 +83,42 @@ def site_metadata(site: Site, article: Article) -> tuple[str | None, dict[str, A
     return meta.head_html, meta.data
 
 
-def render_body(article: Article, policy: RenderPolicy, public: Path) -> Rendered:
-    """The article's Markdown body rendered; a pure function of its arguments."""
-    return render_markdown(article.body, article.source.as_posix(), article.body_line,
-                           policy, partial(image_exists, public))
+def render_body(article: Article, policy: RenderPolicy, public: Path) -> Entry:
+    """The article's Markdown body rendered, with the image lookups it made."""
+    return render_recorded(article, policy, partial(image_exists, public))
 
 
 def render_bodies(articles: list[Article], policy: RenderPolicy, public: Path,
-                  workers: int) -> list[Rendered]:
-    """Every body rendered, in order; in ``workers`` processes when that is more than one."""
-    if workers <= 1 or len(articles) < PARALLEL_FROM:
-        return [render_body(a, policy, public) for a in articles]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(render_body, articles, repeat(policy), repeat(public),
-                             chunksize=32))
+                  workers: int, cache_folder: Path | None = None) -> list[Rendered]:
+    """Every body rendered, in order; unchanged ones from the render cache when
+    ``cache_folder`` is given, the rest in ``workers`` processes when there are many."""
+    cache = RenderCache(cache_folder) if cache_folder is not None else None
+    exists = partial(image_exists, public)
+    results = [cache.get(key_of(a, policy), exists) if cache else None for a in articles]
+    misses = [i for i, rendered in enumerate(results) if rendered is None]
+    todo = [articles[i] for i in misses]
+    if workers <= 1 or len(todo) < PARALLEL_FROM:
+        entries = [render_body(a, policy, public) for a in todo]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            entries = list(pool.map(render_body, todo, repeat(policy), repeat(public),
+                                    chunksize=32))
+    for i, entry in zip(misses, entries, strict=True):
+        results[i] = entry[0]
+        if cache is not None:
+            cache.put(key_of(articles[i], policy), entry)
+    if cache is not None:
+        with contextlib.suppress(OSError):  # a read-only tree still builds, only not faster
+            cache.save()
+    return [rendered for rendered in results if rendered is not None]
 
 
 def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPolicy,
                  rendered: Rendered | None = None) -> tuple[ArticleBundle, list[Finding]]:
     settings = site.settings
     public = settings.path("public")
-    rendered = rendered or render_body(article, policy, public)
+    rendered = rendered or render_body(article, policy, public)[0]
     findings = list(rendered.findings)
     cover = ""
     if image_exists(public, article.meta.cover_image):

@@ -153,7 +153,8 @@ def plan_articles(site: Site, kits: dict[str, LocaleKit], plan: Plan,
     policy = render_policy(site)
     articles = list(site.published())
     workers = getattr(options, "jobs", 0) or os.cpu_count() or 1
-    bodies = render_bodies(articles, policy, site.settings.path("public"), workers)
+    bodies = render_bodies(articles, policy, site.settings.path("public"), workers,
+                           site.settings.path("cache"))
     bundles = []
     for article, rendered in zip(articles, bodies, strict=True):
         kit = kits[article.locale]
