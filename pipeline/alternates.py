@@ -1,4 +1,5 @@
-"""The hreflang cluster of an article: every published translation, then ``x-default``.
+"""hreflang clusters: an article's (every published translation, then ``x-default``) and
+the home pages' (every locale's index page, then ``x-default`` as the language chooser).
 
 Head tags, sitemaps and the hreflang validator all take their alternates from here, so
 the three can never disagree about which URL stands for which language.
@@ -37,4 +38,17 @@ def alternates(site: Site, article: Article) -> tuple[Alternate, ...]:
     default = next((a for a in cluster if a.locale == site.settings.site.x_default), None)
     if default is not None:
         result.append(Alternate(X_DEFAULT, article_url(site, default)))
+    return tuple(result)
+
+
+def root_url(site: Site) -> str:
+    """Absolute URL of the language chooser at the site root."""
+    return urls.site_url(site.settings, "/")
+
+
+def home_alternates(site: Site) -> tuple[Alternate, ...]:
+    """Every locale's index page, plus ``x-default``: the root language chooser."""
+    result = [Alternate(loc.hreflang, urls.locale_index_url(site.settings, loc.code))
+              for loc in site.locales]
+    result.append(Alternate(X_DEFAULT, root_url(site)))
     return tuple(result)

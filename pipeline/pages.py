@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from pipeline import urls
+from pipeline.alternates import home_alternates, root_url
 from pipeline.bundle import ArticleBundle, LocaleKit
 from pipeline.i18n import N_, html_lang
 from pipeline.model import Locale, Site
@@ -112,7 +113,8 @@ def index_page(site: Site, kit: LocaleKit, bundles: list[ArticleBundle]) -> str:
     page = _page(site, kit.locale, f"{say('Articles')} · {settings.site.name}",
                  index_switcher(site, kit.locale),
                  description=say(INDEX_DESCRIPTION) % {"site": settings.site.name},
-                 canonical=urls.locale_index_url(settings, kit.locale.code))
+                 canonical=urls.locale_index_url(settings, kit.locale.code),
+                 alternates=home_alternates(site))
     return render(kit.translations, "index.html", page=page, entries=entries)
 
 
@@ -136,7 +138,8 @@ def chooser_page(site: Site, kits: dict[str, LocaleKit]) -> str:
     """The root page: one link per locale, each labelled in its own language."""
     kit = _default_kit(site, kits)
     page = _page(site, kit.locale, site.settings.site.name, [],
-                 home=urls.site_href(site.settings, "/"))
+                 home=urls.site_href(site.settings, "/"), canonical=root_url(site),
+                 alternates=home_alternates(site))
     return render(kit.translations, "chooser.html", page=page, choices=_choices(site, kits))
 
 

@@ -267,3 +267,16 @@ def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path):
     serial, parallel = snapshot(roots[0] / "dist"), snapshot(roots[1] / "dist")
     assert len(serial) > 2 * PARALLEL_FROM
     assert serial == parallel
+
+
+def test_home_pages_carry_the_home_hreflang_cluster(site: Path):
+    cluster = [("en", "https://o9medical.com/en/"), ("ar", "https://o9medical.com/ar/"),
+               ("x-default", "https://o9medical.com/")]
+    for path, canonical in (("dist/en/index.html", "https://o9medical.com/en/"),
+                            ("dist/ar/index.html", "https://o9medical.com/ar/"),
+                            ("dist/index.html", "https://o9medical.com/")):
+        head = page(site / path)
+        links = [(link.get("hreflang"), link.get("href"))
+                 for link in head.xpath("//head/link[@rel='alternate']")]
+        assert links == cluster, path
+        assert head.xpath("//head/link[@rel='canonical']/@href") == [canonical]

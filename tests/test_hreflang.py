@@ -48,7 +48,7 @@ def test_generated_site_is_clean(tmp_path: Path, capsys) -> None:
     assert run(["--root", str(root), "--sitemap", str(root / "sitemap"), "--strict"],
                capsys) == (0, [])
     report = json.loads((root / "reports" / "hreflang.json").read_text())
-    assert report["data"] == {"pages": 3, "sitemap_urls": 3}
+    assert report["data"] == {"pages": 6, "sitemap_urls": 6}  # 3 articles + 3 home pages
 
 
 URLSET = """<?xml version="1.0" encoding="UTF-8"?>
@@ -181,8 +181,8 @@ def test_index_children_read_from_its_folder(tmp_path: Path, capsys) -> None:
                             str(folder / "sitemap_index.xml")], capsys)
     assert status == 0
     codes = sorted(f["code"] for f in findings)
-    # The English file was read (its Arabic alternates cannot be checked); the Arabic
-    # one is reported missing, not fetched.
-    assert codes == ["HL005", "HL013"]
+    # The English file was read (the Arabic alternates of its article, of the chooser and
+    # of /en/ cannot be checked); the Arabic one is reported missing, not fetched.
+    assert codes == ["HL005", "HL005", "HL005", "HL013"]
     (missing,) = [f for f in findings if f["code"] == "HL013"]
     assert "sitemap-ar-1.xml" in missing["message"] and missing["severity"] == "warning"

@@ -20,6 +20,8 @@ SCHEMAS = Path(__file__).resolve().parent.parent / "pipeline" / "schemas"
 BASE = "https://example.org"
 EN_URL = f"{BASE}/en/laser-skin-resurfacing/"
 SOLO_URL = f"{BASE}/en/english-only/"
+HOME_URLS = {f"{BASE}/", f"{BASE}/en/", f"{BASE}/ar/"}  # chooser and locale index pages
+HOME_CLUSTER = [("en", f"{BASE}/en/"), ("ar", f"{BASE}/ar/"), ("x-default", f"{BASE}/")]
 AR_URL = (f"{BASE}/ar/%D8%AA%D9%82%D8%B4%D9%8A%D8%B1-%D8%A7%D9%84%D8%AC%D9%84"
           "%D8%AF-%D8%A8%D8%A7%D9%84%D9%84%D9%8A%D8%B2%D8%B1/")
 
@@ -88,7 +90,9 @@ def test_sitemaps_valid_and_read_back(tmp_path: Path) -> None:
     assert [s.url for s in index.sub_sitemaps] == [f"{BASE}/sitemap-en-1.xml",
                                                   f"{BASE}/sitemap-ar-1.xml"]
     pages = all_pages(folder)
-    assert set(pages) == {EN_URL, SOLO_URL, AR_URL}
+    assert set(pages) == {EN_URL, SOLO_URL, AR_URL} | HOME_URLS
+    assert all(pages[url].alternates == HOME_CLUSTER for url in HOME_URLS)
+    assert pages[f"{BASE}/ar/"].last_modified == pages[AR_URL].last_modified  # newest listed
     cluster = [("en", EN_URL), ("ar", AR_URL), ("x-default", EN_URL)]
     assert pages[EN_URL].alternates == cluster and pages[AR_URL].alternates == cluster
     assert pages[SOLO_URL].alternates == [("en", SOLO_URL), ("x-default", SOLO_URL)]
@@ -118,9 +122,10 @@ def test_split_at_max_urls(tmp_path: Path) -> None:
     folder, _ = built_and_valid(write_site(tmp_path, many_posts(7), max_urls=3))
     counts = {p.name: len(list(parse_back(p).all_pages()))
               for p in sorted(folder.glob("sitemap-*"))}
-    assert counts == {"sitemap-ar-1.xml": 3, "sitemap-ar-2.xml": 3, "sitemap-ar-3.xml": 1,
-                      "sitemap-en-1.xml": 3, "sitemap-en-2.xml": 3, "sitemap-en-3.xml": 1}
-    assert len(all_pages(folder)) == 14
+    # en: the chooser, /en/ and 7 articles; ar: /ar/ and 7 articles.
+    assert counts == {"sitemap-ar-1.xml": 3, "sitemap-ar-2.xml": 3, "sitemap-ar-3.xml": 2,
+                      "sitemap-en-1.xml": 3, "sitemap-en-2.xml": 3, "sitemap-en-3.xml": 3}
+    assert len(all_pages(folder)) == 17
     assert len(parse_back(folder / "sitemap_index.xml").sub_sitemaps) == 6
 
 
@@ -133,7 +138,7 @@ def test_split_at_max_bytes(tmp_path: Path) -> None:
     for path in parts:
         assert path.stat().st_size <= 2048
         assert_valid(path)
-    assert len(all_pages(folder)) == 12
+    assert len(all_pages(folder)) == 15  # 12 articles, the chooser and two index pages
     # Each file is full: the next file's first <url> would not have fitted.
     en = sorted(folder.glob("sitemap-en-*"))
     first_next = etree.tostring(etree.fromstring(en[1].read_bytes())[0])
@@ -144,7 +149,7 @@ def test_gzip_valid_and_reproducible(tmp_path: Path) -> None:
     folder, names = built_and_valid(write_site(tmp_path, gzip=True))
     assert names == ["sitemap-ar-1.xml.gz", "sitemap-en-1.xml.gz", "sitemap.xml",
                      "sitemap_index.xml"]
-    assert set(all_pages(folder)) == {EN_URL, SOLO_URL, AR_URL}
+    assert set(all_pages(folder)) == {EN_URL, SOLO_URL, AR_URL} | HOME_URLS
     raw = (folder / "sitemap-en-1.xml.gz").read_bytes()
     assert raw[4:8] == b"\0\0\0\0"  # gzip MTIME zero
     assert "sitemap-en-1.xml.gz</loc>" in (folder / "sitemap_index.xml").read_text()
@@ -258,6 +263,5 @@ def test_overlong_url_left_out_with_a_warning(tmp_path: Path, capsys) -> None:
     folder, names = built_and_valid(write_site(tmp_path, posts))
     out = capsys.readouterr().out
     assert "content/ar/long.md" in out and "warning SM002" in out
-    assert names == ["sitemap-en-1.xml", "sitemap.xml", "sitemap_index.xml"]
-    (page,) = all_pages(folder).values()
-    assert page.url == f"{BASE}/en/short/"
+    assert names == ["sitemap-ar-1.xml", "sitemap-en-1.xml", "sitemap.xml", "sitemap_index.xml"]
+    assert set(all_pages(folder)) == {f"{BASE}/en/short/"} | HOME_URLS

@@ -11,7 +11,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline import urls
-from pipeline.alternates import article_url
+from pipeline.alternates import article_url, home_alternates, root_url
 from pipeline.hreflang.model import AnnotatedPage, Annotation
 from pipeline.metadata import page_metadata
 from pipeline.model import Article, Finding, Severity, Site
@@ -60,8 +60,10 @@ def built_page(site: Site, article: Article) -> Path:
 
 
 def head_pages(site: Site) -> Iterator[AnnotatedPage]:
-    """Each published article's head: the built page when there is one, else the metadata."""
+    """Each published article's head: the built page when there is one, else the metadata;
+    then the home pages (built, else the cluster the bundles stage gives them)."""
     root = site.settings.root
+    yield from home_heads(site)
     for article in site.published():
         url = article_url(site, article)
         page = built_page(site, article)
@@ -71,6 +73,23 @@ def head_pages(site: Site) -> Iterator[AnnotatedPage]:
         else:
             yield parse_head(page_metadata(site, article).head_html, url,
                              article.source.as_posix(), article.line_of("translationKey"))
+
+
+def home_heads(site: Site) -> Iterator[AnnotatedPage]:
+    """The root chooser and every locale's index page."""
+    output = site.settings.path("output")
+    pages = [(root_url(site), output / "index.html")] + [
+        (urls.locale_index_url(site.settings, loc.code), output / loc.code / "index.html")
+        for loc in site.locales]
+    cluster = home_alternates(site)
+    for url, page in pages:
+        shown = page.relative_to(site.settings.root).as_posix() if page.is_relative_to(
+            site.settings.root) else str(page)
+        if page.is_file():
+            yield parse_head(page.read_text(encoding="utf-8", errors="replace"), url, shown)
+        else:
+            annotations = tuple(Annotation(a.hreflang, a.href, 1) for a in cluster)
+            yield AnnotatedPage(url, shown, 1, annotations, url, 1)
 
 
 def sitemap_pages(path: Path, root: Path, findings: list[Finding]) -> Iterator[AnnotatedPage]:
