@@ -94,7 +94,7 @@ def render_bodies(articles: list[Article], policy: RenderPolicy, public: Path,
     ``cache_folder`` is given, the rest in ``workers`` processes when there are many."""
     cache = RenderCache(cache_folder) if cache_folder is not None else None
     exists = partial(image_exists, public)
-    results = [cache.get(key_of(a, policy), exists) if cache else None for a in articles]
+    results = [cache.lookup(key_of(a, policy), exists) if cache else None for a in articles]
     misses = [i for i, rendered in enumerate(results) if rendered is None]
     todo = [articles[i] for i in misses]
     if workers <= 1 or len(todo) < PARALLEL_FROM:

@@ -9,17 +9,15 @@ atomically; a corrupt or foreign cache is ignored, never trusted.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import astuple, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from pipeline import __version__
 from pipeline.config import Settings
-from pipeline.fsutil import write_bytes
 from pipeline.model import Article, Finding
 from pipeline.parsing import FENCE
+from pipeline.pickle_cache import PickleCache
 
 Entry = tuple[Article | None, list[Finding]]
 Key = tuple[str, str, str]  # (path relative to root, locale, sha256 of bytes)
@@ -36,42 +34,17 @@ def fingerprint(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-class LoadCache:
-    """A dict of parsed files that is saved only when something changed."""
+class LoadCache(PickleCache[Key, Entry]):
+    """Parsed files of the last run, valid while the code and settings are the same."""
 
     def __init__(self, path: Path, settings: Settings):
-        self.path = path
-        self.fingerprint = fingerprint(settings)
-        self.entries: dict[Key, Entry] = self._read()
-        self.used: dict[Key, Entry] = {}
-
-    def _read(self) -> dict[Key, Entry]:
-        try:
-            data: Any = pickle.loads(self.path.read_bytes())  # noqa: S301 (own cache file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
-                ImportError, TypeError):
-            return {}
-        if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
-            return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
+        super().__init__(path, fingerprint(settings))
 
     def get(self, key: Key) -> Entry | None:
-        entry = self.entries.get(key)
+        entry = super().get(key)
         if entry is not None:
-            self.used[key] = entry
+            self.put(key, entry)
         return entry
-
-    def put(self, key: Key, entry: Entry) -> None:
-        self.used[key] = entry
-
-    def save(self) -> None:
-        """Keep only the entries of this run (deleted files drop out)."""
-        if self.used.keys() == self.entries.keys():
-            return
-        blob = pickle.dumps({"fingerprint": self.fingerprint, "entries": self.used},
-                            protocol=pickle.HIGHEST_PROTOCOL)
-        write_bytes(self.path, blob)
 
 
 def file_key(path: Path, locale: str, root: Path) -> tuple[Key, bytes] | None:
