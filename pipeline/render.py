@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
+from pipeline.config import BundlesSection
 from pipeline.model import Finding, Severity
 
 RAW_HTML_POLICIES = ("escape", "allow")
@@ -76,6 +77,11 @@ class Rendered:
     headings: tuple[Heading, ...]
     words: int
     findings: tuple[Finding, ...] = field(default=())
+
+
+def policy_of(section: BundlesSection) -> RenderPolicy:
+    """The render policy ``[bundles]`` configures (the bundles and links stages share it)."""
+    return RenderPolicy(raw_html=section.raw_html, allowed_tags=section.allowed_tags)
 
 
 def slugify(text: str) -> str:

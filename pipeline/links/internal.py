@@ -15,7 +15,7 @@ from pipeline.fsutil import OutputPathError, safe_join
 from pipeline.links.fragments import norm_anchor
 from pipeline.links.types import Target, Verdict
 from pipeline.model import Article, Site
-from pipeline.render import RenderPolicy, headings, parser
+from pipeline.render import headings, parser, policy_of
 
 
 def check(site: Site, target: Target) -> Verdict:
@@ -41,9 +41,7 @@ def check(site: Site, target: Target) -> Verdict:
 
 def article_anchors(site: Site, article: Article) -> frozenset[str]:
     """The heading ids the article's page will carry, as the bundles stage renders them."""
-    section = site.settings.bundles
-    policy = RenderPolicy(raw_html=section.raw_html, allowed_tags=section.allowed_tags)
-    tokens = parser(policy).parse(article.body)
+    tokens = parser(policy_of(site.settings.bundles)).parse(article.body)
     return frozenset(norm_anchor(h.id) for h in headings(tokens) if h.id)
 
 

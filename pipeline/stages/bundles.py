@@ -31,7 +31,7 @@ from pipeline.bundle import ArticleBundle, LocaleKit, article_json, build_bundle
 from pipeline.config import CONFIG_NAME
 from pipeline.i18n import numbering_problem
 from pipeline.model import Finding, Severity, Site, StageResult, has_errors
-from pipeline.render import RenderPolicy, problem_with_policy
+from pipeline.render import policy_of, problem_with_policy
 from pipeline.translations import source_hash
 
 MANIFEST_FILE = "manifest.json"
@@ -128,7 +128,7 @@ def run(site: Site, options: object = None) -> StageResult:
 def check_settings(site: Site) -> list[Finding]:
     settings = site.settings
     findings = []
-    policy = render_policy(site)
+    policy = policy_of(site.settings.bundles)
     if problem := problem_with_policy(policy):
         findings.append(Finding(CONFIG_NAME, 1, 1, "BN001", Severity.ERROR, problem,
                                 'use raw_html = "escape" or "allow" with harmless tags'))
@@ -143,14 +143,9 @@ def check_settings(site: Site) -> list[Finding]:
     return findings
 
 
-def render_policy(site: Site) -> RenderPolicy:
-    section = site.settings.bundles
-    return RenderPolicy(raw_html=section.raw_html, allowed_tags=section.allowed_tags)
-
-
 def plan_articles(site: Site, kits: dict[str, LocaleKit], plan: Plan,
                   findings: list[Finding], options: object = None) -> list[ArticleBundle]:
-    policy = render_policy(site)
+    policy = policy_of(site.settings.bundles)
     articles = list(site.published())
     workers = getattr(options, "jobs", 0) or os.cpu_count() or 1
     bodies = render_bodies(articles, policy, site.settings.path("public"), workers,
