@@ -19,9 +19,10 @@ from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from pipeline import i18n, urls
+from pipeline.fsutil import OutputPathError, safe_join
 from pipeline.model import Article, Finding, Locale, Severity, Site
 from pipeline.render import Rendered, RenderPolicy
 from pipeline.render_cache import Entry, RenderCache, key_of, render_recorded
@@ -58,11 +59,15 @@ class ArticleBundle:
 
 
 def public_file(public: Path, src: str) -> Path | None:
-    """The file under ``public/`` a site-path image reference names, if it is one."""
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+    """The file under ``public/`` a site-path image reference names, if it is one;
+    ``None`` for remote images and for paths that leave ``public/``."""
+    relative = urls.asset_path(src)
+    if relative is None or not src.startswith("/"):
         return None
-    return public / unquote(parts.path).lstrip("/")
+    try:
+        return safe_join(public, relative)
+    except OutputPathError:
+        return None
 
 
 def image_exists(public: Path, src: str) -> bool:

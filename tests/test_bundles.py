@@ -280,3 +280,16 @@ def test_home_pages_carry_the_home_hreflang_cluster(site: Path):
                  for link in head.xpath("//head/link[@rel='alternate']")]
         assert links == cluster, path
         assert head.xpath("//head/link[@rel='canonical']/@href") == [canonical]
+
+
+def test_image_paths_leaving_public_do_not_count_as_present(tmp_path: Path):
+    from pipeline.bundle import image_exists
+
+    public = tmp_path / "public"
+    (public / "assets").mkdir(parents=True)
+    (public / "assets/x.png").write_bytes(b"png")
+    (tmp_path / "secret.png").write_bytes(b"png")
+    assert image_exists(public, "/assets/x.png")
+    assert image_exists(public, "assets/x.png")
+    assert not image_exists(public, "/../secret.png")
+    assert not image_exists(public, "/%2e%2e/secret.png")
