@@ -49,7 +49,7 @@ i18n: $(STAMP) ## extract UI strings, update and compile locales/, fail on untra
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --no-fuzzy-matching \
 		--ignore-obsolete
 	$(BIN)/pybabel compile -d locales --statistics
-	$(PY) -m pipeline.catalogs
+	$(PY) -m pipeline.render.catalogs
 
 serve: $(STAMP) ## preview dist/ on http://127.0.0.1:8000/ (ARGS=--port N)
 	$(CLI) serve $(ARGS)

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.alternates import Alternate
+from pipeline.core.urls import quote_component
+from pipeline.seo.alternates import Alternate
 from pipeline.sitemaps.index import write_index
 from pipeline.sitemaps.model import INDEX_NAME, NSMAP, Limits, UrlEntry
 from pipeline.sitemaps.writer import write_sitemaps, write_url
-from pipeline.urls import quote_component
 
 BASE = "https://example.org"
 AR_WORD = quote_component("مقال-عن-تقشير-الجلد-بالليزر")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from pipeline.config import parse_settings
+from pipeline.core.settings import parse_settings
 from pipeline.submit import indexnow
 from pipeline.submit.retry import RetryPolicy
 from pipeline.submit.state import Entry, pending, record

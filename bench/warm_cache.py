@@ -82,13 +82,13 @@ def measure_processes(corpus: Path, work: Path, extra: list[str]) -> dict[str, f
 def measure_phase(corpus: Path, work: Path) -> dict[str, float]:
     import argparse as ap
 
-    from pipeline.config import load_settings
+    from pipeline.content.load import load_site
+    from pipeline.core.settings import load_settings
     from pipeline.links.cache import FILE_NAME, LinkCache
     from pipeline.links.checker import check_all
     from pipeline.links.extract import extract
     from pipeline.links.policy import build_policy
     from pipeline.links.targets import collect
-    from pipeline.stages.load import load_site
 
     settings = load_settings(corpus)
     site, _ = load_site(settings)

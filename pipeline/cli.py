@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import ConfigError
-from pipeline.model import StageResult
+from pipeline.core.model import StageResult
+from pipeline.core.settings import ConfigError
 from pipeline.report import FORMATS, human_line, render, summary_line
 from pipeline.runner import STAGES, Stage, build, open_site, run_stage
 
@@ -21,12 +21,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 # Commands that are not stages over the site: name -> module with add_arguments/main.
 TOOLS: dict[str, tuple[str, str]] = {
-    "import": ("pipeline.importer", "convert a plain-text export into a Markdown article"),
+    "import": ("pipeline.content.importer", "convert a plain-text export into a Markdown article"),
     "hreflang": ("pipeline.hreflang.tool", "audit hreflang clusters of the site or a sitemap"),
     "indexnow-key": ("pipeline.submit.keytool",
                      "create the IndexNow key and write its key file into the site output"),
-    "translations": ("pipeline.translations", "per translation key: present, missing, stale"),
-    "serve": ("pipeline.serve", "preview the output folder on 127.0.0.1"),
+    "translations": ("pipeline.content.translations", "per translation key: present, missing, stale"),
+    "serve": ("pipeline.preview.serve", "preview the output folder on 127.0.0.1"),
 }
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline.fsutil import dumps_json, write_text
-from pipeline.model import Finding, Severity, StageResult
+from pipeline.core.fsutil import dumps_json, write_text
+from pipeline.core.model import Finding, Severity, StageResult
 
 REPORT_SCHEMA = "seo-pipeline/report/1"
 FORMATS = ("human", "json", "github", "markdown")

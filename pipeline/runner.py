@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.config import Settings, load_settings
-from pipeline.model import Finding, Severity, Site, StageResult
+from pipeline.content.load import load_site
+from pipeline.core.model import Finding, Severity, Site, StageResult
+from pipeline.core.settings import Settings, load_settings
 from pipeline.report import write_report
-from pipeline.stages.load import load_site
 
 StageFn = Callable[[Site, argparse.Namespace], StageResult]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from conftest import SITE_TOML as BASE_TOML
 from PIL import Image
 
-from pipeline.config import load_settings
-from pipeline.model import Site
-from pipeline.stages.load import load_site
+from pipeline.content.load import load_site
+from pipeline.core.model import Site
+from pipeline.core.settings import load_settings
 
 # The shared test configuration plus what metadata and sitemaps read.
 SITE_TOML = BASE_TOML.replace('x_default = "en"\n', """x_default = "en"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.config import load_settings
+from pipeline.content.load import load_site
+from pipeline.core.settings import load_settings
 from pipeline.stages import validate
-from pipeline.stages.load import load_site
 
 CORPUS = Path(__file__).parent / "bad_input"
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from sitetree import REPO, build, make_site
 
-from pipeline.serve import make_server
+from pipeline.preview.serve import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

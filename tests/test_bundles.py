@@ -205,18 +205,18 @@ def test_build_runs_validate_then_bundles(tmp_path: Path):
 
 
 def test_head_comes_from_the_metadata_module_when_it_exists(site: Path):
-    """With pipeline.metadata its head fragment and data are used; without it, our own."""
+    """With pipeline.seo.metadata its head fragment and data are used; without it, our own."""
     import importlib.util
 
     text = (site / "dist/en/laser-skin-resurfacing/index.html").read_text(encoding="utf-8")
     data = json.loads((site / "dist/en/laser-skin-resurfacing/article.json").read_text())
-    if importlib.util.find_spec("pipeline.metadata") is None:
+    if importlib.util.find_spec("pipeline.seo.metadata") is None:
         assert "metadata" not in data
         assert text.count("<title>") == 1 and text.count('rel="canonical"') == 1
     else:
-        from pipeline.config import load_settings
-        from pipeline.metadata import page_metadata
-        from pipeline.stages.load import load_site
+        from pipeline.content.load import load_site
+        from pipeline.core.settings import load_settings
+        from pipeline.seo.metadata import page_metadata
 
         loaded, _ = load_site(load_settings(site))
         article = loaded.find("en", "laser-skin-resurfacing")
@@ -251,7 +251,7 @@ def test_changed_public_file_is_copied_again(site: Path):
 
 
 def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path):
-    from pipeline.bundle import PARALLEL_FROM
+    from pipeline.render.bundle import PARALLEL_FROM
 
     roots = []
     for name in ("serial", "parallel"):
@@ -283,7 +283,7 @@ def test_home_pages_carry_the_home_hreflang_cluster(site: Path):
 
 
 def test_image_paths_leaving_public_do_not_count_as_present(tmp_path: Path):
-    from pipeline.bundle import image_exists
+    from pipeline.render.bundle import image_exists
 
     public = tmp_path / "public"
     (public / "assets").mkdir(parents=True)

@@ -37,8 +37,8 @@ def test_validate_bundled_content_has_no_errors(tmp_path: Path) -> None:
 
 
 def test_bundled_content_is_bilingual_and_paired(tmp_path: Path) -> None:
-    from pipeline.config import load_settings
-    from pipeline.stages.load import load_site
+    from pipeline.content.load import load_site
+    from pipeline.core.settings import load_settings
 
     site, _ = load_site(load_settings(_copy_project(tmp_path)))
     groups = site.groups()

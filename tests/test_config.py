@@ -8,7 +8,7 @@ import pytest
 from conftest import SITE_TOML
 
 from pipeline.cli import main
-from pipeline.config import ConfigError, load_settings
+from pipeline.core.settings import ConfigError, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ from seo_site import AR_SLUG, load, write_site
 from pipeline.cli import main
 from pipeline.hreflang.codes import check_code
 from pipeline.hreflang.tool import audit_site
-from pipeline.metadata import page_metadata
+from pipeline.seo.metadata import page_metadata
 
 BASE = "https://example.org"
 EN_URL = f"{BASE}/en/laser-skin-resurfacing/"

@@ -10,8 +10,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from sitetree import REPO
 
-from pipeline import catalogs, i18n
-from pipeline.model import Locale
+from pipeline.core.model import Locale
+from pipeline.render import catalogs, i18n
 
 EN = Locale("en", "en", "en_US", "ltr", "English", "en", "latn")
 AR = Locale("ar", "ar", "ar_AR", "rtl", "العربية", "ar", "arab")

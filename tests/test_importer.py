@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from pipeline.cli import main
-from pipeline.importer import ImportOptions, convert, excerpt_of, parse_blocks, slugify
+from pipeline.content.importer import ImportOptions, convert, excerpt_of, parse_blocks, slugify
 
 SEEDS = Path(__file__).parent / "seeds"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from links_support import article, make_project
 
-from pipeline.config import load_settings
+from pipeline.content.load import load_site
+from pipeline.core.settings import load_settings
 from pipeline.links.extract import extract
 from pipeline.links.targets import collect
-from pipeline.stages.load import load_site
 
 BODY = """Intro with [inline](https://a.example/one) and
 a second line with <https://a.example/auto> here.

@@ -259,7 +259,7 @@ def test_a_name_that_resolves_elsewhere_at_connect_time_is_refused(
     """DNS rebinding: the name check saw a public address, the connection went to loopback."""
     import argparse
 
-    from pipeline.config import load_settings
+    from pipeline.core.settings import load_settings
     from pipeline.links.http import HttpChecker
     from pipeline.links.policy import build_policy
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from pipeline.core.urls import display, encoding_issues, iri_to_uri, normalise
 from pipeline.links.http import retry_after_seconds
-from pipeline.urls import display, encoding_issues, iri_to_uri, normalise
 
 
 @pytest.mark.parametrize(("url", "kinds"), [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import EN_ARTICLE
 
-from pipeline.config import load_settings
-from pipeline.load_cache import LoadCache
-from pipeline.stages.load import load_site
+from pipeline.content.load import load_site
+from pipeline.content.load_cache import LoadCache
+from pipeline.core.settings import load_settings
 
 
 def test_second_load_reuses_cache_and_equals_fresh_parse(make_site) -> None:

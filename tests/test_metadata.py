@@ -11,7 +11,7 @@ import pytest
 from seo_site import AR_SLUG, Post, default_posts, load, write_site
 
 from pipeline.cli import main
-from pipeline.metadata import page_metadata, script_json
+from pipeline.seo.metadata import page_metadata, script_json
 from pipeline.stages import metadata as metadata_stage
 
 EN_URL = "https://example.org/en/laser-skin-resurfacing/"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from seo_site import Post, load, write_site
 
-from pipeline.metadata import page_metadata
+from pipeline.seo.metadata import page_metadata
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from conftest import AR_ARTICLE, EN_ARTICLE
 
-from pipeline.config import load_settings
-from pipeline.stages.load import load_site
+from pipeline.content.load import load_site
+from pipeline.core.settings import load_settings
 
 
 def test_site_groups_translations_by_key(make_site) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.render import RenderPolicy, count_words, problem_with_policy, render_markdown, slugify
+from pipeline.render.markdown import RenderPolicy, count_words, problem_with_policy, render_markdown, slugify
 
 
 def render(body: str, policy: RenderPolicy | None = None, exists=lambda src: True):

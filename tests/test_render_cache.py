@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sitetree import EN_ARTICLE, PNG, build, make_site, write
 
-from pipeline.render_cache import FILE_NAME, RenderCache
+from pipeline.render.render_cache import FILE_NAME, RenderCache
 
 PAGE = "dist/en/laser-skin-resurfacing/index.html"
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.schema import parse_datetime, schema, slug_problem, url_or_path_problem
+from pipeline.content.schema import parse_datetime, schema, slug_problem, url_or_path_problem
 
 
 @pytest.mark.parametrize("slug", ["laser-skin", "تقشير-البشرة-بالليزر", "co2-laser", "ليزر2025"])

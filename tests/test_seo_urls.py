@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from seo_site import AR_SLUG, EN_COVER, write_site
 
-from pipeline import urls
-from pipeline.config import load_settings
+from pipeline.core import urls
+from pipeline.core.settings import load_settings
 
 # RFC 3986 section 3.3: path-abempty = *( "/" segment ); segment = *pchar
 _PCHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-F]{2})"

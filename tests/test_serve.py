@@ -10,7 +10,7 @@ import pytest
 import requests
 from sitetree import AR_PATH, build, make_site
 
-from pipeline.serve import make_server
+from pipeline.preview.serve import make_server
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 from sitetree import AR_ARTICLE, EN_ARTICLE, make_site, sha256_text, write
 
 from pipeline.cli import main
-from pipeline.config import load_settings
-from pipeline.stages.load import load_site
-from pipeline.translations import site_status
+from pipeline.content.load import load_site
+from pipeline.content.translations import site_status
+from pipeline.core.settings import load_settings
 
 AR_FILE = "content/ar/تقشير-البشرة-بالليزر.md"
 OTHER = EN_ARTICLE.replace("slug: laser-skin-resurfacing", "slug: aftercare").replace(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import EN_ARTICLE
 
 from pipeline.cli import main
-from pipeline.frontmatter_edit import set_field
+from pipeline.content.frontmatter_edit import set_field
 
 
 def test_set_field_adds_then_replaces_keeping_other_lines() -> None:

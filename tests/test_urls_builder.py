@@ -1,4 +1,4 @@
-"""pipeline.urls: IRI -> URI without double encoding, normalisation, public URL builder."""
+"""pipeline.core.urls: IRI -> URI without double encoding, normalisation, public URL builder."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import urls
-from pipeline.config import load_settings
+from pipeline.core import urls
+from pipeline.core.settings import load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 BOTOX = "https://o9medical.com/%D8%AD%D9%82%D9%86-%D8%A7%D9%84%D8%A8%D9%88%D8%AA%D9%88%D9%83%D8%B3-%D9%81%D9%8A-%D8%AA%D8%B1%D9%83%D9%8A%D8%A7"

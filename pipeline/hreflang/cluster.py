@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline import urls
+from pipeline.core import urls
+from pipeline.core.model import Finding, Severity
 from pipeline.hreflang.codes import X_DEFAULT, check_code
 from pipeline.hreflang.model import AnnotatedPage, Annotation
-from pipeline.model import Finding, Severity
 
 
 @lru_cache(maxsize=1 << 18)

@@ -16,7 +16,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.languages import get_territory_language_info
 
-from pipeline.model import Severity
+from pipeline.core.model import Severity
 
 X_DEFAULT = "x-default"
 _UNKNOWN = {"und", "mul", "zxx", "mis", "ZZ"}  # CLDR's "unknown"/"no content" codes

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from pipeline import urls
-from pipeline.alternates import article_url, home_alternates, root_url
+from pipeline.core import urls
+from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.hreflang.model import AnnotatedPage, Annotation
-from pipeline.metadata import page_metadata
-from pipeline.model import Article, Finding, Severity, Site
+from pipeline.seo.alternates import article_url, home_alternates, root_url
+from pipeline.seo.metadata import page_metadata
 from pipeline.sitemaps.reader import (
     SitemapReadError,
     index_children,

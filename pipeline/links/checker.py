@@ -18,13 +18,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from itertools import chain, zip_longest
 
+from pipeline.core.model import Site
+from pipeline.core.urls import display, host_of
 from pipeline.links import internal
 from pipeline.links.cache import LinkCache
 from pipeline.links.http import HttpChecker
 from pipeline.links.policy import Policy
 from pipeline.links.types import Target, Verdict
-from pipeline.model import Site
-from pipeline.urls import display, host_of
 
 THREADS_PER_WORKER = 4
 

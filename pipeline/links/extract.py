@@ -4,7 +4,7 @@ Markdown inline, reference-style and autolinks and images come from markdown-it-
 tokens (block tokens carry line maps; soft and hard breaks advance the line inside a
 paragraph). Raw HTML ``<a href>`` / ``<img src>`` is parsed with lxml. Front-matter URL
 fields are located with ``Article.line_of``. Destinations are taken as written:
-markdown-it's own link normalisation is switched off so that ``pipeline.urls`` alone
+markdown-it's own link normalisation is switched off so that ``pipeline.core.urls`` alone
 encodes URLs and can see suspicious encodings.
 """
 
@@ -17,8 +17,8 @@ import lxml.html
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from pipeline.core.model import Article
 from pipeline.links.types import Occurrence, Source
-from pipeline.model import Article
 
 FRONT_MATTER_FIELDS = ("coverImage", "ogImage.url", "author.picture")
 HTML_ATTRS = {"a": "href", "img": "src"}

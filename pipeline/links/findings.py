@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.core.model import Finding, Severity
+from pipeline.core.urls import ENCODING_KINDS, display, encoding_issues
 from pipeline.links.fragments import has_fragment
 from pipeline.links.types import Occurrence, Target, Verdict
-from pipeline.model import Finding, Severity
-from pipeline.urls import ENCODING_KINDS, display, encoding_issues
 
 ENCODING_CODES = {"double-encoded": "LNK020", "invalid-utf8": "LNK021",
                   "bare-percent": "LNK022", "space": "LNK023"}

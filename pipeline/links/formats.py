@@ -7,8 +7,8 @@ from typing import Any
 
 from lxml import etree
 
+from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.links.types import OK_STATES
-from pipeline.model import Finding, Severity, StageResult
 from pipeline.report import human_line, summary_line
 
 

@@ -11,7 +11,7 @@ import unicodedata
 import lxml.etree
 import lxml.html
 
-from pipeline.urls import decode_fragment
+from pipeline.core.urls import decode_fragment
 
 TOP_OF_PAGE = frozenset({"", "top"})  # HTML: an empty fragment or "top" needs no element
 

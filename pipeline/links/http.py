@@ -35,10 +35,10 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from pipeline.core.urls import DEFAULT_PORTS, iri_to_uri, normalise
 from pipeline.links import fragments
 from pipeline.links.policy import CHECKED_SCHEMES, Policy, non_global_address
 from pipeline.links.types import Verdict
-from pipeline.urls import DEFAULT_PORTS, iri_to_uri, normalise
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})

@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from pipeline.fsutil import OutputPathError, safe_join
+from pipeline.core.fsutil import OutputPathError, safe_join
+from pipeline.core.model import Article, Site
 from pipeline.links.fragments import norm_anchor
 from pipeline.links.types import Target, Verdict
-from pipeline.model import Article, Site
-from pipeline.render import headings, parser, policy_of
+from pipeline.render.markdown import headings, parser, policy_of
 
 
 def check(site: Site, target: Target) -> Verdict:

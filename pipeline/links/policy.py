@@ -14,8 +14,8 @@ import re
 import socket
 from dataclasses import dataclass
 
-from pipeline.config import ConfigError, LinksSection
-from pipeline.model import Finding, Severity
+from pipeline.core.model import Finding, Severity
+from pipeline.core.settings import ConfigError, LinksSection
 
 CHECKED_SCHEMES = ("http", "https")
 # Flag name on the command line -> LinksSection field it overrides.

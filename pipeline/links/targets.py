@@ -11,10 +11,10 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import urlsplit
 
+from pipeline.core.model import Article, Site
+from pipeline.core.urls import host_of, iri_to_uri, normalise, page_path, quote_component
 from pipeline.links.internal import public_file
 from pipeline.links.types import Occurrence, Target, Verdict
-from pipeline.model import Article, Site
-from pipeline.urls import host_of, iri_to_uri, normalise, page_path, quote_component
 
 SKIPPED_SCHEMES = frozenset({"mailto", "tel", "sms", "javascript", "data", "ftp", "irc"})
 MARKDOWN_SUFFIXES = (".md", ".markdown")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline import urls
-from pipeline.alternates import alternates, article_url, home_alternates, root_url
-from pipeline.model import Finding, Severity, Site
+from pipeline.core import urls
+from pipeline.core.model import Finding, Severity, Site
+from pipeline.seo.alternates import alternates, article_url, home_alternates, root_url
 from pipeline.sitemaps.model import MAX_LOC, UrlEntry
 
 

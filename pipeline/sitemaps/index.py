@@ -8,8 +8,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.datefmt import w3c_datetime
-from pipeline.fsutil import atomic_open
+from pipeline.core.datefmt import w3c_datetime
+from pipeline.core.fsutil import atomic_open
 from pipeline.sitemaps.model import SITEMAP_NS
 
 _INDEX, _SITEMAP = f"{{{SITEMAP_NS}}}sitemapindex", f"{{{SITEMAP_NS}}}sitemap"

@@ -19,7 +19,7 @@ from typing import IO
 
 from lxml import etree
 
-from pipeline.datefmt import w3c_datetime
+from pipeline.core.datefmt import w3c_datetime
 from pipeline.sitemaps.model import (
     IMAGE_NS,
     NSMAP,

@@ -26,13 +26,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pipeline import catalogs, fsutil, pages
-from pipeline.bundle import ArticleBundle, LocaleKit, article_json, build_bundle, render_bodies
-from pipeline.config import CONFIG_NAME
-from pipeline.i18n import numbering_problem
-from pipeline.model import Finding, Severity, Site, StageResult, has_errors
-from pipeline.render import policy_of, problem_with_policy
-from pipeline.translations import source_hash
+from pipeline.content.translations import source_hash
+from pipeline.core import fsutil
+from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
+from pipeline.core.settings import CONFIG_NAME
+from pipeline.render import catalogs, pages
+from pipeline.render.bundle import ArticleBundle, LocaleKit, article_json, build_bundle, render_bodies
+from pipeline.render.i18n import numbering_problem
+from pipeline.render.markdown import policy_of, problem_with_policy
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA = "seo-pipeline/bundles-manifest/1"
@@ -171,7 +172,7 @@ def plan_site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[Articl
                  f"{locale.code} index")
     plan.add(pages.ROOT_FILE, pages.chooser_page(site, kits), "language chooser")
     plan.add(pages.NOT_FOUND_FILE, pages.not_found_page(site, kits), "404 page")
-    static = resources.files("pipeline").joinpath("static")
+    static = resources.files("pipeline.render").joinpath("static")
     for relpath, name in pages.STATIC_FILES.items():
         plan.add(relpath, static.joinpath(name).read_bytes(), "stylesheet")
 

@@ -12,7 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pipeline.fsutil import write_bytes
+from pipeline.core.fsutil import write_bytes
+from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.links import formats
 from pipeline.links.cache import FILE_NAME, LinkCache
 from pipeline.links.checker import check_all
@@ -22,7 +23,6 @@ from pipeline.links.policy import build_policy
 from pipeline.links.progress import Progress
 from pipeline.links.targets import collect
 from pipeline.links.types import Target
-from pipeline.model import Finding, Severity, Site, StageResult
 
 
 def _positive_int(text: str) -> int:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 
-from pipeline.fsutil import atomic_open
-from pipeline.metadata import metadata_data
-from pipeline.metadata_lint import lint
-from pipeline.model import Site, StageResult
+from pipeline.core.fsutil import atomic_open
+from pipeline.core.model import Site, StageResult
+from pipeline.seo.lint import lint
+from pipeline.seo.metadata import metadata_data
 
 RECORDS_FILE = "metadata.jsonl"
 

@@ -18,9 +18,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pipeline import urls
-from pipeline.fsutil import atomic_open, replace_dir, write_text
-from pipeline.model import Finding, Severity, Site, StageResult
+from pipeline.core import urls
+from pipeline.core.fsutil import atomic_open, replace_dir, write_text
+from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.sitemaps import schema
 from pipeline.sitemaps.entries import locale_entries
 from pipeline.sitemaps.index import write_index

@@ -20,8 +20,8 @@ from typing import Any
 import requests
 
 from pipeline import __version__
-from pipeline.config import CONFIG_NAME, Settings, _line_of
-from pipeline.model import Finding, Severity, Site, StageResult
+from pipeline.core.model import Finding, Severity, Site, StageResult
+from pipeline.core.settings import CONFIG_NAME, Settings, _line_of
 from pipeline.submit import indexnow, search_console
 from pipeline.submit.retry import RetryPolicy, Sleep
 from pipeline.submit.state import (

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.model import Article, Finding, Severity, Site, StageResult
+from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 

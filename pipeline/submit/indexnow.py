@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 
 import requests
 
-from pipeline.config import Settings
-from pipeline.fsutil import safe_join, write_text
+from pipeline.core.fsutil import safe_join, write_text
+from pipeline.core.settings import Settings
+from pipeline.core.urls import iri_to_uri, site_url
 from pipeline.submit.retry import Outcome, RetryPolicy, Sleep, send
 from pipeline.submit.state import Entry
-from pipeline.urls import iri_to_uri, site_url
 
 MAX_BATCH = 10_000
 CONTENT_TYPE = "application/json; charset=utf-8"

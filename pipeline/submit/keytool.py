@@ -15,8 +15,8 @@ from pathlib import Path
 
 import tomlkit
 
-from pipeline.config import CONFIG_NAME, load_settings
-from pipeline.fsutil import write_text
+from pipeline.core.fsutil import write_text
+from pipeline.core.settings import CONFIG_NAME, load_settings
 from pipeline.submit.indexnow import key_location, key_problem, new_key, write_key_file
 
 

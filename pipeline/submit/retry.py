@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 
-from pipeline.config import SubmitSection
+from pipeline.core.settings import SubmitSection
 
 Sleep = Callable[[float], None]
 

@@ -23,10 +23,10 @@ import requests
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
-from pipeline.config import Settings
+from pipeline.core.settings import Settings
+from pipeline.core.urls import encode_segment, site_url
 from pipeline.sitemaps.model import INDEX_NAME
 from pipeline.submit.retry import RetryPolicy, Sleep, send
-from pipeline.urls import encode_segment, site_url
 
 SCOPE = "https://www.googleapis.com/auth/webmasters"
 SITEMAP_INDEX = INDEX_NAME  # written by the sitemaps stage

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Settings
-from pipeline.fsutil import write_json
-from pipeline.model import Site
-from pipeline.urls import page_url
+from pipeline.core.fsutil import write_json
+from pipeline.core.model import Site
+from pipeline.core.settings import Settings
+from pipeline.core.urls import page_url
 
 STATE_SCHEMA = "seo-pipeline/submit-state/1"
 STATE_NAME = "submit-state.json"

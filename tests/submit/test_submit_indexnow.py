@@ -13,13 +13,13 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from pipeline.config import Settings, load_settings
+from pipeline.core.settings import Settings, load_settings
+from pipeline.core.urls import page_url
 from pipeline.runner import open_site, stage
 from pipeline.stages import submit
 from pipeline.submit import indexnow
 from pipeline.submit.retry import RetryPolicy
 from pipeline.submit.state import Entry
-from pipeline.urls import page_url
 
 from .servers import IndexNowEngine, LoopbackServer, static_server
 from .sitetree import SLUGS, Sandbox

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.config import load_settings
+from pipeline.core.settings import load_settings
+from pipeline.core.urls import encode_segment
 from pipeline.submit import indexnow
 from pipeline.submit.retry import retry_after
 from pipeline.submit.state import Entry, load_state, pending, record
-from pipeline.urls import encode_segment
 
 BASE = "https://o9medical.com/"
 

@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
-from pipeline.model import Finding, Locale, Severity
+from pipeline.core.model import Finding, Locale, Severity
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"

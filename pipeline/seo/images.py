@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from pipeline import urls
-from pipeline.config import Settings
-from pipeline.fsutil import OutputPathError, safe_join
+from pipeline.core import urls
+from pipeline.core.fsutil import OutputPathError, safe_join
+from pipeline.core.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pipeline import schema
-from pipeline.config import Settings
-from pipeline.load_cache import LoadCache, file_key, restore, slim
-from pipeline.model import Article, Finding, Severity, Site
-from pipeline.parsing import err, read_text, split
+from pipeline.content import schema
+from pipeline.content.load_cache import LoadCache, file_key, restore, slim
+from pipeline.content.parsing import err, read_text, split
+from pipeline.core.model import Article, Finding, Severity, Site
+from pipeline.core.settings import Settings
 
 SUFFIXES = (".md", ".markdown")
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves

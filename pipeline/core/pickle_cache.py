@@ -11,7 +11,7 @@ import pickle
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from pipeline.fsutil import write_bytes
+from pipeline.core.fsutil import write_bytes
 
 K = TypeVar("K")
 V = TypeVar("V")

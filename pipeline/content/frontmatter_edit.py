@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.parsing import FENCE
+from pipeline.content.parsing import FENCE
 
 
 def set_field(text: str, key: str, value: str) -> str:

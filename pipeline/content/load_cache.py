@@ -14,14 +14,14 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import Settings
-from pipeline.model import Article, Finding
-from pipeline.parsing import FENCE
-from pipeline.pickle_cache import PickleCache
+from pipeline.content.parsing import FENCE
+from pipeline.core.model import Article, Finding
+from pipeline.core.pickle_cache import PickleCache
+from pipeline.core.settings import Settings
 
 Entry = tuple[Article | None, list[Finding]]
 Key = tuple[str, str, str]  # (path relative to root, locale, sha256 of bytes)
-CODE = ("parsing.py", "schema.py", "stages/load.py", "schemas/frontmatter.schema.json")
+CODE = ("content/parsing.py", "content/schema.py", "content/load.py", "schemas/frontmatter.schema.json")
 
 
 def fingerprint(settings: Settings) -> str:

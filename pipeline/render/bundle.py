@@ -21,16 +21,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline import i18n, urls
-from pipeline.fsutil import OutputPathError, safe_join
-from pipeline.model import Article, Finding, Locale, Severity, Site
-from pipeline.render import Rendered, RenderPolicy
-from pipeline.render_cache import Entry, RenderCache, key_of, render_recorded
-from pipeline.translations import source_hash, source_of, state_of
+from pipeline.content.translations import source_hash, source_of, state_of
+from pipeline.core import urls
+from pipeline.core.fsutil import OutputPathError, safe_join
+from pipeline.core.model import Article, Finding, Locale, Severity, Site
+from pipeline.render import i18n
+from pipeline.render.markdown import Rendered, RenderPolicy
+from pipeline.render.render_cache import Entry, RenderCache, key_of, render_recorded
 
 ARTICLE_SCHEMA = "seo-pipeline/article/1"
 PARALLEL_FROM = 200  # articles; fewer render in this process
-METADATA_MODULE = "pipeline.metadata"
+METADATA_MODULE = "pipeline.seo.metadata"
 
 
 @dataclass(frozen=True)

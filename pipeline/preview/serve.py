@@ -17,8 +17,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.config import load_settings
-from pipeline.fsutil import OutputPathError, safe_join
+from pipeline.core.fsutil import OutputPathError, safe_join
+from pipeline.core.settings import load_settings
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",

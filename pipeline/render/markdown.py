@@ -28,8 +28,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
-from pipeline.config import BundlesSection
-from pipeline.model import Finding, Severity
+from pipeline.core.model import Finding, Severity
+from pipeline.core.settings import BundlesSection
 
 RAW_HTML_POLICIES = ("escape", "allow")
 # Tags no allow-list may name: they run code, load other documents or change the page.

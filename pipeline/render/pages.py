@@ -1,4 +1,4 @@
-"""HTML pages from the Jinja2 templates in ``pipeline/templates`` (autoescape on).
+"""HTML pages from the Jinja2 templates in ``pipeline/render/templates`` (autoescape on).
 
 Every page gets a ``page`` object (lang, dir, title, links, language switcher) and the
 UI strings of its locale through the gettext extension. Links are root-relative, so
@@ -14,11 +14,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from pipeline import urls
-from pipeline.alternates import home_alternates, root_url
-from pipeline.bundle import ArticleBundle, LocaleKit
-from pipeline.i18n import N_, html_lang
-from pipeline.model import Locale, Site
+from pipeline.core import urls
+from pipeline.core.model import Locale, Site
+from pipeline.render.bundle import ArticleBundle, LocaleKit
+from pipeline.render.i18n import N_, html_lang
+from pipeline.seo.alternates import home_alternates, root_url
 
 STYLESHEET_FILE = "static/site.css"
 STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
@@ -36,7 +36,7 @@ INDEX_DESCRIPTION = N_("All articles of %(site)s")
 @cache
 def _environment(translations: gettext.NullTranslations) -> Environment:
     env = Environment(
-        loader=PackageLoader("pipeline", "templates"),
+        loader=PackageLoader("pipeline.render", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.config import Settings
+    from pipeline.core.settings import Settings
 
 
 class Severity(StrEnum):

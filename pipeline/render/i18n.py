@@ -3,7 +3,7 @@
 Digits follow each locale's configured CLDR numbering system (``numbering`` in
 ``site.toml``, e.g. ``"arab"`` for Arabic-Indic digits): Babel localises separators
 and month names, and ``localise_digits`` swaps the digits. Plural forms come from the
-gettext catalogs (``pipeline.catalogs``), so Arabic gets its six forms.
+gettext catalogs (``pipeline.render.catalogs``), so Arabic gets its six forms.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from babel import Locale as BabelLocale
 from babel.dates import format_date
 from babel.numbers import UnsupportedNumberingSystemError, format_decimal
 
-from pipeline.model import Locale
+from pipeline.core.model import Locale
 
 # Zero digit of each supported CLDR numbering system; its nine successors follow it.
 ZERO_DIGITS: dict[str, str] = {

@@ -14,14 +14,14 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.model import Article
-from pipeline.pickle_cache import PickleCache
-from pipeline.render import Rendered, RenderPolicy, render_markdown
+from pipeline.core.model import Article
+from pipeline.core.pickle_cache import PickleCache
+from pipeline.render.markdown import Rendered, RenderPolicy, render_markdown
 
 Images = tuple[tuple[str, bool], ...]  # (src, existed) for every image the body names
 Entry = tuple[Rendered, Images]
 Key = tuple[str, str, RenderPolicy]
-CODE = ("render.py", "render_cache.py")
+CODE = ("render/markdown.py", "render/render_cache.py")
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3")
 FILE_NAME = "render.pickle"
 

@@ -24,9 +24,9 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.frontmatter_edit import set_field
-from pipeline.fsutil import dumps_json, write_text
-from pipeline.model import Article, Site, TranslationGroup
+from pipeline.content.frontmatter_edit import set_field
+from pipeline.core.fsutil import dumps_json, write_text
+from pipeline.core.model import Article, Site, TranslationGroup
 
 STATES = ("source", "current", "stale", "untracked")
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 
-from pipeline.model import Finding, Locale, Severity
+from pipeline.core.model import Finding, Locale, Severity
 
 CONFIG_NAME = "site.toml"
 

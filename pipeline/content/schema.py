@@ -18,9 +18,9 @@ from urllib.parse import unquote, urlsplit
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from pipeline import urls
-from pipeline.model import Author, Finding, FrontMatter, Severity
-from pipeline.parsing import Parsed
+from pipeline.content.parsing import Parsed
+from pipeline.core import urls
+from pipeline.core.model import Author, Finding, FrontMatter, Severity
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")

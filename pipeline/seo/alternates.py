@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline import urls
-from pipeline.model import Article, Site
+from pipeline.core import urls
+from pipeline.core.model import Article, Site
 
 X_DEFAULT = "x-default"
 

@@ -3,7 +3,7 @@ Twitter card and JSON-LD ``BlogPosting``.
 
 ``page_metadata`` builds the data once (``PageMetadata.data``, JSON-serialisable) and
 renders the escaped ``<head>`` fragment from that same data, so the page and
-``article.json`` always carry the same values. Every URL comes from ``pipeline.urls``.
+``article.json`` always carry the same values. Every URL comes from ``pipeline.core.urls``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from pipeline import images, urls
-from pipeline.alternates import alternates, article_url
-from pipeline.datefmt import w3c_datetime
-from pipeline.model import Article, Site
+from pipeline.core import urls
+from pipeline.core.datefmt import w3c_datetime
+from pipeline.core.model import Article, Site
+from pipeline.seo import images
+from pipeline.seo.alternates import alternates, article_url
 
 # Characters that could end a <script> element or start markup, and the two line
 # separators some JavaScript parsers treat as newlines, written as JSON escapes.

@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import idna
 
-from pipeline.config import Settings
+from pipeline.core.settings import Settings
 
 # RFC 3986: characters allowed unescaped in each component (besides unreserved).
 _SUB_DELIMS = "!$&'()*+,;="

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.model import Finding, Severity
+from pipeline.core.model import Finding, Severity
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 
 import regex
 
-from pipeline import images, urls
-from pipeline.model import Article, Finding, Severity, Site
+from pipeline.core import urls
+from pipeline.core.model import Article, Finding, Severity, Site
+from pipeline.seo import images
 
 _GRAPHEME = regex.compile(r"\X")
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import frontmatter
 
-from pipeline.fsutil import write_text
-from pipeline.schema import parse_datetime
+from pipeline.content.schema import parse_datetime
+from pipeline.core.fsutil import write_text
 
 BULLET = re.compile(r"^\s*[•·▪◦‣]\s*")
 END_PUNCTUATION = tuple(".!,;:…")

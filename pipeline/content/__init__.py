@@ -1,0 +1,1 @@
+"""Reading the sources: discovery, parsing, the front-matter schema, translations, import."""

@@ -1,0 +1,1 @@
+"""The model, settings, URLs and file output every other package uses."""

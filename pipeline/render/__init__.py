@@ -1,0 +1,1 @@
+"""Markdown, pages (Jinja2), bundles, i18n and catalogs."""

@@ -1,0 +1,1 @@
+"""Head metadata, alternates and their lint."""
