@@ -18,6 +18,7 @@ from typing import Any
 
 from pipeline.core.fsutil import dumps_json, write_text
 from pipeline.core.model import Finding, Severity, StageResult
+from pipeline.engine.outputs import Outputs
 
 REPORT_SCHEMA = "seo-pipeline/report/1"
 FORMATS = ("human", "json", "github", "markdown")
@@ -42,15 +43,20 @@ def to_dict(result: StageResult, root: Path) -> dict[str, Any]:
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """``path`` relative to ``root`` as text (both absolute and resolved: no file access)."""
+    text, base = str(path), str(root).rstrip("/") + "/"
+    return text[len(base):] if text.startswith(base) else path.as_posix()
 
 
 def write_report(result: StageResult, reports_dir: Path, root: Path) -> Path:
-    """Write ``reports/<stage>.json`` atomically."""
+    """Write ``reports/<stage>.json`` atomically, outside a run's published folders."""
     return write_text(reports_dir / f"{result.stage}.json", dumps_json(to_dict(result, root)))
+
+
+def put_report(result: StageResult, outputs: Outputs, root: Path) -> None:
+    """Put ``reports/<stage>.json`` into the run's reports folder."""
+    outputs.folder("reports").put(f"{result.stage}.json",
+                                  dumps_json(to_dict(result, root)).encode())
 
 
 def human_line(f: Finding) -> str:

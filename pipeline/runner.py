@@ -15,7 +15,8 @@ from pathlib import Path
 from pipeline.content.load import load_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import Settings, load_settings
-from pipeline.report import write_report
+from pipeline.engine.outputs import run_outputs
+from pipeline.report import put_report
 
 StageFn = Callable[[Site, argparse.Namespace], StageResult]
 
@@ -74,14 +75,16 @@ def blocked_by_content(site: Site, name: str) -> StageResult:
 
 
 def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResult:
-    """Run one stage and write its report."""
-    if item.needs_valid_content and any(f.is_error for f in site.load_findings):
-        result = blocked_by_content(site, item.name)
-    else:
-        run, _ = item.load()
-        result = run(site, options)
-    settings = site.settings
-    write_report(result, settings.path("reports"), settings.root)
+    """Run one stage and put its report into ``reports/``; a stage run on its own
+    publishes its outputs when it ends, one run by ``build`` when the build ends."""
+    with run_outputs(site.settings, options) as outputs:
+        if item.needs_valid_content and any(f.is_error for f in site.load_findings):
+            result = blocked_by_content(site, item.name)
+        else:
+            run, _ = item.load()
+            shared = argparse.Namespace(**{**vars(options), "outputs": outputs})
+            result = run(site, shared)
+        put_report(result, outputs, site.settings.root)
     return result
 
 
@@ -94,15 +97,18 @@ def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
 
 def build(site: Site, options: argparse.Namespace,
           on_result: Callable[[StageResult], None] | None = None) -> list[StageResult]:
-    """Run every offline stage in order; stop after a stage with errors."""
+    """Run every offline stage in order; stop after a stage with errors. Each output
+    folder is published once, at the end, holding what the stages without errors made."""
     results = []
-    for item in STAGES:
-        if not item.offline:
-            continue
-        result = run_stage(item, site, options)
-        results.append(result)
-        if on_result:
-            on_result(result)
-        if result.errors:
-            break
+    with run_outputs(site.settings) as outputs:
+        shared = argparse.Namespace(**{**vars(options), "outputs": outputs})
+        for item in STAGES:
+            if not item.offline:
+                continue
+            result = run_stage(item, site, shared)
+            results.append(result)
+            if on_result:
+                on_result(result)
+            if result.errors:
+                break
     return results

@@ -251,7 +251,7 @@ def test_changed_public_file_is_copied_again(site: Path):
 
 
 def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path):
-    from pipeline.render.bundle import PARALLEL_FROM
+    from pipeline.engine.units import PARALLEL_FROM
 
     roots = []
     for name in ("serial", "parallel"):

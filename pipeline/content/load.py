@@ -7,18 +7,18 @@ left out of the ``Site`` and reported; nothing raises on bad input.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.content import schema
-from pipeline.content.load_cache import LoadCache, file_key, restore, slim
 from pipeline.content.parsing import err, read_text, split
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
+from pipeline.engine.sources import SourceCache
 
 SUFFIXES = (".md", ".markdown")
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
@@ -28,7 +28,8 @@ CHUNK = 250
 def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Finding]]:
     """Read every article; return the site and every problem found while reading.
 
-    Unchanged files are taken from ``.cache/load.pickle`` (see ``load_cache``).
+    Unchanged files (same size and modification time, else same bytes) are taken from
+    ``.cache/sources.json`` (see ``engine.sources``) without being parsed again.
     """
     content = settings.path("content")
     findings: list[Finding] = []
@@ -40,7 +41,7 @@ def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Fi
     findings += _unknown_trees(settings, content)
     jobs = [(path, locale) for locale in settings.locale_codes
             for path in discover(content / locale, content, settings.root, findings)]
-    for article, problems in _load_cached(jobs, settings, use_cache):
+    for article, problems in _load_cached(jobs, settings, use_cache, findings):
         findings += problems
         if article is not None:
             articles.append(article)
@@ -49,23 +50,19 @@ def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Fi
 
 
 def _load_cached(jobs: list[tuple[Path, str]], settings: Settings, use_cache: bool,
-                 ) -> list[tuple[Article | None, list[Finding]]]:
-    """Results in job order: cache hits as they are, the rest parsed (then remembered)."""
+                 notes: list[Finding]) -> list[tuple[Article | None, list[Finding]]]:
+    """Results in job order: unchanged files from the source cache, the rest parsed."""
     if not use_cache:
         return list(_load_all(jobs, settings))
-    cache = LoadCache(settings.path("cache") / "load.pickle", settings)
-    keyed = [file_key(path, locale, settings.root) for path, locale in jobs]
-    results: list[tuple[Article | None, list[Finding]] | None] = []
-    for item in keyed:
-        hit = cache.get(item[0]) if item else None
-        results.append(restore(hit, item[1]) if hit and item else None)
+    cache = SourceCache(settings)
+    notes += cache.findings
+    results: list[tuple[Article | None, list[Finding]] | None] = [
+        cache.get(path, locale) for path, locale in jobs]
     misses = [i for i, entry in enumerate(results) if entry is None]
     for i, entry in zip(misses, _load_all([jobs[i] for i in misses], settings), strict=True):
         results[i] = entry
-        if item := keyed[i]:
-            cache.put(item[0], slim(entry))
-    with contextlib.suppress(OSError):  # a read-only tree still loads, only not faster
-        cache.save()
+        cache.put(jobs[i][0], jobs[i][1], entry)
+    cache.save(jobs)
     return [entry for entry in results if entry is not None]
 
 
@@ -83,7 +80,12 @@ def _load_all(jobs: list[tuple[Path, str]], settings: Settings,
 
 def _load_chunk(jobs: list[tuple[Path, str]], settings: Settings,
                 ) -> list[tuple[Article | None, list[Finding]]]:
-    return [load_article(path, locale, settings) for path, locale in jobs]
+    """Parse in a worker; bodies are left behind (read again from the file when needed)."""
+    results = []
+    for path, locale in jobs:
+        article, problems = load_article(path, locale, settings)
+        results.append((replace(article, text=None) if article else None, problems))
+    return results
 
 
 def _unknown_trees(settings: Settings, content: Path) -> list[Finding]:
@@ -139,8 +141,9 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
     meta = schema.to_front_matter(parsed.data, default_slug=stem, default_key=stem)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     article = Article(source=path.relative_to(settings.root) if path.is_relative_to(
-        settings.root) else path, locale=locale, meta=meta, body=parsed.body,
-        body_line=parsed.body_line, key_lines=parsed.key_lines, source_hash=digest)
+        settings.root) else path, locale=locale, meta=meta, text=parsed.body,
+        body_line=parsed.body_line, key_lines=parsed.key_lines, source_hash=digest,
+        root=settings.root)
     return article, findings
 
 

@@ -171,3 +171,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def body_of(raw: bytes) -> str:
+    """The body of a source file's bytes, as ``read_text`` + ``split`` give it."""
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = FENCE.match(text)
+    return text[match.end():] if match else ""

@@ -103,10 +103,21 @@ class Article:
     source: Path  # relative to the project root
     locale: str
     meta: FrontMatter
-    body: str
+    # The Markdown body, or None: read from the file when first needed (``body``).
+    text: str | None = field(compare=False, hash=False)
     body_line: int  # 1-based line of the body's first line in the file
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
-    source_hash: str = ""  # sha256 of the file's bytes
+    source_hash: str = ""  # sha256 of the source text as loaded (BOM removed, LF endings)
+    root: Path = field(default=Path("."), compare=False, hash=False)
+
+    @cached_property
+    def body(self) -> str:
+        """The Markdown body, read from the source file if it was not kept in memory."""
+        if self.text is not None:
+            return self.text
+        from pipeline.content.parsing import body_of  # model stays free of parsing imports
+
+        return body_of((self.root / self.source).read_bytes())
 
     @property
     def slug(self) -> str:
@@ -191,6 +202,9 @@ class StageResult:
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    # What this run did (work reused, files rewritten): shown on the console, never written
+    # to the report, so reports depend on the input alone.
+    run_stats: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> int:

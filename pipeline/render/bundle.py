@@ -1,22 +1,16 @@
 """One article's bundle: rendered body, localized labels, links and the ``article.json`` data.
 
-``article.json`` follows ``schemas/article.schema.json`` (validated in the tests). When
-the metadata module exists, its ``page_metadata(site, article)`` supplies the page's
-``<head>`` fragment and a ``metadata`` object for the JSON; otherwise the page gets a
-plain title, description and canonical link.
+``article.json`` follows ``schemas/article.schema.json`` (validated in the tests). The
+head metadata (``seo.metadata.page_metadata``) supplies the page's ``<head>`` fragment and
+the ``metadata`` object of the JSON, computed once per article.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gettext
-import importlib
-import importlib.util
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,12 +20,10 @@ from pipeline.core import urls
 from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.model import Article, Finding, Locale, Severity, Site
 from pipeline.render import i18n
-from pipeline.render.markdown import Rendered, RenderPolicy
-from pipeline.render.render_cache import Entry, RenderCache, key_of, render_recorded
+from pipeline.render.markdown import Rendered, RenderPolicy, render_markdown
+from pipeline.seo.metadata import PageMetadata, page_metadata
 
 ARTICLE_SCHEMA = "seo-pipeline/article/1"
-PARALLEL_FROM = 200  # articles; fewer render in this process
-METADATA_MODULE = "pipeline.seo.metadata"
 
 
 @dataclass(frozen=True)
@@ -80,51 +72,21 @@ def image_exists(public: Path, src: str) -> bool:
     return path is not None and path.is_file()
 
 
-def site_metadata(site: Site, article: Article) -> tuple[str | None, dict[str, Any] | None]:
-    """``(head_html, data)`` from the metadata module when it is installed."""
-    if importlib.util.find_spec(METADATA_MODULE) is None:
-        return None, None
-    module = importlib.import_module(METADATA_MODULE)
-    meta = module.page_metadata(site, article)
-    return meta.head_html, meta.data
-
-
-def render_body(article: Article, policy: RenderPolicy, public: Path) -> Entry:
-    """The article's Markdown body rendered, with the image lookups it made."""
-    return render_recorded(article, policy, partial(image_exists, public))
-
-
-def render_bodies(articles: list[Article], policy: RenderPolicy, public: Path,
-                  workers: int, cache_folder: Path | None = None) -> list[Rendered]:
-    """Every body rendered, in order; unchanged ones from the render cache when
-    ``cache_folder`` is given, the rest in ``workers`` processes when there are many."""
-    cache = RenderCache(cache_folder) if cache_folder is not None else None
-    exists = partial(image_exists, public)
-    results = [cache.lookup(key_of(a, policy), exists) if cache else None for a in articles]
-    misses = [i for i, rendered in enumerate(results) if rendered is None]
-    todo = [articles[i] for i in misses]
-    if workers <= 1 or len(todo) < PARALLEL_FROM:
-        entries = [render_body(a, policy, public) for a in todo]
-    else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            entries = list(pool.map(render_body, todo, repeat(policy), repeat(public),
-                                    chunksize=32))
-    for i, entry in zip(misses, entries, strict=True):
-        results[i] = entry[0]
-        if cache is not None:
-            cache.put(key_of(articles[i], policy), entry)
-    if cache is not None:
-        with contextlib.suppress(OSError):  # a read-only tree still builds, only not faster
-            cache.save()
-    return [rendered for rendered in results if rendered is not None]
+def render_body(article: Article, policy: RenderPolicy, public: Path,
+                exists: Callable[[str], bool] | None = None) -> Rendered:
+    """The article's Markdown body rendered; ``exists`` answers (and may record) image
+    lookups, by default against ``public/``."""
+    return render_markdown(article.body, article.source.as_posix(), article.body_line, policy,
+                           exists or partial(image_exists, public))
 
 
 def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPolicy,
-                 rendered: Rendered | None = None) -> tuple[ArticleBundle, list[Finding]]:
+                 rendered: Rendered | None = None, meta: PageMetadata | None = None,
+                 ) -> tuple[ArticleBundle, list[Finding]]:
+    """The bundle of one article; ``rendered`` and ``meta`` when already computed."""
     settings = site.settings
     public = settings.path("public")
-    rendered = rendered or render_body(article, policy, public)[0]
+    rendered = rendered or render_body(article, policy, public)
     findings = list(rendered.findings)
     cover = ""
     if image_exists(public, article.meta.cover_image):
@@ -136,7 +98,8 @@ def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPol
                                 "add it under public/; the page is built without it"))
     minutes = i18n.reading_minutes(rendered.words, settings.bundles.words_per_minute)
     page_file = urls.page_file(settings, article.locale, article.slug)
-    head_html, metadata = site_metadata(site, article)
+    meta = meta or page_metadata(site, article)
+    head_html, metadata = meta.head_html, meta.data
     return ArticleBundle(
         article=article, locale=kit.locale, rendered=rendered, minutes=minutes,
         reading_time=i18n.reading_time_label(minutes, kit.locale, kit.translations),

@@ -102,13 +102,23 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     return render(kit.translations, "article.html", page=page, article=context)
 
 
+def index_entry(bundle: ArticleBundle) -> dict[str, Any]:
+    """What the locale's index page shows of one article (small, JSON-serialisable)."""
+    meta = bundle.article.meta
+    return {"title": meta.title, "href": bundle.href, "date": bundle.date,
+            "datetime": meta.date.isoformat(), "reading_time": bundle.reading_time,
+            "excerpt": meta.excerpt, "order": [-meta.date.timestamp(), meta.slug]}
+
+
 def index_page(site: Site, kit: LocaleKit, bundles: list[ArticleBundle]) -> str:
     """The locale's article list, newest first."""
+    return index_page_of(site, kit, [index_entry(b) for b in bundles])
+
+
+def index_page_of(site: Site, kit: LocaleKit, entries: list[dict[str, Any]]) -> str:
+    """The locale's article list from ``index_entry`` values, newest first."""
     settings = site.settings
-    ordered = sorted(bundles, key=lambda b: (-b.article.meta.date.timestamp(), b.article.slug))
-    entries = [{"title": b.article.meta.title, "href": b.href, "date": b.date,
-                "datetime": b.article.meta.date.isoformat(), "reading_time": b.reading_time,
-                "excerpt": b.article.meta.excerpt} for b in ordered]
+    entries = sorted(entries, key=lambda e: tuple(e["order"]))
     say = kit.translations.gettext
     page = _page(site, kit.locale, f"{say('Articles')} · {settings.site.name}",
                  index_switcher(site, kit.locale),

@@ -17,6 +17,7 @@ import regex
 
 from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Severity, Site
+from pipeline.core.settings import Settings
 from pipeline.seo import images
 
 _GRAPHEME = regex.compile(r"\X")
@@ -54,12 +55,26 @@ def lint(site: Site) -> list[Finding]:
     articles = list(site.published())
     limits, findings = locale_limits(site)
     for article in articles:
-        findings += _lengths(article, limits[article.locale])
-        findings += _image(site, article)
-    findings += _duplicates(articles, lambda a: a.meta.title, "title", "META008", "title")
-    findings += _duplicates(articles, lambda a: a.meta.excerpt, "excerpt", "META009",
-                            "description (excerpt)")
-    return sorted(findings)
+        findings += article_findings(site.settings, article, limits[article.locale])
+    return sorted(findings + site_findings(articles))
+
+
+def locale_limits_of(settings: Settings) -> dict[str, dict[str, int]]:
+    """``locale_limits`` of the settings alone (its findings come from ``locale_limits``)."""
+    return locale_limits(Site(settings, ()))[0]
+
+
+def article_findings(settings: Settings, article: Article,
+                     limits: dict[str, int]) -> list[Finding]:
+    """What one article's metadata shows badly, on its own."""
+    return _lengths(article, limits) + _image(Site(settings, ()), article)
+
+
+def site_findings(articles: list[Article]) -> list[Finding]:
+    """Findings across articles: duplicate titles and descriptions."""
+    return (_duplicates(articles, lambda a: a.meta.title, "title", "META008", "title")
+            + _duplicates(articles, lambda a: a.meta.excerpt, "excerpt", "META009",
+                          "description (excerpt)"))
 
 
 def _at(article: Article, key: str, code: str, severity: Severity, message: str,

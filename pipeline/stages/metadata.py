@@ -1,32 +1,47 @@
 """Metadata stage: lint the head metadata of every published article and record it.
 
 Writes ``reports/metadata.jsonl``: one JSON object per article and line,
-``{"page": "<locale>/<slug>", "metadata": {...}}``, streamed so a large site never holds
-every article's metadata in memory; ``reports/metadata.json`` (through the runner) holds
-the findings and the counts. The bundles stage inserts the same metadata into the pages
-with ``pipeline.metadata.page_metadata``.
+``{"page": "<locale>/<slug>", "metadata": {...}}``; ``reports/metadata.json`` (through the
+runner) holds the findings and the counts. The metadata comes from the engine's work
+units, which compute it once per article for this stage and the bundles stage alike
+(``seo.metadata.page_metadata``), and only for articles whose inputs changed.
 """
 
 from __future__ import annotations
 
-import json
-
-from pipeline.core.fsutil import atomic_open
 from pipeline.core.model import Site, StageResult
-from pipeline.seo.lint import lint
-from pipeline.seo.metadata import metadata_data
+from pipeline.engine.incremental import METADATA_FILE, unit_results
+from pipeline.engine.outputs import Outputs, run_outputs
+from pipeline.engine.publish import digest
+from pipeline.seo.lint import locale_limits, site_findings
 
-RECORDS_FILE = "metadata.jsonl"
+RECORDS_FILE = METADATA_FILE
 
 
 def run(site: Site, options: object = None) -> StageResult:
+    with run_outputs(site.settings, options) as outputs:
+        result = build(site, outputs, getattr(options, "jobs", 0) or 0)
+        if getattr(options, "outputs", None) is None:
+            outputs.discard("output")  # pages rendered on the way are published by bundles
+        return result
+
+
+def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
+    units = unit_results(site, outputs, jobs)
+    _, findings = locale_limits(site)
+    findings += units.findings_of("metaFindings")
+    findings += site_findings(list(site.published()))
+    offsets: dict[str, tuple[int, int]] = {}
+    chunks = []
+    position = 0
+    for source in units.articles:
+        line = units.metadata_lines[source]
+        offsets[source] = (position, position + len(line))
+        position += len(line)
+        chunks.append(line)
+    data = b"".join(chunks)
+    outputs.folder("reports").put(RECORDS_FILE, data)
+    outputs.memo["metadata-lines"] = (offsets, digest(data))
     target = site.settings.path("reports") / RECORDS_FILE
-    count = 0
-    with atomic_open(target, "w") as out:
-        for article in site.published():
-            record = {"page": f"{article.locale}/{article.slug}",
-                      "metadata": metadata_data(site, article)}
-            out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-            count += 1
-    return StageResult("metadata", lint(site), outputs=[target],
-                       data={"articles": count, "records": RECORDS_FILE})
+    return StageResult("metadata", sorted(findings), outputs=[target],
+                       data={"articles": len(offsets), "records": RECORDS_FILE})

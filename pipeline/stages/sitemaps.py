@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 from pipeline.core import urls
-from pipeline.core.fsutil import atomic_open, replace_dir, write_text
 from pipeline.core.model import Finding, Severity, Site, StageResult
+from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.sitemaps import schema
 from pipeline.sitemaps.entries import locale_entries
 from pipeline.sitemaps.index import write_index
@@ -35,6 +35,7 @@ from pipeline.sitemaps.model import (
 from pipeline.sitemaps.writer import write_sitemaps
 
 PROTOCOL_MAX_BYTES = 50 * 1024 * 1024
+ROBOTS = "robots.txt"
 OWN_FILE = re.compile(rf"sitemap-[a-z0-9-]+-\d+\.xml(\.gz)?|{re.escape(INDEX_NAME)}|"
                       rf"{re.escape(ALIAS_NAME)}")
 
@@ -44,21 +45,17 @@ def run(site: Site, options: object = None) -> StageResult:
     findings = _check_settings(site)
     if findings:
         return StageResult("sitemaps", findings)
-    target = settings.path("sitemap")
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=_parent(target)))
-    try:
+    with run_outputs(settings, options) as outputs, \
+            tempfile.TemporaryDirectory(prefix=".sitemaps-", dir=_parent(settings.path("cache"))) as tmp:
+        staging = Path(tmp)
         files = _write_all(site, staging, findings)
         if any(f.is_error for f in findings):
             return StageResult("sitemaps", findings)
-        replace_dir(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    written = sorted(target.iterdir())
-    outputs = [*written, *_publish(site, written)]
+        written = _publish(site, staging, outputs)
     data = {"index": urls.site_url(settings, INDEX_NAME) if files else None,
             "urls": sum(f.urls for f in files),
             "files": [{"name": f.path.name, "urls": f.urls, "bytes": f.size} for f in files]}
-    return StageResult("sitemaps", findings, outputs=outputs, data=data)
+    return StageResult("sitemaps", findings, outputs=written, data=data)
 
 
 def _parent(target: Path) -> Path:
@@ -116,23 +113,22 @@ def _write_all(site: Site, staging: Path, findings: list[Finding]) -> list[Writt
     return files
 
 
-def _copy(source: Path, target: Path) -> Path:
-    with open(source, "rb") as src, atomic_open(target, "wb") as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
-    return target
-
-
-def _publish(site: Site, written: list[Path]) -> list[Path]:
-    """Copy the sitemaps to the site output's root and write ``robots.txt`` beside them."""
+def _publish(site: Site, staging: Path, outputs: Outputs) -> list[Path]:
+    """The sitemap folder as a whole; the same files and ``robots.txt`` at the root of the
+    site output, replacing the sitemap files of the last run there."""
     settings = site.settings
-    output = settings.path("output")
-    names = {p.name for p in written}
-    for stale in sorted(output.glob("sitemap*")) if output.is_dir() else []:
-        if stale.is_file() and OWN_FILE.fullmatch(stale.name) and stale.name not in names:
-            stale.unlink()
-    copies = [_copy(p, output / p.name) for p in written]
+    folder = outputs.replace("sitemap", "sitemaps", set(outputs.folder("sitemap").current))
+    dist = outputs.folder("output")
+    dist = outputs.replace("output", "sitemaps", {rel for rel in dist.current
+                                                 if OWN_FILE.fullmatch(rel) or rel == ROBOTS})
+    names = sorted(p.name for p in staging.iterdir())
+    for name in names:
+        data = (staging / name).read_bytes()
+        folder.put(name, data)
+        dist.put(name, data)
     robots = ["User-agent: *", "Allow: /", ""]
     if INDEX_NAME in names:
         robots.append(f"Sitemap: {urls.site_url(settings, INDEX_NAME)}")
-    copies.append(write_text(output / "robots.txt", "\n".join(robots) + "\n"))
-    return copies
+    dist.put(ROBOTS, ("\n".join(robots) + "\n").encode())
+    target, output = settings.path("sitemap"), settings.path("output")
+    return [target / n for n in names] + [output / n for n in names] + [output / ROBOTS]

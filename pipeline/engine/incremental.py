@@ -1,0 +1,196 @@
+"""Which units must run again, and the results of all of them, for one run.
+
+A unit's fingerprint covers everything its outputs are made from: the code, the
+``site.toml`` sections pages read, the UI catalogs, each member article's path, locale and
+source hash, and the state (size and modification time, or absence) of every image the
+unit looked up last time. A unit is reused when its fingerprint is the recorded one and
+the output folder still holds the files it made, byte for byte (by hash); otherwise it
+runs again. Results are kept in ``.cache/engine/units.json``; metadata lines are kept as
+byte ranges of the published ``reports/metadata.jsonl``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.content.records import finding_of
+from pipeline.core import urls
+from pipeline.core.model import Article, Finding, Site
+from pipeline.engine import fingerprint
+from pipeline.engine.outputs import Outputs
+from pipeline.engine.state import read_state, write_state
+from pipeline.engine.units import Job, default_workers, run_units
+from pipeline.render import catalogs
+
+STATE_FILE = "engine/units.json"
+METADATA_FILE = "metadata.jsonl"
+
+
+def unit_fingerprint(settings_fp: str, articles: tuple[Article, ...], stamps: list[str]) -> str:
+    members = [(a.source.as_posix(), a.locale, a.source_hash) for a in articles]
+    return fingerprint.of(settings_fp, members, stamps)
+
+
+class Stamps:
+    """The state of files under ``public/`` as short strings, looked up once per run."""
+
+    def __init__(self, public: Path):
+        self.public = str(public)
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, ref: str) -> str:
+        if ref not in self.seen:
+            relative = urls.asset_path(ref)
+            if relative is None or ".." in relative.split("/"):
+                self.seen[ref] = "external" if relative is None else "outside"
+            else:
+                try:
+                    st = os.stat(os.path.join(self.public, relative))
+                    kind = "f" if stat.S_ISREG(st.st_mode) else "o"
+                    self.seen[ref] = f"{kind}:{st.st_size}:{st.st_mtime_ns}"
+                except OSError:
+                    self.seen[ref] = "missing"
+        return self.seen[ref]
+
+
+@dataclass
+class UnitResults:
+    """Per published article (by source path): its unit's results, in site order."""
+
+    articles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    metadata_lines: dict[str, bytes] = field(default_factory=dict)
+    ran: int = 0
+    reused: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def findings_of(self, kind: str) -> list[Finding]:
+        return [finding_of(f) for result in self.articles.values() for f in result[kind]]
+
+
+def settings_fingerprint(site: Site) -> str:
+    settings = site.settings
+    catalog_files = [catalogs.catalog_path(settings.path("locales"), loc) for loc in site.locales]
+    return fingerprint.of(fingerprint.code(), fingerprint.sections(
+        settings, "site", "paths", "locales", "bundles", "metadata"),
+        fingerprint.files(catalog_files), settings.root)
+
+
+def unit_results(site: Site, outputs: Outputs, jobs: int = 0) -> UnitResults:
+    """Results of every unit of ``site``, running those that changed (once per run)."""
+    memo = outputs.memo.get("units")
+    if memo is not None and memo[0] is site:
+        return memo[1]
+    results = _compute(site, outputs, jobs)
+    outputs.memo["units"] = (site, results)
+    return results
+
+
+def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
+    settings = site.settings
+    path = settings.path("cache") / STATE_FILE
+    base_fp = settings_fingerprint(site)
+    state, notes = read_state(path, "units", fingerprint.code(),
+                              f"{settings.paths.cache}/{STATE_FILE}")
+    old_units: dict[str, Any] = state.get("units", {}) if state.get("settings") == base_fp else {}
+    dist = outputs.folder("output")
+    reports = outputs.folder("reports")
+    old_lines = _published_lines(reports.current, state, settings.path("reports"))
+    outputs.memo["units-metadata-sha"] = state.get("metadataSha") if old_lines[0] else None
+    stamps = Stamps(settings.path("public"))
+    results = UnitResults(findings=notes)
+    todo: list[Job] = []
+    units: dict[str, Any] = {}
+    order: list[str] = []
+    for group in site.groups():
+        members = tuple(a for loc in site.locales if (a := group.get(loc.code)) is not None)
+        order += [a.source.as_posix() for a in members]
+        old = old_units.get(group.key)
+        deps = old.get("deps", []) if old else []
+        fp = unit_fingerprint(base_fp, members, [stamps(d) for d in deps])
+        if old and old.get("fp") == fp and _still_published(old, dist.current, old_lines):
+            units[group.key] = old
+            results.reused += 1
+            continue
+        current = {}
+        for article in members:
+            page = urls.page_file(settings, article.locale, article.slug)
+            for rel in (page, json_name(page)):
+                if rel in dist.current:
+                    current[rel] = dist.current[rel]
+        todo.append(Job(group.key, members, current))
+        units[group.key] = {"fp": fp}
+    for result in run_units(settings, dist.root, todo, default_workers(jobs)):
+        unit = units[result["key"]]
+        unit["deps"] = result["deps"]
+        unit["articles"] = result["articles"]
+        for source, article in result["articles"].items():
+            results.metadata_lines[source] = article.pop("metadata").encode() + b"\n"
+        results.ran += 1
+    for job in todo:  # the fingerprint covers the images this run looked up
+        unit = units[job.key]
+        unit["fp"] = unit_fingerprint(base_fp, job.articles, [stamps(d) for d in unit["deps"]])
+    for unit in units.values():
+        for source, article in unit.get("articles", {}).items():
+            results.articles[source] = article
+            if source not in results.metadata_lines:
+                start, end = article["line"]
+                results.metadata_lines[source] = old_lines[1][start:end]
+    results.articles = {s: results.articles[s] for s in order if s in results.articles}
+    outputs.memo["units-state"] = (path, base_fp, units)
+    outputs.after_commit.append(lambda: save_state(outputs))
+    return results
+
+
+def save_state(outputs: Outputs) -> None:
+    """Record the units of this run (after the run published what they made); metadata
+    lines by their byte ranges in the ``reports/metadata.jsonl`` the run published."""
+    item = outputs.memo.get("units-state")
+    if item is None:
+        return
+    path, base_fp, units = item
+    metadata_offsets, metadata_sha = outputs.memo.get("metadata-lines", (None, None))
+    if outputs.published.get("reports") is None:
+        metadata_offsets, metadata_sha = None, None
+    for unit in units.values():
+        for source, article in unit.get("articles", {}).items():
+            if metadata_offsets is not None and source in metadata_offsets:
+                article["line"] = list(metadata_offsets[source])
+    if metadata_sha is None:
+        metadata_sha = outputs.memo.get("units-metadata-sha")
+    write_state(path, "units", fingerprint.code(), {
+        "settings": base_fp, "units": units, "metadataSha": metadata_sha})
+
+
+def json_name(page_file: str) -> str:
+    from pipeline.render.bundle import json_file
+
+    return json_file(page_file)
+
+
+def _published_lines(reports: dict[str, str], state: dict[str, Any],
+                     folder: Path) -> tuple[bool, bytes]:
+    """The published metadata lines when they are the ones the state points into."""
+    sha = state.get("metadataSha")
+    if not sha or reports.get(METADATA_FILE) != sha:
+        return False, b""
+    try:
+        return True, (folder / METADATA_FILE).read_bytes()
+    except OSError:
+        return False, b""
+
+
+def _still_published(unit: dict[str, Any], dist: dict[str, str],
+                     lines: tuple[bool, bytes]) -> bool:
+    articles = unit.get("articles")
+    if not isinstance(articles, dict):
+        return False
+    for article in articles.values():
+        if not lines[0] or "line" not in article:
+            return False
+        if any(dist.get(rel) != sha for rel, sha in article["shas"].items()):
+            return False
+    return True

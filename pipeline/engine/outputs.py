@@ -1,0 +1,122 @@
+"""The output folders of one run, published together at its end.
+
+Stages put files into ``Outputs`` instead of writing them: ``dist/`` (the site),
+``sitemap/`` and ``reports/`` are each brought up to date in a spare buffer and swapped in
+one step (``publish``) when the run commits, so ``make build`` switches each folder from
+the whole previous output to the whole new one. Each file has an owner (the stage that
+produced it); a stage's ``replace`` drops the files it owned before and no longer makes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.core.model import Finding
+from pipeline.core.settings import Settings
+from pipeline.engine.publish import Publication, PublishedFolder, digest
+
+FOLDERS = ("output", "sitemap", "reports")
+
+
+@dataclass
+class FolderRun:
+    """One folder during a run: what it holds, what it will hold, and who owns what."""
+
+    publication: Publication
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> SHA-256
+
+    @property
+    def current(self) -> dict[str, str]:
+        return self.publication.current
+
+    @property
+    def root(self) -> Path:
+        return self.publication.folder.spare
+
+    def put(self, rel: str, data: bytes) -> str:
+        """Stage ``data`` at ``rel`` (written only when it differs); its SHA-256."""
+        sha = digest(data)
+        if self.current.get(rel) != sha:
+            self.publication.writer.put(rel, data)
+        self.files[rel] = sha
+        return sha
+
+    def put_copy(self, rel: str, source: Path, sha: str) -> None:
+        """Stage a copy of ``source`` whose SHA-256 the caller knows."""
+        if self.current.get(rel) != sha:
+            self.publication.writer.copy(rel, source)
+        self.files[rel] = sha
+
+    def written(self, rel: str, sha: str) -> None:
+        """Record a file a worker process wrote into ``root`` itself."""
+        self.files[rel] = sha
+
+    def keep(self, rels: list[str] | set[str]) -> None:
+        """Carry files over unchanged (other stages' outputs)."""
+        for rel in rels:
+            if rel in self.current and rel not in self.files:
+                self.files[rel] = self.current[rel]
+
+
+class Outputs:
+    """The run's output folders, opened when first used and committed together."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.cache = settings.path("cache")
+        self.runs: dict[str, FolderRun] = {}
+        self.findings: list[Finding] = []
+        self.owned: dict[str, dict[str, set[str]]] = {}  # folder -> owner -> files
+        self.published: dict[str, bool] = {}
+        self.memo: dict[str, Any] = {}  # results shared by the stages of one run
+        self.discarded: set[str] = set()
+        self.after_commit: list[Callable[[], None]] = []
+
+    def folder(self, name: str) -> FolderRun:
+        if name not in self.runs:
+            folder = PublishedFolder(self.settings.path(name), self.cache, name,
+                                     verify="top" if name == "output" else "all")
+            publication = folder.begin()
+            self.findings += folder.findings
+            self.runs[name] = FolderRun(publication)
+        return self.runs[name]
+
+    def replace(self, name: str, owner: str, previous: set[str]) -> FolderRun:
+        """The folder, with ``owner``'s files of the last run no longer carried over."""
+        run = self.folder(name)
+        self.owned.setdefault(name, {})[owner] = previous
+        return run
+
+    def discard(self, name: str) -> None:
+        """Publish nothing of this folder in this run (its spare is rebuilt next time)."""
+        self.discarded.add(name)
+
+    def commit(self) -> dict[str, bool]:
+        """Publish every folder used: files put this run, plus every other file kept."""
+        for name, run in self.runs.items():
+            if name in self.discarded:
+                continue
+            dropped = set().union(*self.owned.get(name, {}).values()) - set(run.files)
+            run.keep(set(run.current) - dropped)
+            self.published[name] = run.publication.commit(run.files)
+        self.runs = {}
+        for callback in self.after_commit:
+            callback()
+        return self.published
+
+
+@contextlib.contextmanager
+def run_outputs(settings: Settings, options: object = None) -> Iterator[Outputs]:
+    """The run's shared ``Outputs`` (``options.outputs``), or one of its own that is
+    committed when the block ends without an exception."""
+    shared = getattr(options, "outputs", None)
+    if shared is not None:
+        yield shared
+        return
+    outputs = Outputs(settings)
+    yield outputs
+    outputs.commit()

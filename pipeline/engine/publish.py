@@ -1,0 +1,241 @@
+"""Crash-safe output folders: two buffers, one atomic exchange.
+
+The published folder (``dist/``, ``sitemap/``, ``reports/``) is a plain directory. A spare
+of the same shape lives in the cache folder. A run first brings the spare level with the
+published folder (only the files the last run changed), writes what changes into the
+spare, then swaps the two names in one step (``exchange``). A run killed at any moment
+therefore leaves the published folder holding either the whole previous output or the
+whole new one, and never a temp file. Unchanged files are hard links shared by both
+buffers; a changed file is always a new inode (unlink, then write), so writing into the
+spare never alters a published file.
+
+Which buffer holds what is recorded by directory identity (device and inode) in a JSON
+state file, so a kill between any two steps is recovered by the next run: a buffer whose
+record is missing or marked dirty is rebuilt from the published one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from pipeline.core.model import Finding
+from pipeline.engine import exchange
+from pipeline.engine.state import read_state, write_state
+
+KIND = "publish"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path | str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _identity(path: Path) -> str | None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return f"{st.st_dev}:{st.st_ino}" if os.path.isdir(path) and not path.is_symlink() else None
+
+
+def scan(folder: Path, known: dict[str, str] | None = None,
+         stats: dict[str, list[int]] | None = None, top_only: bool = False) -> dict[str, str]:
+    """Every file below ``folder`` with its SHA-256; a file whose size and modification
+    time are those in ``stats`` keeps its hash from ``known`` instead of being read.
+    ``top_only``: only the folder's own files are looked at; deeper ones are as known."""
+    files = {rel: sha for rel, sha in (known or {}).items() if "/" in rel} if top_only else {}
+    base = str(folder)
+    known, stats = known or {}, stats or {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if top_only:
+            dirnames[:] = []
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            if not os.path.isfile(full) or os.path.islink(full):
+                continue
+            rel = os.path.relpath(full, base).replace(os.sep, "/")
+            st = os.stat(full)
+            if rel in known and stats.get(rel) == [st.st_size, st.st_mtime_ns]:
+                files[rel] = known[rel]
+            else:
+                files[rel] = file_digest(full)
+    return files
+
+
+def stats_of(folder: Path, files: dict[str, str], top_only: bool) -> dict[str, list[int]]:
+    result = {}
+    for rel in files:
+        if top_only and "/" in rel:
+            continue
+        with contextlib.suppress(OSError):
+            st = os.stat(folder / rel)
+            result[rel] = [st.st_size, st.st_mtime_ns]
+    return result
+
+
+class Writer:
+    """Writes files below a buffer root; parents made once; never truncates a shared inode."""
+
+    def __init__(self, root: Path):
+        self.root = str(root)
+        self.made: set[str] = set()
+
+    def _target(self, rel: str) -> str:
+        path = self.root + "/" + rel
+        parent = path.rpartition("/")[0]
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)
+            self.made.add(parent)
+        return path
+
+    def put(self, rel: str, data: bytes) -> None:
+        path = self._target(rel)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        with open(path, "wb") as fh:
+            fh.write(data)
+
+    def copy(self, rel: str, source: Path | str) -> None:
+        path = self._target(rel)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        shutil.copyfile(source, path)
+
+    def link(self, rel: str, source: str) -> None:
+        path = self._target(rel)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        os.link(source, path)
+
+    def remove(self, rel: str) -> None:
+        path = self.root + "/" + rel
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        parent = os.path.dirname(path)
+        while parent != self.root and parent.startswith(self.root):
+            try:
+                os.rmdir(parent)
+            except OSError:
+                break
+            self.made.discard(parent)
+            parent = os.path.dirname(parent)
+
+
+class Publication:
+    """One update of a published folder: ``current`` is what it holds now, ``writer``
+    writes into the spare; ``commit(files)`` makes ``files`` the published state."""
+
+    def __init__(self, folder: PublishedFolder, current: dict[str, str], spare_id: str):
+        self.folder = folder
+        self.current = current
+        self.spare_id = spare_id
+        self.writer = Writer(folder.spare)
+
+    def commit(self, files: dict[str, str]) -> bool:
+        """Publish ``files`` (relative path -> SHA-256, every file written or kept).
+
+        Returns False when nothing changed (the folder is left as it is)."""
+        folder = self.folder
+        for rel in set(self.current) - set(files):
+            self.writer.remove(rel)
+        if files == self.current and folder.target.is_dir():
+            folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
+            return False
+        folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
+        if folder.target.is_dir():
+            exchange.exchange(folder.target, folder.spare)
+        else:
+            folder.target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(folder.spare, folder.target)
+        if folder.verify:
+            folder.save(folder._records, stats_of(folder.target, files, folder.verify == "top"))
+        return True
+
+
+class PublishedFolder:
+    """A published output folder and its spare buffer."""
+
+    def __init__(self, target: Path, cache: Path, label: str, verify: str = ""):
+        """``verify``: ``"all"`` for small folders others may write into too (``reports/``),
+        checked file by file at the start of a run instead of trusting the record; ``"top"``
+        checks only the folder's own files (where other tools put theirs in ``dist/``)."""
+        self.target = target
+        self.verify = verify
+        self._stats: dict[str, list[int]] = {}
+        self.label = label
+        spare_root = cache / "publish"
+        self.state_path = spare_root / f"{label}.json"
+        self.spare = spare_root / label
+        with contextlib.suppress(OSError):
+            spare_root.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if os.stat(spare_root).st_dev != os.stat(target.parent).st_dev:
+                self.spare = target.with_name(f".{target.name}.spare")  # exchange needs one fs
+        self.findings: list[Finding] = []
+        self._records: dict[str, dict[str, str]] = {}
+
+    # -- state -----------------------------------------------------------------------
+    def _load(self) -> None:
+        data, self.findings = read_state(self.state_path, KIND, "1", self.state_path.name)
+        records = data.get("buffers", {})
+        self._records = {k: v for k, v in records.items() if isinstance(v, dict)}
+        stats = data.get("stats", {})
+        self._stats = stats if isinstance(stats, dict) else {}
+
+    def save(self, records: dict[str, dict[str, str]],
+             stats: dict[str, list[int]] | None = None) -> None:
+        self._records = records
+        self._stats = stats or {}
+        write_state(self.state_path, KIND, "1", {"buffers": records, "stats": self._stats})
+
+    def record_of_target(self, files: dict[str, str]) -> dict[str, dict[str, str]]:
+        ident = _identity(self.target)
+        return {ident: files} if ident else {}
+
+    # -- a run -------------------------------------------------------------------------
+    def begin(self) -> Publication:
+        """Recover from any interrupted run, then level the spare with the published folder."""
+        exchange.recover(self.target, self.spare)
+        self._load()
+        target_id = _identity(self.target)
+        current: dict[str, str] = {}
+        if target_id is not None:
+            known = self._records.get(target_id)
+            if not isinstance(known, dict):
+                current = scan(self.target)
+            elif self.verify:
+                current = scan(self.target, known, self._stats, self.verify == "top")
+            else:
+                current = dict(known)
+        spare_id = _identity(self.spare)
+        spare_files = self._records.get(spare_id) if spare_id else None
+        if spare_id is None or not isinstance(spare_files, dict):
+            shutil.rmtree(self.spare, ignore_errors=True)
+            if self.spare.is_symlink() or self.spare.is_file():
+                self.spare.unlink()
+            self.spare.mkdir(parents=True)
+            spare_id = _identity(self.spare) or ""
+            spare_files = {}
+        # From here the spare is being changed: mark it dirty first.
+        self.save({**self.record_of_target(current)})
+        self._level(spare_files, current)
+        return Publication(self, current, spare_id)
+
+    def _level(self, spare_files: dict[str, str], current: dict[str, str]) -> None:
+        writer = Writer(self.spare)
+        source = str(self.target)
+        for rel in spare_files.keys() - current.keys():
+            writer.remove(rel)
+        for rel, sha in current.items():
+            if spare_files.get(rel) != sha:
+                writer.link(rel, source + "/" + rel)
+
+
