@@ -15,7 +15,7 @@ from pipeline import __version__
 from pipeline.core.model import StageResult
 from pipeline.core.settings import ConfigError
 from pipeline.report import FORMATS, human_line, render, summary_line
-from pipeline.runner import STAGES, Stage, build, open_site, run_stage
+from pipeline.runner import STAGES, Stage, build_project, open_site, run_stage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -63,6 +63,8 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
         stage_parser.set_defaults(handler=_stage_handler(item))
     build_parser = sub.add_parser("build", help="run every offline stage in order")
     _common(build_parser)
+    build_parser.add_argument("--force", action="store_true",
+                              help="rebuild everything, trusting no cache")
     for item in STAGES:
         if item.offline and wanted("build"):
             _, add_arguments = item.load()
@@ -115,8 +117,8 @@ def _stage_handler(item: Stage):  # type: ignore[no-untyped-def]
 
 
 def _build(args: argparse.Namespace) -> int:
-    _, site = open_site(args.root, args.config)
-    results = build(site, args, on_result=lambda r: _print_result(r, args))
+    results = build_project(args.root, args.config, args,
+                            on_result=lambda r: _print_result(r, args))
     if args.format == "human":
         print("build: " + "; ".join(summary_line(r) for r in results))
     return exit_code(results, args.strict)

@@ -42,10 +42,10 @@ def to_dict(result: StageResult, root: Path) -> dict[str, Any]:
     }
 
 
-def _rel(path: Path, root: Path) -> str:
+def _rel(path: Path | str, root: Path) -> str:
     """``path`` relative to ``root`` as text (both absolute and resolved: no file access)."""
     text, base = str(path), str(root).rstrip("/") + "/"
-    return text[len(base):] if text.startswith(base) else path.as_posix()
+    return text[len(base):] if text.startswith(base) else text
 
 
 def write_report(result: StageResult, reports_dir: Path, root: Path) -> Path:

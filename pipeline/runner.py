@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.content.load import load_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
-from pipeline.core.settings import Settings, load_settings
+from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
+from pipeline.engine import noop
 from pipeline.engine.outputs import run_outputs
 from pipeline.report import put_report
 
@@ -77,6 +79,9 @@ def blocked_by_content(site: Site, name: str) -> StageResult:
 def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResult:
     """Run one stage and put its report into ``reports/``; a stage run on its own
     publishes its outputs when it ends, one run by ``build`` when the build ends."""
+    started = time.perf_counter()
+    if getattr(options, "outputs", None) is None:
+        noop.forget(site.settings)  # a stage run alone changes what a build would replay
     with run_outputs(site.settings, options) as outputs:
         if item.needs_valid_content and any(f.is_error for f in site.load_findings):
             result = blocked_by_content(site, item.name)
@@ -85,7 +90,26 @@ def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResu
             shared = argparse.Namespace(**{**vars(options), "outputs": outputs})
             result = run(site, shared)
         put_report(result, outputs, site.settings.root)
+    result.run_stats["seconds"] = time.perf_counter() - started
     return result
+
+
+def build_project(root: Path, config: Path | None, options: argparse.Namespace,
+                  on_result: Callable[[StageResult], None] | None = None) -> list[StageResult]:
+    """``build`` over the project at ``root``: nothing is rebuilt when nothing it reads
+    changed since the last build (``engine.noop``); ``options.force`` rebuilds all."""
+    settings = load_settings(root, config)
+    force = bool(getattr(options, "force", False))
+    stamp = noop.inputs(settings, config or root / CONFIG_NAME, (force,))
+    if not force and (results := noop.replay(settings, stamp)) is not None:
+        for result in results:
+            if on_result:
+                on_result(result)
+        return results
+    site, _ = load_site(settings, use_cache=not force)
+    results = build(site, options, on_result)
+    noop.record(settings, stamp, results)
+    return results
 
 
 def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
@@ -100,7 +124,7 @@ def build(site: Site, options: argparse.Namespace,
     """Run every offline stage in order; stop after a stage with errors. Each output
     folder is published once, at the end, holding what the stages without errors made."""
     results = []
-    with run_outputs(site.settings) as outputs:
+    with run_outputs(site.settings, options) as outputs:
         shared = argparse.Namespace(**{**vars(options), "outputs": outputs})
         for item in STAGES:
             if not item.offline:

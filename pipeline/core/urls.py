@@ -160,6 +160,12 @@ def asset_url(settings: Settings, ref: str) -> str:
     return settings.base_url + quote_component(path, _PATH_SAFE)
 
 
+def is_remote(ref: str) -> bool:
+    """True when ``ref`` has a scheme or a host: it names no file of the site."""
+    parts = urlsplit(ref)
+    return bool(parts.scheme or parts.netloc)
+
+
 def is_absolute(url: str) -> bool:
     parts = urlsplit(url)
     return bool(parts.scheme and parts.netloc)

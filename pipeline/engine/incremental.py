@@ -95,7 +95,8 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
     base_fp = settings_fingerprint(site)
     state, notes = read_state(path, "units", fingerprint.code(),
                               f"{settings.paths.cache}/{STATE_FILE}")
-    old_units: dict[str, Any] = state.get("units", {}) if state.get("settings") == base_fp else {}
+    trusted = state.get("settings") == base_fp and not outputs.force
+    old_units: dict[str, Any] = state.get("units", {}) if trusted else {}
     dist = outputs.folder("output")
     reports = outputs.folder("reports")
     old_lines = _published_lines(reports.current, state, settings.path("reports"))

@@ -65,8 +65,9 @@ class FolderRun:
 class Outputs:
     """The run's output folders, opened when first used and committed together."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, force: bool = False):
         self.settings = settings
+        self.force = force  # trust no cache: every unit runs, every file is hashed
         self.cache = settings.path("cache")
         self.runs: dict[str, FolderRun] = {}
         self.findings: list[Finding] = []
@@ -117,6 +118,6 @@ def run_outputs(settings: Settings, options: object = None) -> Iterator[Outputs]
     if shared is not None:
         yield shared
         return
-    outputs = Outputs(settings)
+    outputs = Outputs(settings, force=bool(getattr(options, "force", False)))
     yield outputs
     outputs.commit()

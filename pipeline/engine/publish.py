@@ -87,21 +87,34 @@ class Writer:
     def __init__(self, root: Path):
         self.root = str(root)
         self.made: set[str] = set()
+        self.fresh: set[str] = set()  # folders this writer created: nothing to unlink there
 
     def _target(self, rel: str) -> str:
         path = self.root + "/" + rel
         parent = path.rpartition("/")[0]
         if parent not in self.made:
-            os.makedirs(parent, exist_ok=True)
+            try:
+                os.mkdir(parent)
+                self.fresh.add(parent)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
             self.made.add(parent)
         return path
 
     def put(self, rel: str, data: bytes) -> None:
         path = self._target(rel)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        if path.rpartition("/")[0] not in self.fresh:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
     def copy(self, rel: str, source: Path | str) -> None:
         path = self._target(rel)

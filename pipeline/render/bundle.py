@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from pipeline.content.assets import public_of
 from pipeline.content.translations import source_hash, source_of, state_of
 from pipeline.core import urls
-from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.model import Article, Finding, Locale, Severity, Site
 from pipeline.render import i18n
 from pipeline.render.markdown import Rendered, RenderPolicy, render_markdown
@@ -51,25 +50,9 @@ class ArticleBundle:
     metadata: dict[str, Any] | None
 
 
-def public_file(public: Path, src: str) -> Path | None:
-    """The file under ``public/`` a site-path image reference names, if it is one;
-    ``None`` for remote images and for paths that leave ``public/``."""
-    relative = urls.asset_path(src)
-    if relative is None or not src.startswith("/"):
-        return None
-    try:
-        return safe_join(public, relative)
-    except OutputPathError:
-        return None
-
-
 def image_exists(public: Path, src: str) -> bool:
     """Remote images are assumed present; site paths must exist under ``public/``."""
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc:
-        return True
-    path = public_file(public, src if src.startswith("/") else "/" + src)
-    return path is not None and path.is_file()
+    return public_of(public).image_exists(src)
 
 
 def render_body(article: Article, policy: RenderPolicy, public: Path,

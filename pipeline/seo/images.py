@@ -8,8 +8,9 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from pipeline.content.assets import public_of
 from pipeline.core import urls
-from pipeline.core.fsutil import OutputPathError, safe_join
+from pipeline.core.fsutil import OutputPathError
 from pipeline.core.settings import Settings
 
 
@@ -33,10 +34,12 @@ def local_file(settings: Settings, ref: str) -> Path | None:
 
     Raises ``OutputPathError`` when the path (or a symlink on it) leaves ``public/``.
     """
-    relative = urls.asset_path(ref)
-    if relative is None:
+    if urls.asset_path(ref) is None:
         return None
-    return safe_join(settings.path("public"), relative)
+    path = public_of(settings.path("public")).path_of(ref)
+    if path is None:
+        raise OutputPathError(f"{ref!r} resolves outside public/")
+    return Path(path)
 
 
 def inspect(settings: Settings, ref: str) -> ImageInfo | ImageProblem:

@@ -16,7 +16,9 @@ Codes: BN0xx configuration, BN1xx content rendering, BN2xx output, BN3xx catalog
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,8 +29,8 @@ from pipeline.content.translations import source_hash
 from pipeline.core import fsutil, urls
 from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
-from pipeline.engine import paths
-from pipeline.engine.incremental import json_name, unit_results
+from pipeline.engine import fingerprint, paths
+from pipeline.engine.incremental import json_name, settings_fingerprint, unit_results
 from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.state import read_state, write_state
@@ -42,6 +44,7 @@ MANIFEST_SCHEMA = "seo-pipeline/bundles-manifest/1"
 # Written into the output folder by other stages; public/ files of these names are skipped.
 OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz")
 ASSETS_STATE = "engine/assets.json"
+PAGES_STATE = "engine/pages.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,8 +82,14 @@ def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
             dist.written(rel, sha)
             owners[rel] = article.source.as_posix()
         bundles.append((article, result))
-    site_pages(site, kits, bundles, dist, owners)
-    assets(site, dist, owners, findings)
+    pages_path = settings.path("cache") / PAGES_STATE
+    pages_state, _ = read_state(pages_path, "pages", fingerprint.code(), PAGES_STATE)
+    if outputs.force:
+        pages_state = {}
+    site_pages(site, kits, bundles, dist, owners, pages_state)
+    outputs.after_commit.append(lambda: write_state(pages_path, "pages", fingerprint.code(),
+                                                    pages_state))
+    assets(site, dist, owners, findings, outputs.force)
     manifest = manifest_data(site, bundles, dist, owners)
     data = {"articles": len(bundles), "files": len(owners) + 1,
             "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
@@ -89,11 +98,11 @@ def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
     if has_errors(findings):
         outputs.discard("output")
         return StageResult("bundles", findings, data=data, run_stats=stats)
-    dist.put(MANIFEST_FILE, (fsutil.dumps_json(manifest)).encode())
-    output = settings.path("output")
-    listed = sorted(owners)
-    return StageResult("bundles", findings, outputs=[output / rel for rel in listed]
-                       + [output / MANIFEST_FILE], data=data, run_stats=stats)
+    dist.put(MANIFEST_FILE, fsutil.dumps_json_bytes(manifest))
+    output = str(settings.path("output")) + "/"
+    listed = [output + rel for rel in sorted(owners)] + [output + MANIFEST_FILE]
+    return StageResult("bundles", findings, outputs=listed,  # type: ignore[arg-type]
+                       data=data, run_stats=stats)
 
 
 def check_settings(site: Site) -> list[Finding]:
@@ -136,48 +145,58 @@ def check_paths(site: Site) -> list[Finding]:
     return findings
 
 
-def _add(dist: FolderRun, owners: dict[str, str], rel: str, data: bytes, owner: str) -> None:
-    dist.put(rel, data)
-    owners[rel] = owner
-
-
 def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, Any]],
-               dist: FolderRun, owners: dict[str, str]) -> None:
+               dist: FolderRun, owners: dict[str, str], state: dict[str, Any]) -> None:
+    """Index pages, chooser, 404 and stylesheet; a page whose inputs (its entries and the
+    settings) are those of the last run, and which the output still holds, is kept."""
+    base = settings_fingerprint(site)
+    made: dict[str, list[str]] = {}
+
+    def add(rel: str, owner: str, inputs: Any, render: Callable[[], bytes]) -> None:
+        fp = fingerprint.of(base, orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS))
+        old = state.get(rel)
+        if old and old[0] == fp and dist.current.get(rel) == old[1]:
+            dist.written(rel, old[1])
+        else:
+            dist.put(rel, render())
+        made[rel] = [fp, dist.files[rel]]
+        owners[rel] = owner
+
     for locale in site.locales:
         entries = [r["entry"] for a, r in bundles if a.locale == locale.code]
-        _add(dist, owners, urls.locale_index_file(locale.code),
-             pages.index_page_of(site, kits[locale.code], entries).encode(),
-             f"{locale.code} index")
-    _add(dist, owners, pages.ROOT_FILE, pages.chooser_page(site, kits).encode(),
-         "language chooser")
-    _add(dist, owners, pages.NOT_FOUND_FILE, pages.not_found_page(site, kits).encode(),
-         "404 page")
+        add(urls.locale_index_file(locale.code), f"{locale.code} index", entries,
+            lambda e=entries, k=kits[locale.code]: pages.index_page_of(site, k, e).encode())
+    add(pages.ROOT_FILE, "language chooser", None,
+        lambda: pages.chooser_page(site, kits).encode())
+    add(pages.NOT_FOUND_FILE, "404 page", None,
+        lambda: pages.not_found_page(site, kits).encode())
     static = resources.files("pipeline.render").joinpath("static")
     for relpath, name in pages.STATIC_FILES.items():
-        _add(dist, owners, relpath, static.joinpath(name).read_bytes(), "stylesheet")
+        add(relpath, "stylesheet", None, lambda n=name: static.joinpath(n).read_bytes())
+    state.clear()
+    state.update(made)
 
 
-def assets(site: Site, dist: FolderRun, owners: dict[str, str],
-           findings: list[Finding]) -> None:
+def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[Finding],
+           force: bool = False) -> None:
     """Every file under ``public/`` at the same path in the output folder, copied by the
     operating system (never read into Python); hashed only when its size or time changed."""
     settings = site.settings
-    public = settings.path("public")
-    if not public.is_dir():
+    public = str(settings.path("public"))
+    if not os.path.isdir(public):
         return
     state_path = settings.path("cache") / ASSETS_STATE
     state, _ = read_state(state_path, "assets", "1", ASSETS_STATE)
-    known: dict[str, list[Any]] = state.get("files", {})
+    known: dict[str, list[Any]] = {} if force else state.get("files", {})
     seen: dict[str, list[Any]] = {}
     real_public = os.path.realpath(public)
-    for path in walk(public):
-        relpath = path.relative_to(public).as_posix()
+    for relpath, entry in walk(public):
         shown = f"{settings.paths.public}/{relpath}"
-        if path.is_symlink() and not paths.is_below(os.path.realpath(path), real_public):
+        if entry.is_symlink() and not paths.is_below(os.path.realpath(entry.path), real_public):
             findings.append(Finding(shown, 1, 1, "BN204", Severity.WARNING,
                                     "symlink points outside public/; not copied"))
             continue
-        if "/" not in relpath and any(Path(relpath).match(p) for p in OTHER_STAGES):
+        if "/" not in relpath and any(fnmatch.fnmatchcase(relpath, p) for p in OTHER_STAGES):
             findings.append(Finding(shown, 1, 1, "BN202", Severity.WARNING,
                                     f"{relpath} is written by another stage; not copied",
                                     "remove it from public/"))
@@ -187,22 +206,34 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str],
                                     f"{relpath} is also written for {owners[relpath]}",
                                     "rename the file under public/"))
             continue
-        st = path.stat()
+        st = entry.stat()
         old = known.get(relpath)
-        sha = old[2] if old and old[:2] == [st.st_size, st.st_mtime_ns] else file_digest(path)
+        unchanged = old and old[0] == st.st_size and old[1] == st.st_mtime_ns
+        sha = old[2] if unchanged else file_digest(entry.path)
         seen[relpath] = [st.st_size, st.st_mtime_ns, sha]
-        dist.put_copy(relpath, path, sha)
+        dist.put_copy(relpath, Path(entry.path), sha)
         owners[relpath] = shown
-    if seen != known:
+    if seen != state.get("files"):
         write_state(state_path, "assets", "1", {"files": seen})
 
 
-def walk(folder: Path) -> list[Path]:
-    """Files below ``folder`` in sorted order, hidden names skipped."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found += [Path(dirpath) / n for n in sorted(filenames) if not n.startswith(".")]
+def walk(folder: str) -> list[tuple[str, os.DirEntry[str]]]:
+    """Files below ``folder`` (relative path, entry) in sorted order, hidden names skipped."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    stack = [("", folder)]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")),
+                             key=lambda e: e.name)
+        folders = []
+        for entry in entries:
+            if entry.is_dir():
+                folders.append((prefix + entry.name + "/", entry.path))
+            else:
+                found.append((prefix + entry.name, entry))
+        stack += reversed(folders)
+    found.sort(key=lambda item: item[0])
     return found
 
 

@@ -5,7 +5,6 @@ Codes: FM0xx reading/YAML, FM1xx schema, FM2xx site rules, FM3xx content, SEO0xx
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -13,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pipeline.content.assets import public_of
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
@@ -71,14 +71,7 @@ def _duplicates(articles: Iterable[Article], key, field: str, code: str,  # type
 
 def _file_checker(public: Path) -> Callable[[str], bool]:
     """``exists('/assets/x (1).jpg')``, memoised: many articles share images."""
-    root = os.path.realpath(public)
-
-    @cache
-    def exists(url_path: str) -> bool:
-        target = os.path.realpath(os.path.join(root, unquote(url_path).lstrip("/")))
-        return target.startswith(root + os.sep) and os.path.isfile(target)
-
-    return exists
+    return cache(public_of(public).is_file)
 
 
 def _assets(article: Article, exists: Callable[[str], bool]) -> list[Finding]:

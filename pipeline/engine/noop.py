@@ -1,0 +1,95 @@
+"""The no-change fast path: when nothing a build reads has changed since the last build,
+its reports are shown again instead of rebuilding.
+
+The stamp covers the code, the configuration file, the size and modification time of
+every file under ``content/``, ``public/`` and ``locales/``, and the identity of each
+published output folder (so a deleted or replaced ``dist/`` builds again). It is taken
+before the build reads anything, so a file saved during a build makes the next one run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import orjson
+
+from pipeline.content.records import finding_of
+from pipeline.core.model import StageResult
+from pipeline.core.settings import Settings
+from pipeline.engine import fingerprint
+from pipeline.engine.state import read_state, write_state
+
+STATE_FILE = "engine/build.json"
+FOLDERS = ("output", "sitemap", "reports")
+
+
+def _tree(folder: Path) -> list[object]:
+    entries: list[object] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            try:
+                st = os.stat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            entries += [dirpath, name, st.st_size, st.st_mtime_ns]
+    return entries
+
+
+def inputs(settings: Settings, config: Path, options: tuple[object, ...]) -> str:
+    """What a build reads, taken before it reads it."""
+    parts: list[object] = [fingerprint.code(), options, str(settings.root)]
+    try:
+        parts.append(config.read_bytes())
+    except OSError:
+        parts.append(b"")
+    for name in ("content", "public", "locales"):
+        parts += _tree(settings.path(name))
+    return fingerprint.of(*parts)
+
+
+def outputs(settings: Settings) -> str:
+    """Which directories the output folders are (a publish swaps them in)."""
+    parts: list[object] = []
+    for name in FOLDERS:
+        try:
+            st = os.stat(settings.path(name))
+            parts += [st.st_dev, st.st_ino, st.st_mtime_ns]
+        except OSError:
+            parts.append("-")
+    return fingerprint.of(*parts)
+
+
+def replay(settings: Settings, current: str) -> list[StageResult] | None:
+    """The last build's results, read back from its reports, when ``current`` (the inputs)
+    and the output folders are those it left."""
+    data, _ = read_state(settings.path("cache") / STATE_FILE, "build", fingerprint.code(), "")
+    if data.get("stamp") != current or data.get("outputs") != outputs(settings) \
+            or not isinstance(data.get("stages"), list):
+        return None
+    results = []
+    for stage in data["stages"]:
+        try:
+            report = orjson.loads((settings.path("reports") / f"{stage}.json").read_bytes())
+            findings = [finding_of([f["path"], f["line"], f["col"], f["code"], f["severity"],
+                                    f["message"], f["hint"]]) for f in report["findings"]]
+            result = StageResult(stage, findings, data=report.get("data", {}))
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return None
+        result.run_stats["unchanged"] = True
+        results.append(result)
+    return results
+
+
+def record(settings: Settings, current: str, results: list[StageResult]) -> None:
+    write_state(settings.path("cache") / STATE_FILE, "build", fingerprint.code(),
+                {"stamp": current, "outputs": outputs(settings),
+                 "stages": [r.stage for r in results]})
+
+
+def forget(settings: Settings) -> None:
+    """Drop the stamp (a stage run alone changes what a build would replay)."""
+    with contextlib.suppress(OSError):
+        os.unlink(settings.path("cache") / STATE_FILE)
