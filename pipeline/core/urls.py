@@ -10,6 +10,7 @@ are kept as they are, never encoded again: ``%D8`` stays ``%D8``, it never becom
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import idna
@@ -139,13 +140,18 @@ def encode_segment(text: str) -> str:
 
 def page_path(settings: Settings, locale: str, slug: str) -> str:
     """Site-relative, encoded path of an article page, from ``site.url_pattern``."""
-    raw = settings.site.url_pattern.format(locale=locale, slug=slug)
+    return _page_path(settings.site.url_pattern, locale, slug)
+
+
+@lru_cache(maxsize=1 << 17)  # pages ask for their translations' addresses again and again
+def _page_path(pattern: str, locale: str, slug: str) -> str:
+    raw = pattern.format(locale=locale, slug=slug)
     return quote_component(raw.replace("%", "%25"), _PATH_SAFE)
 
 
 def page_url(settings: Settings, locale: str, slug: str) -> str:
     """Absolute, encoded URL of an article page."""
-    return settings.base_url + page_path(settings, locale, slug)
+    return settings.base_url + _page_path(settings.site.url_pattern, locale, slug)
 
 
 def locale_index_url(settings: Settings, locale: str) -> str:

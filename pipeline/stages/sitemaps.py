@@ -17,10 +17,17 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import orjson
+
+from pipeline.content.records import finding_of, finding_record
 from pipeline.core import urls
 from pipeline.core.model import Finding, Severity, Site, StageResult
+from pipeline.core.settings import Settings
+from pipeline.engine import fingerprint
 from pipeline.engine.outputs import Outputs, run_outputs
+from pipeline.engine.state import read_state, write_state
 from pipeline.sitemaps import schema
 from pipeline.sitemaps.entries import locale_entries
 from pipeline.sitemaps.index import write_index
@@ -35,6 +42,7 @@ from pipeline.sitemaps.model import (
 from pipeline.sitemaps.writer import write_sitemaps
 
 PROTOCOL_MAX_BYTES = 50 * 1024 * 1024
+STATE_FILE = "engine/sitemaps.json"
 ROBOTS = "robots.txt"
 OWN_FILE = re.compile(rf"sitemap-[a-z0-9-]+-\d+\.xml(\.gz)?|{re.escape(INDEX_NAME)}|"
                       rf"{re.escape(ALIAS_NAME)}")
@@ -45,17 +53,62 @@ def run(site: Site, options: object = None) -> StageResult:
     findings = _check_settings(site)
     if findings:
         return StageResult("sitemaps", findings)
-    with run_outputs(settings, options) as outputs, \
-            tempfile.TemporaryDirectory(prefix=".sitemaps-", dir=_parent(settings.path("cache"))) as tmp:
-        staging = Path(tmp)
-        files = _write_all(site, staging, findings)
-        if any(f.is_error for f in findings):
-            return StageResult("sitemaps", findings)
-        written = _publish(site, staging, outputs)
-    data = {"index": urls.site_url(settings, INDEX_NAME) if files else None,
-            "urls": sum(f.urls for f in files),
-            "files": [{"name": f.path.name, "urls": f.urls, "bytes": f.size} for f in files]}
-    return StageResult("sitemaps", findings, outputs=written, data=data)
+    with run_outputs(settings, options) as outputs:
+        fp = _inputs(site)
+        state_path = settings.path("cache") / STATE_FILE
+        state, _ = read_state(state_path, "sitemaps", fingerprint.code(), STATE_FILE)
+        if not outputs.force and state.get("fp") == fp and _kept(state, outputs):
+            return StageResult("sitemaps", [finding_of(f) for f in state["findings"]],
+                               outputs=_listing(settings, state["names"]), data=state["data"])
+        with tempfile.TemporaryDirectory(prefix=".sitemaps-",
+                                         dir=_parent(settings.path("cache"))) as tmp:
+            staging = Path(tmp)
+            files = _write_all(site, staging, findings)
+            if any(f.is_error for f in findings):
+                return StageResult("sitemaps", findings)
+            names = _publish(site, staging, outputs)
+        data = {"index": urls.site_url(settings, INDEX_NAME) if files else None,
+                "urls": sum(f.urls for f in files),
+                "files": [{"name": f.path.name, "urls": f.urls, "bytes": f.size}
+                          for f in files]}
+        record = {"fp": fp, "names": names, "data": data,
+                  "findings": [finding_record(f) for f in findings],
+                  "sitemap": {n: outputs.folder("sitemap").files[n] for n in names},
+                  "output": {n: outputs.folder("output").files[n] for n in [*names, ROBOTS]}}
+        outputs.after_commit.append(lambda: write_state(state_path, "sitemaps",
+                                                        fingerprint.code(), record))
+    return StageResult("sitemaps", findings, outputs=_listing(settings, names), data=data)
+
+
+def _inputs(site: Site) -> str:
+    """Everything the sitemaps show: per published article its locale, slug, translation
+    key, dates and cover (alternates follow from the keys), plus the settings."""
+    rows = [(a.locale, a.slug, a.translation_key, a.meta.modified.isoformat(),
+             a.meta.cover_image) for a in site.published()]
+    return fingerprint.of(fingerprint.sections(site.settings, "site", "locales", "sitemaps",
+                                               "paths"),
+                          orjson.dumps(rows))
+
+
+def _kept(state: dict[str, Any], outputs: Outputs) -> bool:
+    """True when the folders still hold what the recorded run published; then kept."""
+    folder, dist = outputs.folder("sitemap"), outputs.folder("output")
+    wanted = (("sitemap", folder, state.get("sitemap")), ("output", dist, state.get("output")))
+    if any(not isinstance(files, dict) or any(run.current.get(n) != sha
+                                               for n, sha in files.items())
+           for _, run, files in wanted):
+        return False
+    outputs.replace("sitemap", "sitemaps", set(folder.current))
+    outputs.replace("output", "sitemaps", set())
+    for _, run, files in wanted:
+        for name, sha in files.items():
+            run.written(name, sha)
+    return True
+
+
+def _listing(settings: Settings, names: list[str]) -> list[Path]:
+    target, output = settings.path("sitemap"), settings.path("output")
+    return [target / n for n in names] + [output / n for n in names] + [output / ROBOTS]
 
 
 def _parent(target: Path) -> Path:
@@ -113,9 +166,9 @@ def _write_all(site: Site, staging: Path, findings: list[Finding]) -> list[Writt
     return files
 
 
-def _publish(site: Site, staging: Path, outputs: Outputs) -> list[Path]:
+def _publish(site: Site, staging: Path, outputs: Outputs) -> list[str]:
     """The sitemap folder as a whole; the same files and ``robots.txt`` at the root of the
-    site output, replacing the sitemap files of the last run there."""
+    site output, replacing the sitemap files of the last run there. Returns the names."""
     settings = site.settings
     folder = outputs.replace("sitemap", "sitemaps", set(outputs.folder("sitemap").current))
     dist = outputs.folder("output")
@@ -130,5 +183,4 @@ def _publish(site: Site, staging: Path, outputs: Outputs) -> list[Path]:
     if INDEX_NAME in names:
         robots.append(f"Sitemap: {urls.site_url(settings, INDEX_NAME)}")
     dist.put(ROBOTS, ("\n".join(robots) + "\n").encode())
-    target, output = settings.path("sitemap"), settings.path("output")
-    return [target / n for n in names] + [output / n for n in names] + [output / ROBOTS]
+    return names
