@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 from sitetree import AR_PATH, build, make_site
+from watch_support import read_event
 
 from pipeline.preview.reload import SCRIPT, Broadcaster, inject
 from pipeline.preview.serve import make_server
@@ -110,17 +111,6 @@ def test_without_watch_nothing_is_injected(site: Path):
         assert plain.get("/__reload").status_code == 404
     finally:
         plain.close()
-
-
-def read_event(lines: Iterator[str]) -> list[str]:
-    """The lines of the next event (comments and ``retry`` left out)."""
-    event: list[str] = []
-    for line in lines:
-        if line == "" and event:
-            return event
-        if line and not line.startswith(":") and not line.startswith("retry:"):
-            event.append(line)
-    raise AssertionError("the stream ended")
 
 
 def test_event_stream(preview: Preview):

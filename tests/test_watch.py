@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from pathlib import Path
 from sitetree import REPO, make_site
 
 from pipeline.preview.reload import Broadcaster
-from pipeline.preview.watch import Builder, Debouncer, follow, package_folders
+from pipeline.preview.watch import Builder, Debouncer, follow, only, package_folders
 
 EN_FILE = "content/en/laser-skin-resurfacing.md"
 EN_PAGE = "dist/en/laser-skin-resurfacing/index.html"
@@ -94,6 +95,28 @@ def test_follow_reports_saves_and_skips_editor_files(tmp_path: Path):
         assert changes == []
         (tmp_path / "sub" / "page.md").write_text("x")
         assert eventually(lambda: len(changes) == 1)
+    finally:
+        running.close()
+
+
+def test_the_configuration_file_alone_and_replaced_by_rename(tmp_path: Path):
+    config = tmp_path / "site.toml"
+    config.write_text("one")
+    (tmp_path / "content").mkdir()
+    changes: list[float] = []
+    running = Running(lambda stop: follow([tmp_path], lambda: changes.append(1), stop,
+                                          recursive=False, keep=only(config)))
+    try:
+        time.sleep(0.3)
+        (tmp_path / "other.toml").write_text("x")
+        (tmp_path / "content" / "page.md").write_text("x")
+        time.sleep(0.5)
+        assert changes == []
+        (tmp_path / ".site.toml.new").write_text("two")
+        os.replace(tmp_path / ".site.toml.new", config)  # how many editors save
+        assert eventually(lambda: len(changes) == 1)
+        config.write_text("three")
+        assert eventually(lambda: len(changes) == 2)
     finally:
         running.close()
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sitetree import REPO
@@ -62,3 +63,14 @@ class WatchServer:
     def stop(self) -> int:
         self.process.terminate()
         return self.process.wait(timeout=10)
+
+
+def read_event(lines: Iterator[str]) -> list[str]:
+    """The lines of the next event (comments and ``retry`` left out)."""
+    event: list[str] = []
+    for line in lines:
+        if line == "" and event:
+            return event
+        if line and not line.startswith(":") and not line.startswith("retry:"):
+            event.append(line)
+    raise AssertionError("the stream ended")

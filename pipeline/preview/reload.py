@@ -5,7 +5,8 @@ before ``</body>``; the token names the server instance and the build the page w
 served from. The script follows the Server-Sent Events stream ``/__reload``, which
 sends the current token on connect and after each finished build, and reloads the page
 when it differs from its own (a newer build, or a restarted server). A failed build
-sends a ``failed`` event with the error summary, shown as an overlay. Nothing here
+sends a ``failed`` event with the error summary, shown as an overlay. Hidden tabs close
+their stream and reconnect when shown again. Nothing here
 touches the output folder: the script exists only in responses.
 """
 
@@ -34,14 +35,25 @@ SCRIPT = """\
     }
     box.textContent = text;
   }
+  let source = null;
   function connect() {
-    const source = new EventSource("/__reload");
-    source.onmessage = (event) => { if (event.data !== token) location.reload(); };
-    source.addEventListener("failed", (event) => show(event.data));
-    source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
+    if (source || document.hidden) return;
+    const own = source = new EventSource("/__reload");
+    own.onmessage = (event) => { if (event.data !== token) location.reload(); };
+    own.addEventListener("failed", (event) => show(event.data));
+    own.onerror = () => {
+      if (own.readyState !== EventSource.CLOSED) return;  // the browser retries itself
+      if (source === own) source = null;
+      setTimeout(connect, 1000);
     };
   }
+  // Hidden tabs let go of their stream (browsers allow six connections per server);
+  // back in view, the token sent on connect tells whether a build came meanwhile.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) return connect();
+    if (source) source.close();
+    source = null;
+  });
   connect();
 })();
 """

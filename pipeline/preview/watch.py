@@ -83,6 +83,11 @@ def watched_folders(settings: Settings) -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
+def only(path: Path) -> Callable[[watchfiles.Change, str], bool]:
+    """A watch filter that keeps changes of ``path`` alone (e.g. the configuration file)."""
+    return lambda change, changed: Path(changed) == path
+
+
 def follow(paths: Iterable[Path], on_change: Callable[[], None], stop: threading.Event,
            recursive: bool = True,
            keep: Callable[[watchfiles.Change, str], bool] | None = None) -> None:
@@ -152,8 +157,7 @@ def main(args: argparse.Namespace) -> int:
     threads = [
         _start(debouncer.run, stop),
         _start(follow, folders, debouncer.poke, stop),
-        _start(follow, [config.parent], debouncer.poke, stop, False,
-               lambda change, path: Path(path) == config),
+        _start(follow, [config.parent], debouncer.poke, stop, False, only(config)),
     ]
     host, port = server.server_address[:2]
     shown = ", ".join(str(p) for p in [*folders, config])
