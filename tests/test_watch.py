@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -156,3 +157,16 @@ def test_builder_reports_a_broken_configuration(tmp_path: Path, capsys):
     Builder(argparse.Namespace(root=root, config=None), reload)()
     assert "invalid TOML" in (reload.state.error or "")
     assert "CF" in capsys.readouterr().out
+
+
+def test_a_busy_port_fails_before_building(tmp_path: Path, capsys):
+    from pipeline.cli import main
+
+    root = make_site(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--watch", "--root", str(root), "--port", str(port)]) == 2
+    assert "cannot serve" in capsys.readouterr().err
+    assert not (root / "dist").exists()

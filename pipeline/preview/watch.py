@@ -141,15 +141,15 @@ def _stop_on_sigterm() -> None:
 def main(args: argparse.Namespace) -> int:
     settings = load_settings(args.root, args.config)
     reload = Broadcaster()
-    builder = Builder(args, reload)
-    builder()
     output = settings.path("output")
-    try:
+    try:  # bind first: a busy port fails before any build
         server = make_server(output, args.host, args.port,
                              prefix=urlsplit(settings.base_url).path, verbose=True, reload=reload)
     except (ValueError, OSError) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 2
+    builder = Builder(args, reload)
+    builder()
     stop = threading.Event()
     debouncer = Debouncer(builder)
     config = config_file(args).resolve()
