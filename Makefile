@@ -51,8 +51,8 @@ i18n: $(STAMP) ## extract UI strings, update and compile locales/, fail on untra
 	$(BIN)/pybabel compile -d locales --statistics
 	$(PY) -m pipeline.render.catalogs
 
-serve: $(STAMP) ## preview dist/ on http://127.0.0.1:8000/ (ARGS=--port N)
-	$(CLI) serve $(ARGS)
+serve: $(STAMP) ## preview on http://127.0.0.1:8000/, rebuilding and reloading on save (ARGS=--port N)
+	$(CLI) serve --watch $(ARGS)
 
 translations: $(STAMP) ## translation status per key (ARGS=--format json)
 	$(CLI) translations $(ARGS)

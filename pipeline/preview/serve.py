@@ -4,12 +4,17 @@ Request paths are percent-decoded as UTF-8 (``/ar/%D8%AD%D9%82%D9%86/`` finds th
 folder ``dist/ar/حقن/``), folders serve their ``index.html``, text types carry
 ``charset=utf-8``, unknown paths get ``404.html`` with status 404, and nothing outside
 the output folder is reachable. ``base_url``'s path, when it has one, is the prefix.
+The folder is looked up on every request, so a build may swap it for a new one while
+the server runs. With ``reload`` (watch mode), HTML responses carry the live-reload
+script and ``/__reload`` streams build events (``pipeline.preview.reload``).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import ipaddress
+import os
 import sys
 from functools import partial
 from http import HTTPStatus
@@ -19,6 +24,9 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.settings import load_settings
+from pipeline.preview.reload import EVENTS_PATH, SCRIPT, SCRIPT_PATH, Broadcaster, event, inject
+
+KEEPALIVE = 15.0  # seconds between comments on an idle event stream
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -35,13 +43,13 @@ CONTENT_TYPES = {
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    """Static files from ``root``; quiet unless ``verbose``."""
+    """Static files from ``root``; quiet unless ``verbose``; live reload with ``reload``."""
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
 
     def __init__(self, *args, root: Path, prefix: str = "", verbose: bool = False,
-                 **kwargs):  # type: ignore[no-untyped-def]
-        self.root, self.prefix, self.verbose = root, prefix, verbose
+                 reload: Broadcaster | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        self.root, self.prefix, self.verbose, self.reload = root, prefix, verbose, reload
         super().__init__(*args, directory=str(root), **kwargs)
 
     def translate_path(self, path: str) -> str:
@@ -60,18 +68,69 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return str(target) + "/"
         return str(target)
 
+    def do_GET(self) -> None:
+        if self.reload and urlsplit(self.path).path == EVENTS_PATH:
+            return self.send_events()
+        return super().do_GET()
+
     def send_head(self):  # type: ignore[no-untyped-def]
+        if self.reload and urlsplit(self.path).path == SCRIPT_PATH:
+            return self.send_bytes(SCRIPT.encode(), CONTENT_TYPES[".js"])
         try:
             path = self.translate_path(self.path)
         except UnicodeDecodeError:
             path = ""
         if path.endswith("/") and Path(path, "index.html").is_file():
-            pass  # the base class serves index.html
+            file = Path(path, "index.html")  # the base class serves index.html
         elif path and Path(path).is_dir():
             return super().send_head()  # redirects to the trailing-slash form
         elif not path or not Path(path).is_file():
             return self.send_not_found()
+        else:
+            file = Path(path)
+        if self.reload and self.guess_type(str(file)).startswith("text/html"):
+            return self.send_page(file)
         return super().send_head()
+
+    def send_page(self, file: Path):  # type: ignore[no-untyped-def]
+        """An HTML file with the reload script (the file itself is left as it is)."""
+        assert self.reload is not None
+        token = self.reload.state.token  # before reading: a newer build means a reload
+        try:
+            body = file.read_bytes()
+        except OSError:  # swapped away meanwhile
+            return self.send_not_found()
+        return self.send_bytes(inject(body, token), CONTENT_TYPES[".html"])
+
+    def send_bytes(self, body: bytes, content_type: str,
+                   status: HTTPStatus = HTTPStatus.OK) -> io.BytesIO:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def send_events(self) -> None:
+        """The build-event stream: the current state now, then every change."""
+        assert self.reload is not None
+        self.close_connection = True
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        state = self.reload.state
+        try:
+            self.wfile.write(b"retry: 1000\n\n" + event(state))
+            while not self.reload.closed:
+                new = self.reload.wait(state.serial, KEEPALIVE)
+                self.wfile.write(b": idle\n\n" if new.serial == state.serial else event(new))
+                state = new
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page went away
+
+    def end_headers(self) -> None:
+        if self.reload:  # watch mode: always ask again, pages and assets change
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
 
     def list_directory(self, path):  # type: ignore[no-untyped-def]
         return self.send_not_found()
@@ -79,6 +138,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def send_not_found(self):  # type: ignore[no-untyped-def]
         page = self.root / "404.html"
         body = page.read_bytes() if page.is_file() else b"Not found\n"
+        if self.reload:
+            body = inject(body, self.reload.state.token)
         self.send_response(HTTPStatus.NOT_FOUND)
         self.send_header("Content-Type", CONTENT_TYPES[".html"])
         self.send_header("Content-Length", str(len(body)))
@@ -102,21 +163,30 @@ def is_loopback(host: str) -> bool:
 
 
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str = "",
-                verbose: bool = False) -> ThreadingHTTPServer:
-    """A server for ``root`` bound to a loopback address (port 0: any free port)."""
+                verbose: bool = False, reload: Broadcaster | None = None) -> ThreadingHTTPServer:
+    """A server for ``root`` bound to a loopback address (port 0: any free port).
+
+    ``root`` is resolved per request (it may be a symlink a build repoints).
+    """
     if not is_loopback(host):
         raise ValueError(f"refusing to serve on {host!r}: the preview binds loopback only")
-    handler = partial(PreviewHandler, root=root.resolve(), prefix=prefix.rstrip("/"),
-                      verbose=verbose)
+    handler = partial(PreviewHandler, root=Path(os.path.abspath(root)), prefix=prefix.rstrip("/"),
+                      verbose=verbose, reload=reload)
     return ThreadingHTTPServer((host, port), handler)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     parser.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
+    parser.add_argument("--watch", action="store_true",
+                        help="rebuild on every save and reload open pages")
 
 
 def main(args: argparse.Namespace) -> int:
+    if args.watch:
+        from pipeline.preview.watch import main as watch_main
+
+        return watch_main(args)
     settings = load_settings(args.root, args.config)
     output = settings.path("output")
     if not (output / "index.html").is_file():

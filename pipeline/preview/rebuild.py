@@ -1,0 +1,43 @@
+"""The one build call of watch mode: ``rebuild(root, config)``.
+
+Watch mode depends on nothing else about how a build works: it calls ``rebuild`` after
+each batch of saves, prints the summary it returns and tells open pages to reload, or,
+on ``BuildFailed``, prints the error summary and keeps the previous pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pipeline.core.settings import ConfigError
+from pipeline.report import human_line, summary_line
+from pipeline.runner import build_project
+
+
+class BuildFailed(Exception):
+    """A build that found errors; ``str()`` is the summary, ``lines`` the errors."""
+
+    def __init__(self, summary: str, lines: list[str]):
+        super().__init__(summary)
+        self.lines = lines
+
+
+def _options(root: Path, config: Path | None) -> argparse.Namespace:
+    """What the offline stages read from the command line, at their defaults."""
+    return argparse.Namespace(root=root, config=config, format="human", strict=False, jobs=0)
+
+
+def rebuild(root: Path, config: Path | None) -> str:
+    """Build the site incrementally (only what the saves changed); the one-line summary,
+    or ``BuildFailed`` when it has errors."""
+    try:
+        results = build_project(root, config, _options(root, config))
+    except ConfigError as exc:
+        lines = [human_line(f) for f in exc.findings]
+        raise BuildFailed(f"configuration: {len(lines)} error(s)", lines) from None
+    summary = "; ".join(summary_line(r) for r in results)
+    errors = [human_line(f) for r in results for f in r.findings if f.is_error]
+    if errors:
+        raise BuildFailed(summary, errors)
+    return summary

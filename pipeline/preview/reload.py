@@ -1,0 +1,130 @@
+"""Live reload: the build state open pages follow, and the script injected into them.
+
+Each previewed HTML response gets ``<script src="/__reload.js" data-token="...">``
+before ``</body>``; the token names the server instance and the build the page was
+served from. The script follows the Server-Sent Events stream ``/__reload``, which
+sends the current token on connect and after each finished build, and reloads the page
+when it differs from its own (a newer build, or a restarted server). A failed build
+sends a ``failed`` event with the error summary, shown as an overlay. Hidden tabs close
+their stream and reconnect when shown again. Nothing here
+touches the output folder: the script exists only in responses.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+
+SCRIPT_PATH = "/__reload.js"
+EVENTS_PATH = "/__reload"
+
+SCRIPT = """\
+(() => {
+  const token = document.currentScript.dataset.token;
+  let box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "__reload-error";
+      box.dir = "ltr";
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;margin:0;padding:1em;" +
+        "max-height:50vh;overflow:auto;background:#300;color:#fdd;font:13px monospace;" +
+        "white-space:pre-wrap;z-index:2147483647;text-align:left";
+      document.body.appendChild(box);
+    }
+    box.textContent = text;
+  }
+  let source = null;
+  function connect() {
+    if (source || document.hidden) return;
+    const own = source = new EventSource("/__reload");
+    own.onmessage = (event) => { if (event.data !== token) location.reload(); };
+    own.addEventListener("failed", (event) => show(event.data));
+    own.onerror = () => {
+      if (own.readyState !== EventSource.CLOSED) return;  // the browser retries itself
+      if (source === own) source = null;
+      setTimeout(connect, 1000);
+    };
+  }
+  // Hidden tabs let go of their stream (browsers allow six connections per server);
+  // back in view, the token sent on connect tells whether a build came meanwhile.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) return connect();
+    if (source) source.close();
+    source = null;
+  });
+  connect();
+})();
+"""
+
+
+def inject(html: bytes, token: str) -> bytes:
+    """``html`` with the reload script before its last ``</body>`` (else at the end)."""
+    tag = f'<script src="{SCRIPT_PATH}" data-token="{token}"></script>'.encode()
+    at = html.lower().rfind(b"</body>")
+    if at < 0:
+        return html + tag
+    return html[:at] + tag + html[at:]
+
+
+@dataclass(frozen=True)
+class State:
+    """What the event stream reports: a serial that grows on every change, the token
+    of the pages now published and the error summary of a failed build, if any."""
+
+    serial: int
+    token: str
+    error: str | None = None
+
+
+class Broadcaster:
+    """The build state, shared by the watcher (writer) and every event stream (readers)."""
+
+    def __init__(self) -> None:
+        self._instance = secrets.token_hex(4)
+        self._builds = 0
+        self._state = State(0, self._token())
+        self._changed = threading.Condition()
+        self.closed = False
+
+    def _token(self) -> str:
+        return f"{self._instance}.{self._builds}"
+
+    @property
+    def state(self) -> State:
+        return self._state
+
+    def published(self) -> None:
+        """A build finished: open pages reload."""
+        with self._changed:
+            self._builds += 1
+            self._state = State(self._state.serial + 1, self._token())
+            self._changed.notify_all()
+
+    def failed(self, summary: str) -> None:
+        """A build found errors: pages stay, and show ``summary``."""
+        with self._changed:
+            self._state = State(self._state.serial + 1, self._state.token, summary)
+            self._changed.notify_all()
+
+    def wait(self, serial: int, timeout: float) -> State:
+        """The state once its serial differs from ``serial``, or after ``timeout``."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.closed or self._state.serial != serial, timeout)
+            return self._state
+
+    def close(self) -> None:
+        """Release every waiting stream (the server is stopping)."""
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+
+def event(state: State) -> bytes:
+    """The SSE message(s) for ``state``: the token, then the error summary if any."""
+    text = f"data: {state.token}\n\n"
+    if state.error is not None:
+        data = "".join(f"data: {line}\n" for line in state.error.splitlines() or [""])
+        text += f"event: failed\n{data}\n"
+    return text.encode()
