@@ -151,6 +151,30 @@ def absolute_command(command: str) -> list[str]:
     return words
 
 
+def git_describe(folder: Path) -> str | None:
+    """``<short commit>`` (``+changes`` when the work tree differs) of the checkout holding
+    ``folder``, or None when it is not in one."""
+    head = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    if head.returncode:
+        return None
+    dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return head.stdout.strip() + ("+changes" if dirty else "")
+
+
+def pipeline_checkout(pipeline: list[str]) -> str:
+    """Which checkout the pipeline command runs: PYTHONPATH folders, else the project
+    that holds the executable (``<project>/.venv/bin/...``)."""
+    places = [Path(v) for w in pipeline if w.startswith("PYTHONPATH=")
+              for v in w.split("=", 1)[1].split(os.pathsep) if v]
+    exe = shutil.which(next((w for w in pipeline if "=" not in w and w != "env"), "")) or ""
+    if exe and not places:
+        places.append(Path(exe).parent.parent.parent)
+    found = [f"{p} at {d}" for p in places if p.is_dir() and (d := git_describe(p))]
+    return "; ".join(found) or "not in a git checkout"
+
+
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -534,7 +558,8 @@ def section(meta: dict, body: str, pages: dict[int, dict[str, int]]) -> str:
 Run {meta['started']} to {meta['finished']} UTC; machine: {m['nproc']} cores ({m['cpu']}),
 {m['ram']} RAM, kernel {m['kernel']}; load average
 {meta['load_before']} before, {meta['load_after']} after. Pipeline: `{meta['pipeline_cmd']}`
-({meta['pipeline_version']}, project commit {meta['commit']}); {meta['hugo_version']}.
+({meta['pipeline_version']}; code: {meta['checkout']}; benchmark from {meta['commit']});
+{meta['hugo_version']}.
 Corpus: `../shared/bench/gen_corpus.py --public --no-html --seed {meta['seed']}` (each pair
 is one English and one Arabic article, 10 links each, a 1200x630 JPEG per cover); Hugo
 builds the `hugo/` site the generator writes from the same articles
@@ -645,8 +670,7 @@ def main() -> int:
     except (BenchError, subprocess.CalledProcessError) as exc:
         print(f"bench/build.py: FAILED: {exc}", file=sys.stderr)
         return 1
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True, check=False).stdout.strip() or "?"
+    commit = git_describe(ROOT) or "?"
     command = ".venv/bin/python bench/build.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     out_json = work / f"results-{stamp}.json"
     meta = {"command": command.strip(), "started": started,
@@ -654,7 +678,8 @@ def main() -> int:
             "load_before": load_before, "load_after": loadavg(),
             "pipeline_cmd": shlex.join(pipeline), "edited": edited,
             "pipeline_version": version.stdout.strip() or version.stderr.strip(),
-            "commit": commit, "hugo_version": hugo_version, "seed": args.seed,
+            "commit": commit, "checkout": pipeline_checkout(pipeline),
+            "hugo_version": hugo_version, "seed": args.seed,
             "reps": args.reps, "template_input": args.template_input, "json": str(out_json),
             "work": str(work)}
     body = table(runs, versions, args.template_input)
