@@ -413,6 +413,9 @@ def check_output(s: Setup, engine: str, label: str, article: Article | None = No
     if pages < 2 * s.pairs:
         raise BenchError(f"{engine} ({label}): {pages} HTML pages in {out}, expected at least "
                          f"{2 * s.pairs}: the build is broken and is not timed")
+    sitemap = out / ("sitemap_index.xml" if engine == "pipeline" else "sitemap.xml")
+    if not sitemap.is_file():
+        raise BenchError(f"{engine} ({label}): no {sitemap}: the build did not finish")
     if article is not None and marker is not None:
         page = article.page(out)
         if not page.is_file():
