@@ -17,7 +17,7 @@ from pipeline.content.load import load_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
 from pipeline.engine import noop
-from pipeline.engine.outputs import run_outputs
+from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.report import put_report
 
 StageFn = Callable[[Site, argparse.Namespace], StageResult]
@@ -135,4 +135,15 @@ def build(site: Site, options: argparse.Namespace,
                 on_result(result)
             if result.errors:
                 break
+        _drop_reports_of_stages_not_run(outputs, {r.stage for r in results})
     return results
+
+
+def _drop_reports_of_stages_not_run(outputs: Outputs, ran: set[str]) -> None:
+    """A build that stopped early leaves no report of the stages it did not reach, so
+    ``reports/`` always describes this input, as a clean build of it would."""
+    reports = outputs.folder("reports")
+    for item in STAGES:
+        if item.offline and item.name not in ran:
+            outputs.replace("reports", item.name, {rel for rel in reports.current
+                                                   if rel.split(".")[0] == item.name})

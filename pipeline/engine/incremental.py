@@ -112,7 +112,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
         old = old_units.get(group.key)
         deps = old.get("deps", []) if old else []
         fp = unit_fingerprint(base_fp, members, [stamps(d) for d in deps])
-        if old and old.get("fp") == fp and _still_published(old, dist.current, old_lines):
+        if old and old.get("fp") == fp and _still_published(old, dist.current):
             units[group.key] = old
             results.reused += 1
             continue
@@ -137,7 +137,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
     for unit in units.values():
         for source, article in unit.get("articles", {}).items():
             results.articles[source] = article
-            if source not in results.metadata_lines:
+            if source not in results.metadata_lines and old_lines[0] and "line" in article:
                 start, end = article["line"]
                 results.metadata_lines[source] = old_lines[1][start:end]
     results.articles = {s: results.articles[s] for s in order if s in results.articles}
@@ -184,14 +184,10 @@ def _published_lines(reports: dict[str, str], state: dict[str, Any],
         return False, b""
 
 
-def _still_published(unit: dict[str, Any], dist: dict[str, str],
-                     lines: tuple[bool, bytes]) -> bool:
+def _still_published(unit: dict[str, Any], dist: dict[str, str]) -> bool:
+    """The output folder still holds every file the unit made, byte for byte."""
     articles = unit.get("articles")
     if not isinstance(articles, dict):
         return False
-    for article in articles.values():
-        if not lines[0] or "line" not in article:
-            return False
-        if any(dist.get(rel) != sha for rel, sha in article["shas"].items()):
-            return False
-    return True
+    return all(dist.get(rel) == sha for article in articles.values()
+               for rel, sha in article["shas"].items())

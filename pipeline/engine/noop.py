@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 import orjson
@@ -25,7 +26,10 @@ STATE_FILE = "engine/build.json"
 FOLDERS = ("output", "sitemap", "reports")
 
 
-def _tree(folder: Path) -> list[object]:
+RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen
+
+
+def _tree(folder: Path, newest: list[int]) -> list[object]:
     entries: list[object] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
@@ -35,18 +39,24 @@ def _tree(folder: Path) -> list[object]:
             except OSError:
                 continue
             entries += [dirpath, name, st.st_size, st.st_mtime_ns]
+            newest[0] = max(newest[0], st.st_mtime_ns, st.st_ctime_ns)
     return entries
 
 
-def inputs(settings: Settings, config: Path, options: tuple[object, ...]) -> str:
-    """What a build reads, taken before it reads it."""
+def inputs(settings: Settings, config: Path, options: tuple[object, ...]) -> str | None:
+    """What a build reads, taken before it reads it; None when a file changed so recently
+    that its time stamp cannot tell a later change apart (then the build runs)."""
+    started = time.time_ns()
     parts: list[object] = [fingerprint.code(), options, str(settings.root)]
     try:
         parts.append(config.read_bytes())
     except OSError:
         parts.append(b"")
+    newest = [0]
     for name in ("content", "public", "locales"):
-        parts += _tree(settings.path(name))
+        parts += _tree(settings.path(name), newest)
+    if newest[0] >= started - RACY_NS:
+        return None
     return fingerprint.of(*parts)
 
 
@@ -62,11 +72,12 @@ def outputs(settings: Settings) -> str:
     return fingerprint.of(*parts)
 
 
-def replay(settings: Settings, current: str) -> list[StageResult] | None:
+def replay(settings: Settings, current: str | None) -> list[StageResult] | None:
     """The last build's results, read back from its reports, when ``current`` (the inputs)
     and the output folders are those it left."""
     data, _ = read_state(settings.path("cache") / STATE_FILE, "build", fingerprint.code(), "")
-    if data.get("stamp") != current or data.get("outputs") != outputs(settings) \
+    if current is None or data.get("stamp") != current \
+            or data.get("outputs") != outputs(settings) \
             or not isinstance(data.get("stages"), list):
         return None
     results = []
@@ -83,7 +94,10 @@ def replay(settings: Settings, current: str) -> list[StageResult] | None:
     return results
 
 
-def record(settings: Settings, current: str, results: list[StageResult]) -> None:
+def record(settings: Settings, current: str | None, results: list[StageResult]) -> None:
+    if current is None:
+        forget(settings)
+        return
     write_state(settings.path("cache") / STATE_FILE, "build", fingerprint.code(),
                 {"stamp": current, "outputs": outputs(settings),
                  "stages": [r.stage for r in results]})

@@ -81,7 +81,7 @@ class Outputs:
         if name not in self.runs:
             folder = PublishedFolder(self.settings.path(name), self.cache, name,
                                      verify="top" if name == "output" else "all")
-            publication = folder.begin()
+            publication = folder.begin(trust=not self.force)
             self.findings += folder.findings
             self.runs[name] = FolderRun(publication)
         return self.runs[name]

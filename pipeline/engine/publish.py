@@ -214,15 +214,16 @@ class PublishedFolder:
         return {ident: files} if ident else {}
 
     # -- a run -------------------------------------------------------------------------
-    def begin(self) -> Publication:
-        """Recover from any interrupted run, then level the spare with the published folder."""
+    def begin(self, trust: bool = True) -> Publication:
+        """Recover from any interrupted run, then level the spare with the published folder;
+        ``trust=False`` hashes every published file instead of trusting the record."""
         exchange.recover(self.target, self.spare)
         self._load()
         target_id = _identity(self.target)
         current: dict[str, str] = {}
         if target_id is not None:
             known = self._records.get(target_id)
-            if not isinstance(known, dict):
+            if not isinstance(known, dict) or not trust:
                 current = scan(self.target)
             elif self.verify:
                 current = scan(self.target, known, self._stats, self.verify == "top")

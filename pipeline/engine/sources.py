@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from pipeline.engine.state import read_state, write_state
 
 Entry = tuple[Article | None, list[Finding]]
 FILE_NAME = "sources.json"
+RACY_NS = 2_000_000_000  # file system timestamps can be this coarse
 
 
 class SourceCache:
@@ -34,6 +36,11 @@ class SourceCache:
                                          f"{settings.paths.cache}/{FILE_NAME}")
         files = data.get("files")
         self.entries: dict[str, dict[str, Any]] = files if isinstance(files, dict) else {}
+        # Files changed within RACY_NS of the last scan may have changed again within the
+        # same timestamp tick: their times prove nothing, so they are hashed.
+        scanned = data.get("scanned")
+        self.trust_before = (scanned if isinstance(scanned, int) else 0) - RACY_NS
+        self.scanned = time.time_ns()
         self.changed = False
         self._pending: dict[str, tuple[int, int, str]] = {}
 
@@ -49,7 +56,8 @@ class SourceCache:
             return None
         stamp = (st.st_size, st.st_mtime_ns)
         if entry is not None and entry.get("locale") == locale \
-                and (entry.get("size"), entry.get("mtime")) == stamp:
+                and (entry.get("size"), entry.get("mtime")) == stamp \
+                and st.st_mtime_ns < self.trust_before:
             return self._restore(entry)
         try:
             sha = _sha(path)
@@ -84,11 +92,14 @@ class SourceCache:
     def save(self, jobs: list[tuple[Path, str]]) -> None:
         """Write the cache when it changed; files no longer present are dropped."""
         keys = {self._key(path) for path, _ in jobs}
+        self.changed = self.changed or any(
+            e.get("mtime", 0) >= self.trust_before for e in self.entries.values())
         if set(self.entries) - keys:
             self.entries = {k: v for k, v in self.entries.items() if k in keys}
             self.changed = True
         if self.changed:
-            write_state(self.path, "sources", self.fp, {"files": self.entries})
+            write_state(self.path, "sources", self.fp, {"files": self.entries,
+                                                        "scanned": self.scanned})
 
 
 def _sha(path: Path) -> str:

@@ -8,7 +8,7 @@ the pages work from any host serving the output folder.
 from __future__ import annotations
 
 import gettext
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -33,7 +33,7 @@ NOT_FOUND_LINK = N_("Go to the articles")
 INDEX_DESCRIPTION = N_("All articles of %(site)s")
 
 
-@cache
+@lru_cache(maxsize=16)  # one per catalog; watch mode loads catalogs anew on every build
 def _environment(translations: gettext.NullTranslations) -> Environment:
     env = Environment(
         loader=PackageLoader("pipeline.render", "templates"),

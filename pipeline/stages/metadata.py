@@ -9,11 +9,14 @@ units, which compute it once per article for this stage and the bundles stage al
 
 from __future__ import annotations
 
-from pipeline.core.model import Site, StageResult
+import orjson
+
+from pipeline.core.model import Article, Site, StageResult
 from pipeline.engine.incremental import METADATA_FILE, unit_results
 from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.engine.publish import digest
 from pipeline.seo.lint import locale_limits, site_findings
+from pipeline.seo.metadata import metadata_data
 
 RECORDS_FILE = METADATA_FILE
 
@@ -26,6 +29,15 @@ def run(site: Site, options: object = None) -> StageResult:
         return result
 
 
+def _line(site: Site, article: Article) -> bytes:
+    """The metadata line of an article whose unit was reused but whose line is not at
+    hand (the last run did not publish ``metadata.jsonl``), from its group alone."""
+    group = Site(site.settings, tuple(site.translations(article)))
+    record = {"page": f"{article.locale}/{article.slug}",
+              "metadata": metadata_data(group, article)}
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
+
+
 def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
     units = unit_results(site, outputs, jobs)
     _, findings = locale_limits(site)
@@ -34,8 +46,9 @@ def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
     offsets: dict[str, tuple[int, int]] = {}
     chunks = []
     position = 0
+    by_source = {a.source.as_posix(): a for a in site.published()}
     for source in units.articles:
-        line = units.metadata_lines[source]
+        line = units.metadata_lines.get(source) or _line(site, by_source[source])
         offsets[source] = (position, position + len(line))
         position += len(line)
         chunks.append(line)
