@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from pipeline.core import urls
+from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Locale, Site
 from pipeline.render.bundle import ArticleBundle, LocaleKit
 from pipeline.render.i18n import N_, html_lang
@@ -92,7 +93,7 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
-        "datetime": meta.date.isoformat(), "reading_time": bundle.reading_time,
+        "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
         "cover": bundle.cover, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
         "translations": [{**_language(site.locale(a.locale)), "title": a.meta.title,
@@ -107,7 +108,7 @@ def index_page(site: Site, kit: LocaleKit, bundles: list[ArticleBundle]) -> str:
     settings = site.settings
     ordered = sorted(bundles, key=lambda b: (-b.article.meta.date.timestamp(), b.article.slug))
     entries = [{"title": b.article.meta.title, "href": b.href, "date": b.date,
-                "datetime": b.article.meta.date.isoformat(), "reading_time": b.reading_time,
+                "datetime": w3c_datetime(b.article.meta.date), "reading_time": b.reading_time,
                 "excerpt": b.article.meta.excerpt} for b in ordered]
     say = kit.translations.gettext
     page = _page(site, kit.locale, f"{say('Articles')} · {settings.site.name}",
