@@ -200,6 +200,7 @@ def front_matter(article: Article) -> dict[str, Any]:
     meta = article.meta
     data: dict[str, Any] = {
         "title": meta.title, "excerpt": meta.excerpt, "coverImage": meta.cover_image,
+        "coverAlt": meta.image_alt,
         "date": w3c_datetime(meta.date), "author": {"name": meta.author.name,
                                                   "picture": meta.author.picture},
         "ogImage": {"url": meta.og_image}, "slug": meta.slug,

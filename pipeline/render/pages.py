@@ -19,7 +19,8 @@ from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Locale, Site
 from pipeline.render.bundle import ArticleBundle, LocaleKit
 from pipeline.render.i18n import N_, html_lang
-from pipeline.seo.alternates import home_alternates, root_url
+from pipeline.seo.alternates import root_url
+from pipeline.seo.home import chooser_metadata, index_metadata, newest_first
 
 STYLESHEET_FILE = "static/site.css"
 STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
@@ -32,6 +33,7 @@ NOT_FOUND_HEADING = N_("Page not found")
 NOT_FOUND_MESSAGE = N_("The page you asked for does not exist or has moved.")
 NOT_FOUND_LINK = N_("Go to the articles")
 INDEX_DESCRIPTION = N_("All articles of %(site)s")
+CHOOSER_DESCRIPTION = N_("%(site)s: articles in %(languages)s. Choose your language.")
 
 
 @cache
@@ -94,7 +96,7 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
         "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
-        "cover": bundle.cover, "body": Markup(bundle.rendered.html),
+        "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
         "translations": [{**_language(site.locale(a.locale)), "title": a.meta.title,
                           "href": urls.page_href(site.settings, a.locale, a.slug)}
@@ -104,18 +106,20 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
 
 
 def index_page(site: Site, kit: LocaleKit, bundles: list[ArticleBundle]) -> str:
-    """The locale's article list, newest first."""
+    """The locale's article list, newest first, with its own head metadata."""
     settings = site.settings
-    ordered = sorted(bundles, key=lambda b: (-b.article.meta.date.timestamp(), b.article.slug))
+    by_article = {id(b.article): b for b in bundles}
+    ordered = [by_article[id(a)] for a in newest_first([b.article for b in bundles])]
     entries = [{"title": b.article.meta.title, "href": b.href, "date": b.date,
                 "datetime": w3c_datetime(b.article.meta.date), "reading_time": b.reading_time,
                 "excerpt": b.article.meta.excerpt} for b in ordered]
     say = kit.translations.gettext
-    page = _page(site, kit.locale, f"{say('Articles')} · {settings.site.name}",
-                 index_switcher(site, kit.locale),
-                 description=say(INDEX_DESCRIPTION) % {"site": settings.site.name},
-                 canonical=urls.locale_index_url(settings, kit.locale.code),
-                 alternates=home_alternates(site))
+    title = f"{say('Articles')} · {settings.site.name}"
+    description = say(INDEX_DESCRIPTION) % {"site": settings.site.name}
+    head = index_metadata(site, kit.locale, title, description, [b.article for b in ordered])
+    page = _page(site, kit.locale, title, index_switcher(site, kit.locale),
+                 description=description,
+                 canonical=urls.locale_index_url(settings, kit.locale.code), head_html=Markup(head.head_html))
     return render(kit.translations, "index.html", page=page, entries=entries)
 
 
@@ -138,9 +142,13 @@ def _default_kit(site: Site, kits: dict[str, LocaleKit]) -> LocaleKit:
 def chooser_page(site: Site, kits: dict[str, LocaleKit]) -> str:
     """The root page: one link per locale, each labelled in its own language."""
     kit = _default_kit(site, kits)
-    page = _page(site, kit.locale, site.settings.site.name, [],
+    name = site.settings.site.name
+    description = kit.translations.gettext(CHOOSER_DESCRIPTION) % {
+        "site": name, "languages": ", ".join(loc.name for loc in site.locales)}
+    head = chooser_metadata(site, name, description)
+    page = _page(site, kit.locale, name, [],
                  home=urls.site_href(site.settings, "/"), canonical=root_url(site),
-                 alternates=home_alternates(site))
+                 head_html=Markup(head.head_html))
     return render(kit.translations, "chooser.html", page=page, choices=_choices(site, kits))
 
 
