@@ -79,3 +79,20 @@ def test_cover_alt_on_img_and_share_cards(dist: Path) -> None:
     en = lxml.html.fromstring((dist / "en" / "laser-skin-resurfacing" / "index.html")
                               .read_text(encoding="utf-8"))
     assert en.find_class("cover")[0].get("alt") == "Laser Skin Resurfacing: A High-Tech Approach"
+
+
+def test_bundled_translations_name_their_own_covers() -> None:
+    from PIL import Image
+
+    from pipeline.content.load import load_site
+    from pipeline.core.settings import load_settings
+
+    site, _ = load_site(load_settings(REPO))
+    arabic = [a for a in site.articles if a.locale == "ar"]
+    assert len(arabic) == 5
+    for article in arabic:
+        english = next(a for a in site.translations(article) if a.locale == "en")
+        assert article.meta.cover_image != english.meta.cover_image
+        assert article.meta.og_image == article.meta.cover_image
+        with Image.open(REPO / "public" / article.meta.cover_image.lstrip("/")) as image:
+            assert image.size == (1200, 630)
