@@ -58,7 +58,8 @@ def render(kit_translations: gettext.NullTranslations, name: str, **context: Any
 def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]],
           **extra: Any) -> dict[str, Any]:
     settings = site.settings
-    return {"lang": html_lang(locale), "dir": locale.direction, "title": title,
+    return {"lang": html_lang(locale), "dir": locale.direction, "numbering": locale.numbering,
+            "title": title,
             "site_name": settings.site.name, "publisher": settings.site.publisher,
             "stylesheet": urls.file_href(settings, STYLESHEET_FILE),
             "home": urls.locale_index_href(settings, locale.code), "switcher": switcher,
