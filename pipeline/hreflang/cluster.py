@@ -37,12 +37,14 @@ def index_pages(pages: Iterable[AnnotatedPage]) -> dict[str, AnnotatedPage]:
     return index
 
 
-def check_pages(index: dict[str, AnnotatedPage], complete: bool) -> list[Finding]:
-    """Every cluster problem. ``complete``: every alternate should be in ``index``."""
+def check_pages(index: dict[str, AnnotatedPage], complete: bool,
+                unreachable: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
+    """Every cluster problem. ``complete``: every alternate should be in ``index``;
+    ``unreachable``: normalised URLs already reported as not answering (not HL005 too)."""
     findings: list[Finding] = []
     for own, page in index.items():
         if page.alternates:
-            findings += _page(own, page, index, complete)
+            findings += _page(own, page, index, complete, unreachable)
     return findings
 
 
@@ -52,7 +54,7 @@ def _at(page: AnnotatedPage, line: int, code: str, severity: Severity, message: 
 
 
 def _page(own: str, page: AnnotatedPage, index: dict[str, AnnotatedPage],
-          complete: bool) -> list[Finding]:
+          complete: bool, unreachable: frozenset[str] | set[str]) -> list[Finding]:
     declared = [(a, norm(a.href)) for a in page.alternates]
     findings = _codes(page)
     findings += _one_url_per_code(page, declared)
@@ -62,7 +64,8 @@ def _page(own: str, page: AnnotatedPage, index: dict[str, AnnotatedPage],
         findings.append(_at(page, page.line, "HL007", Severity.WARNING,
                             f"{urls.display(page.url)} has no x-default alternate",
                             "add hreflang=\"x-default\" for users of other languages"))
-    findings += _return_links(own, page, declared, index, complete, language_page)
+    findings += _return_links(own, page, declared, index, complete, language_page,
+                              unreachable)
     findings += _canonical(own, page, declared, index)
     return findings
 
@@ -132,8 +135,8 @@ def _one_url_per_code(page: AnnotatedPage, declared: list[tuple[Annotation, str]
 
 
 def _return_links(own: str, page: AnnotatedPage, declared: list[tuple[Annotation, str]],
-                  index: dict[str, AnnotatedPage], complete: bool,
-                  language_page: bool) -> list[Finding]:
+                  index: dict[str, AnnotatedPage], complete: bool, language_page: bool,
+                  unreachable: frozenset[str] | set[str]) -> list[Finding]:
     """Each alternate must list this page back: by a language code when this page is a
     language version (an x-default link back does not count), as x-default when it is
     the language chooser."""
@@ -143,6 +146,8 @@ def _return_links(own: str, page: AnnotatedPage, declared: list[tuple[Annotation
             continue
         seen.add(href)
         target = index.get(href)
+        if target is None and href in unreachable:
+            continue
         if target is None:
             severity = Severity.ERROR if complete else Severity.WARNING
             where = "is not a page of this site" if complete else (
