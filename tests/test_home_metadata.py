@@ -96,3 +96,12 @@ def test_bundled_translations_name_their_own_covers() -> None:
         assert article.meta.og_image == article.meta.cover_image
         with Image.open(REPO / "public" / article.meta.cover_image.lstrip("/")) as image:
             assert image.size == (1200, 630)
+
+
+def test_machine_dates_agree_on_the_page(dist: Path) -> None:
+    page = dist / "ar" / AR_SLUG / "index.html"
+    tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    (time,) = tree.iter("time")
+    data = extract(page, BASE + "/ar/")
+    assert time.get("datetime") == data["ld"][0]["datePublished"] == \
+        data["og"]["article:published_time"] == "2025-07-01T05:35:07.322+00:00"
