@@ -66,8 +66,12 @@ def build_routes(base: str) -> dict[str, Route]:
     # /en/b/ names a French version that answers 404.
     en_b = (("en", f"{base}/en/b/"), ("fr", f"{base}/fr/b/"), ("x-default", f"{base}/en/b/"))
     en_old = (("en", f"{base}/en/old/"), ("x-default", f"{base}/en/old/"))
+    # /en/c/ is canonical to another page; /en/d/'s head lacks the sitemap's x-default.
+    en_c = (("en", f"{base}/en/c/"), ("x-default", f"{base}/en/c/"))
+    en_d = (("en", f"{base}/en/d/"), ("x-default", f"{base}/en/d/"))
     english = urlset((f"{base}/", home), (f"{base}/en/", home), (f"{base}/en/a/", en_a),
-                     (f"{base}/en/b/", en_b), (f"{base}/en/old/", en_old))
+                     (f"{base}/en/b/", en_b), (f"{base}/en/old/", en_old),
+                     (f"{base}/en/c/", en_c), (f"{base}/en/d/", en_d))
     arabic = urlset((f"{base}/ar/", home), (f"{base}/ar/a/", ar_a))
     index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -85,6 +89,8 @@ def build_routes(base: str) -> dict[str, Route]:
         "/ar/": page(f"{base}/ar/", *home),
         "/en/a/": page(f"{base}/en/a/", *en_a), "/ar/a/": page(f"{base}/ar/a/", *ar_a),
         "/en/b/": page(f"{base}/en/b/", *en_b),
+        "/en/c/": page(f"{base}/en/c/", *en_c, canonical=f"{base}/en/a/"),
+        "/en/d/": page(f"{base}/en/d/", en_d[0]),
         "/en/old/": (301, {"Location": f"{base}/en/new/"}, b""),
         "/en/new/": page(f"{base}/en/new/", ("en", f"{base}/en/new/")),
     }
@@ -120,9 +126,10 @@ def test_live_site_from_robots_or_index(site: str, capsys, tmp_path, start: str)
     status, report = audit(capsys, tmp_path, site + start, "--allow-private")
     assert status == 1
     found = codes(report)
-    assert set(found) == {"HL004", "HL014", "HL015"}, report["findings"]
-    # Index + 2 sitemaps; 7 URLs listed; heads of the 6 that answer 200 (not /en/old/).
-    assert report["data"] == {"sitemaps": 3, "sitemap_urls": 7, "pages": 6}
+    assert set(found) == {"HL004", "HL007", "HL009", "HL010", "HL014", "HL015"}, \
+        report["findings"]
+    # Index + 2 sitemaps; 9 URLs listed; heads of the 8 that answer 200 (not /en/old/).
+    assert report["data"] == {"sitemaps": 3, "sitemap_urls": 9, "pages": 8}
     # The broken cluster: in the sitemap and in the page head alike.
     assert sorted(f["path"] for f in found["HL004"]) == [f"{site}/en/a/",
                                                          f"{site}/sitemap-en.xml"]
@@ -132,6 +139,12 @@ def test_live_site_from_robots_or_index(site: str, capsys, tmp_path, start: str)
     assert moved["path"] == f"{site}/sitemap-en.xml"
     (gone,) = found["HL015"]
     assert gone["message"].startswith(f"{site}/fr/b/ HTTP 404")
+    (canonical,) = found["HL009"]
+    assert canonical["path"] == f"{site}/en/c/" and canonical["severity"] == "warning"
+    (disagree,) = found["HL010"]
+    assert disagree["path"] == f"{site}/sitemap-en.xml"
+    assert f"only in sitemap: x-default {site}/en/d/" in disagree["message"]
+    assert [f["path"] for f in found["HL007"]] == [f"{site}/en/d/"]
     # The sound cluster (chooser pattern, gzip child) raises nothing.
     assert not [f for f in report["findings"] if f["path"] == f"{site}/sitemap-ar.xml.gz"
                 or f["path"].rstrip("/") in (site, f"{site}/en", f"{site}/ar")]
