@@ -156,3 +156,22 @@ def test_lighthouse_reports_failing_audits(tmp_path: Path) -> None:
     assert not page.perfect
     assert {"meta-description", "html-has-lang", "image-alt"} <= set(page.failing)
     assert page.scores["seo"] < 100 and page.scores["accessibility"] < 100
+
+
+def test_audit_command_prints_one_line_per_page(bundled: Path, tmp_path: Path, capsys) -> None:
+    from pipeline.audit.__main__ import main as audit_main
+
+    site = tmp_path / "site"
+    shutil.copytree(bundled, site)
+    broken = site / "ar" / "صفحة مكسورة" / "index.html"  # a file name Nu reports as a URL
+    broken.parent.mkdir()
+    broken.write_text("<!doctype html><title>x</title><p>x</span>", encoding="utf-8")
+    assert audit_main(["--site", str(site), "--no-lighthouse"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    pages = [line for line in out if " nu " in line]
+    assert len(pages) == BUNDLED_PAGES + 1
+    (failing,) = [line for line in pages if line.startswith("FAIL")]
+    assert failing.startswith("FAIL /ar/صفحة مكسورة/  nu 1 error(s)")
+    assert "failing: nu:1: Stray end tag" in failing
+    assert out[-1] == f"audit: {BUNDLED_PAGES + 1} page(s), 4 sitemap file(s), 1 failing"
+    assert audit_main(["--site", str(tmp_path / "missing")]) == 2
