@@ -1,4 +1,5 @@
-"""``python -m pipeline.audit [--site DIR] [--no-lighthouse]`` (``make audit``).
+"""``python -m pipeline.audit [--site DIR] [--no-lighthouse | --lighthouse-limit N]``
+(``make audit``).
 
 Runs the validators on a built site folder (default: the ``paths.output`` of
 ``site.toml``, else ``dist``) and prints one line per page with each score and the
@@ -21,13 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=None, help="built site folder")
     parser.add_argument("--root", type=Path, default=Path("."), help="project root")
     parser.add_argument("--no-lighthouse", action="store_true", help="Nu and sitemaps only")
+    parser.add_argument("--lighthouse-limit", type=int, default=None, metavar="N",
+                        help="run Lighthouse on the first N indexable pages only")
     args = parser.parse_args(argv)
     output = args.site or _output(args.root)
     if not output.is_dir():
         print(f"audit: {output} is not a folder; build the site first", file=sys.stderr)
         return 2
     try:
-        result = audit(output, run_lighthouse=not args.no_lighthouse)
+        result = audit(output, run_lighthouse=not args.no_lighthouse,
+                       lighthouse_limit=args.lighthouse_limit)
     except ToolMissing as exc:
         print(f"audit: {exc}", file=sys.stderr)
         return 2
