@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install build validate links metadata sitemaps hreflang bundles submit test lint clean \
-	i18n serve translations
+	i18n serve translations audit validators
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -60,9 +60,14 @@ translations: $(STAMP) ## translation status per key (ARGS=--format json)
 submit: $(STAMP) ## announce new/changed URLs (dry run unless ARGS=--yes)
 	$(CLI) submit $(ARGS)
 
-test: $(STAMP) ## install what the tests need and run them
-	bash scripts/ensure-chromium.sh
+test: $(STAMP) validators ## install what the tests need and run them
 	$(PY) -m pytest
+
+validators: ## install chromium, a Java runtime and the pinned npm validators (tools/validators)
+	bash scripts/ensure-validators.sh
+
+audit: $(STAMP) validators ## Nu, Lighthouse and sitemap schemas on a built site (ARGS="--site DIR")
+	$(PY) -m pipeline.audit $(ARGS)
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench

@@ -1,9 +1,13 @@
 """Draw the bundled images under public/: article covers, author pictures, logo, favicon.
 
 Covers (1200x630 JPEG) are made for every ``coverImage``/``ogImage.url`` named in the
-English articles' front matter, captioned with the article's title; author pictures
-(400x400 JPEG) for every ``author.picture``. Output is deterministic: the same Pillow
-build gives byte-identical files on every run.
+articles' front matter (English first, so a file named by several locales gets the
+English caption), captioned with the title of the article that names it: a translation
+that names its own cover gets one in its language. Right-to-left captions (Arabic) are
+set right-aligned on a mirrored background in Noto Sans Arabic (Debian fonts-noto-core),
+shaped by Pillow's raqm layout (HarfBuzz + FriBiDi), which the script requires. Author
+pictures (400x400 JPEG) for every ``author.picture``. Output is deterministic: the same
+Pillow build and fonts give byte-identical files on every run.
 
 Usage: .venv/bin/python scripts/make_images.py [--root DIR]
 """
@@ -12,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
 import frontmatter
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps, features
 
 COVER_SIZE = (1200, 630)
 AVATAR_SIZE = (400, 400)
@@ -35,8 +40,31 @@ PALETTES = [
 ]
 
 
+ARABIC_FONT = Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf")
+
+
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
+
+
+def rtl_font(size: int) -> ImageFont.FreeTypeFont:
+    """Noto Sans Arabic with raqm layout: joined letter forms, right-to-left order."""
+    if not features.check("raqm"):
+        raise SystemExit("Pillow has no raqm layout: Arabic text would be drawn unshaped")
+    if not ARABIC_FONT.is_file():
+        raise SystemExit(f"{ARABIC_FONT} is missing: apt-get install fonts-noto-core")
+    return ImageFont.truetype(str(ARABIC_FONT), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def is_rtl(text: str) -> bool:
+    """Does the text's first strong character run right to left?"""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def gradient(size: tuple[int, int], start: tuple[int, int, int],
@@ -60,11 +88,12 @@ def glow(size: tuple[int, int], centre: tuple[int, int], radius: int,
     return layer.filter(ImageFilter.GaussianBlur(radius // 3))
 
 
-def wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int) -> list[str]:  # type: ignore[no-untyped-def]
+def wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int,  # type: ignore[no-untyped-def]
+         **options: str) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=face) <= width:
+        if lines and draw.textlength(candidate, font=face, **options) <= width:
             lines[-1] = candidate
         else:
             lines.append(word)
@@ -72,6 +101,8 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int) -> list[str]:  
 
 
 def cover(caption: str, palette: int) -> Image.Image:
+    """The cover of one article; an RTL caption mirrors the layout."""
+    rtl = is_rtl(caption)
     start, end = PALETTES[palette % len(PALETTES)]
     image = gradient(COVER_SIZE, start, end).convert("RGBA")
     for centre, radius, alpha in (((960, 150), 260, 90), ((1080, 520), 180, 40),
@@ -84,17 +115,24 @@ def cover(caption: str, palette: int) -> Image.Image:
     for r in (60, 110, 160):  # concentric rings around the brightest glow
         draw.ellipse((960 - r, 150 - r, 960 + r, 150 + r), outline=(*INK, 70), width=3)
     image = Image.alpha_composite(image, lines)
+    if rtl:
+        image = ImageOps.mirror(image)
     draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((70, 70, 330, 112), radius=21, fill=(*INK, 230))
-    draw.text((200, 91), SITE_NAME, font=font(22), fill=end, anchor="mm")
-    face = font(58)
-    text_lines = wrap(draw, caption, face, 820)
-    y = 630 - 90 - 70 * len(text_lines)
+    badge = (870, 70, 1130, 112) if rtl else (70, 70, 330, 112)
+    draw.rounded_rectangle(badge, radius=21, fill=(*INK, 230))
+    draw.text(((badge[0] + badge[2]) // 2, 91), SITE_NAME, font=font(22), fill=end, anchor="mm")
+    face = rtl_font(56) if rtl else font(58)
+    options = {"direction": "rtl", "language": "ar"} if rtl else {}
+    text_lines = wrap(draw, caption, face, 820, **options)
+    step = 80 if rtl else 70
+    y = 630 - 90 - step * len(text_lines)
+    x, anchor = (1130, "ra") if rtl else (70, "la")
     for line in text_lines:
-        draw.text((72, y + 3), line, font=face, fill=(0, 0, 0, 90))
-        draw.text((70, y), line, font=face, fill=INK)
-        y += 70
-    draw.rectangle((70, y + 14, 190, 20 + y), fill=INK)
+        draw.text((x + 2, y + 3), line, font=face, fill=(0, 0, 0, 90), anchor=anchor, **options)
+        draw.text((x, y), line, font=face, fill=INK, anchor=anchor, **options)
+        y += step
+    rule = (1010, y + 26, 1130, y + 32) if rtl else (70, y + 14, 190, 20 + y)
+    draw.rectangle(rule, fill=INK)
     return image.convert("RGB")
 
 
@@ -160,7 +198,9 @@ def main() -> int:
     jpeg = {"quality": 88, "optimize": True, "progressive": False}
     covers: dict[Path, tuple[str, str]] = {}
     authors: dict[Path, str] = {}
-    for source in sorted((root / "content" / "en").glob("*.md")):
+    sources = sorted((root / "content").glob("*/*.md"),
+                     key=lambda p: (p.parent.name != "en", p.as_posix()))
+    for source in sources:
         meta = frontmatter.load(source).metadata
         key = str(meta.get("translationKey") or source.stem)
         for value in (meta["coverImage"], (meta.get("ogImage") or {}).get("url")):

@@ -48,6 +48,7 @@ class Post:
     lastmod: str | None = None
     tags: list[str] = field(default_factory=list)
     file: str = ""  # file name without .md; the slug when empty
+    cover_alt: str | None = None
 
 
 def default_posts() -> list[Post]:
@@ -83,6 +84,7 @@ def write_post(root: Path, post: Post) -> Path:
         _image(root, post.image, post.size)
     lines = ["---", f"title: {_q(post.title)}", f"excerpt: {_q(post.excerpt)}",
              f'coverImage: "{post.image}"', f'date: "{post.date}"',
+             *([f"coverAlt: {_q(post.cover_alt)}"] if post.cover_alt else []),
              *([f'lastmod: "{post.lastmod}"'] if post.lastmod else []),
              "author:", '  name: "Dr. Test"', '  picture: "/assets/authors/a.jpg"',
              f'slug: "{post.slug}"', f'translationKey: "{post.key}"',

@@ -169,3 +169,75 @@ def test_root_chooser_and_404(base: str, browser):
     watched.shoot("404.png")
     watched.errors = [e for e in watched.errors if "404" not in e]  # the page's own status
     watched.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def bundled_base(tmp_path_factory) -> Iterator[str]:
+    """The bundled content (10 articles) built and served on loopback."""
+    root = tmp_path_factory.mktemp("bundled-browser")
+    for name in ("content", "public", "locales"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    assert build(root) == 0
+    server = make_server(root / "dist")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+AR_TOC_PATH = "/ar/فوائد-تقشير-البشرة-بالليزر/"  # ten headings: a table of contents
+AR_LIST_PATH = "/ar/تقشير-البشرة-بالليزر/"  # an ordered list in the body
+
+
+def list_style(page, selector: str) -> str:
+    return page.eval_on_selector(selector, "e => getComputedStyle(e).listStyleType")
+
+
+def font_px(page, selector: str) -> float:
+    return page.eval_on_selector(selector, "e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+def test_arabic_lists_count_in_arabic_indic_digits(bundled_base: str, browser):
+    watched = Watched(browser)
+    page = watched.page
+    watched.goto(bundled_base + AR_TOC_PATH)
+    assert page.get_attribute("html", "data-numbering") == "arab"
+    assert list_style(page, "nav.toc ol") == "arabic-indic"
+    watched.goto(bundled_base + AR_LIST_PATH)
+    assert list_style(page, ".article-body ol") == "arabic-indic"
+    watched.shoot("article-ar-list.png")
+    watched.goto(bundled_base + "/en/benefits-of-laser-skin-resurfacing/")
+    assert list_style(page, "nav.toc ol") == "decimal"
+    watched.assert_clean()
+
+
+def test_arabic_body_is_set_larger_than_latin(bundled_base: str, browser):
+    watched = Watched(browser)
+    page = watched.page
+    watched.goto(bundled_base + "/en/benefits-of-laser-skin-resurfacing/")
+    latin = font_px(page, ".article-body p")
+    watched.goto(bundled_base + AR_TOC_PATH)
+    arabic = font_px(page, ".article-body p")
+    assert 1.1 <= arabic / latin <= 1.15, (arabic, latin)
+    watched.assert_clean()
+
+
+@pytest.mark.parametrize("path", [AR_TOC_PATH, AR_LIST_PATH, "/ar/",
+                                  "/en/what-to-know-before-laser-skin-resurfacing/"])
+def test_byline_breaks_only_between_its_parts_at_390px(bundled_base: str, browser, path: str):
+    watched = Watched(browser, width=390)
+    page = watched.page
+    watched.goto(bundled_base + path)
+    # Lines each part spans: its boxes' distinct tops (bidi runs give several boxes a line).
+    lines_per_item = page.eval_on_selector_all(".byline .item", """items => items.map(i => {
+        const tops = [...i.getClientRects()].map(r => r.top).sort((a, b) => a - b);
+        return tops.filter((t, n) => n === 0 || t - tops[n - 1] > 10).length; })""")
+    assert lines_per_item and set(lines_per_item) == {1}
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    if path == AR_TOC_PATH:
+        watched.shoot("article-ar-narrow.png")
+    watched.assert_clean()

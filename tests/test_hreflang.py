@@ -186,3 +186,67 @@ def test_index_children_read_from_its_folder(tmp_path: Path, capsys) -> None:
     assert codes == ["HL005", "HL005", "HL005", "HL013"]
     (missing,) = [f for f in findings if f["code"] == "HL013"]
     assert "sitemap-ar-1.xml" in missing["message"] and missing["severity"] == "warning"
+
+
+def audit_urls(tmp_path: Path, capsys, *entries: str) -> tuple[int, dict[str, list[dict]]]:
+    sitemap = tmp_path / "cluster.xml"
+    sitemap.write_text(URLSET.format(urls="\n".join(entries)))
+    status, findings = run(["--root", str(tmp_path), "--sitemap", str(sitemap), "--strict"],
+                           capsys)
+    return status, by_code(findings)
+
+
+A, B, ROOT = "https://shop.test/en/", "https://shop.test/ar/", "https://shop.test/"
+
+
+def test_x_default_is_no_self_reference(tmp_path: Path, capsys) -> None:
+    # A names itself only as x-default although B calls it the English version.
+    status, found = audit_urls(tmp_path, capsys,
+                               url(A, ("ar", B), ("x-default", A)),
+                               url(B, ("en", A), ("ar", B), ("x-default", A)))
+    assert status == 1 and set(found) == {"HL003"}
+    (finding,) = found["HL003"]
+    assert finding["message"] == f"{A} lists itself only as x-default, not with its language code"
+
+
+def test_x_default_is_no_return_link(tmp_path: Path, capsys) -> None:
+    # B links back to A only as x-default: A's 'ar' alternate has no return link.
+    status, found = audit_urls(tmp_path, capsys,
+                               url(A, ("en", A), ("ar", B), ("x-default", A)),
+                               url(B, ("ar", B), ("x-default", A)))
+    assert status == 1 and set(found) == {"HL004"}
+    (finding,) = found["HL004"]
+    assert finding["message"] == (f"alternate 'ar' {B} does not link back to {A} "
+                                  "except as x-default")
+
+
+def test_language_chooser_pattern_is_valid(tmp_path: Path, capsys) -> None:
+    cluster = (("en", A), ("ar", B), ("x-default", ROOT))
+    status, found = audit_urls(tmp_path, capsys, url(ROOT, *cluster), url(A, *cluster),
+                               url(B, *cluster))
+    assert (status, found) == (0, {})
+
+
+def test_chooser_needs_its_return_links(tmp_path: Path, capsys) -> None:
+    # B forgot the chooser; the chooser's 'ar' alternate then has no return link.
+    status, found = audit_urls(tmp_path, capsys,
+                               url(ROOT, ("en", A), ("ar", B), ("x-default", ROOT)),
+                               url(A, ("en", A), ("ar", B), ("x-default", ROOT)),
+                               url(B, ("en", A), ("ar", B)))
+    assert status == 1
+    assert [f["message"] for f in found["HL004"]] == [
+        f"alternate 'ar' {B} does not link back to {ROOT}"]
+    assert len(found["HL007"]) == 1  # and B has no x-default
+
+
+def test_site_audit_rejects_x_default_as_self_reference(tmp_path: Path) -> None:
+    root = write_site(tmp_path)
+    site = load(root)
+    en = next(a for a in site.articles if a.slug == "laser-skin-resurfacing")
+    head = page_metadata(site, en).head_html.replace(
+        f'<link rel="alternate" hreflang="en" href="{EN_URL}">\n', "")
+    built(root, "en", en.slug).write_text(f"<html><head>\n{head}</head></html>")
+    findings = [f for f in audit_site(load(root)).findings if f.code in ("HL003", "HL004")]
+    assert [(f.code, f.path) for f in findings] == [
+        ("HL003", f"dist/en/{en.slug}/index.html")]
+    assert "only as x-default" in findings[0].message

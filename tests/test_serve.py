@@ -35,7 +35,7 @@ def test_arabic_page_by_percent_encoded_path(base: str):
     response = get(base + AR_PATH)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert '<html lang="ar" dir="rtl">' in response.content.decode("utf-8")
+    assert '<html lang="ar" dir="rtl" data-numbering="arab">' in response.content.decode("utf-8")
 
 
 @pytest.mark.parametrize(("path", "content_type"), [

@@ -178,4 +178,5 @@ def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -
         tags=tuple(data.get("tags", ())),
         translation_of=data.get("translationOf"),
         locale=data.get("locale"),
+        cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,
     )

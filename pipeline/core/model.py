@@ -89,6 +89,12 @@ class FrontMatter:
     tags: tuple[str, ...] = ()
     translation_of: str | None = None  # source hash a translation was made from
     locale: str | None = None
+    cover_alt: str | None = None  # text alternative of the cover and share image
+
+    @property
+    def image_alt(self) -> str:
+        """``coverAlt`` when given, else the title: for ``<img alt>`` and the share cards."""
+        return self.cover_alt or self.title
 
     @property
     def modified(self) -> datetime:

@@ -106,14 +106,17 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
     todo: list[Job] = []
     units: dict[str, Any] = {}
     order: list[str] = []
-    for group in site.groups():
-        members = tuple(a for loc in site.locales if (a := group.get(loc.code)) is not None)
-        order += [a.source.as_posix() for a in members]
-        old = old_units.get(group.key)
+    by_key: dict[str, list[Article]] = {}
+    for article in site.published():  # every published article, duplicate keys included
+        by_key.setdefault(article.translation_key, []).append(article)
+        order.append(article.source.as_posix())
+    for key in sorted(by_key):
+        members = tuple(by_key[key])
+        old = old_units.get(key)
         deps = old.get("deps", []) if old else []
         fp = unit_fingerprint(base_fp, members, [stamps(d) for d in deps])
         if old and old.get("fp") == fp and _still_published(old, dist.current):
-            units[group.key] = old
+            units[key] = old
             results.reused += 1
             continue
         current = {}
@@ -122,8 +125,8 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
             for rel in (page, json_name(page)):
                 if rel in dist.current:
                     current[rel] = dist.current[rel]
-        todo.append(Job(group.key, members, current))
-        units[group.key] = {"fp": fp}
+        todo.append(Job(key, members, current))
+        units[key] = {"fp": fp}
     for result in run_units(settings, dist.root, todo, default_workers(jobs)):
         unit = units[result["key"]]
         unit["deps"] = result["deps"]

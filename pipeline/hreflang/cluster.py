@@ -4,7 +4,12 @@ Codes: HL001 invalid code, HL002 unusual language/region, HL003 no self-referenc
 HL004 no return link, HL005 alternate outside the audited set, HL006 one code with
 several URLs, HL007 no x-default, HL008 canonical to another language, HL009 canonical
 to another page, HL010 head and sitemap disagree, HL011 page in only one source
-(HL012 unreadable sitemap and HL013 index child not found come from ``sources``).
+(HL012 unreadable sitemap and HL013 index child not found come from ``sources``;
+HL014 redirecting URL and HL015 URL not answering 200 from the live audit, ``live``).
+
+Self-reference and return links are judged by language code: ``x-default`` never stands
+in for either. The one page whose own code is ``x-default`` is the language chooser: a
+URL no page of its cluster lists under a language code (``is_language_version``).
 """
 
 from __future__ import annotations
@@ -37,12 +42,14 @@ def index_pages(pages: Iterable[AnnotatedPage]) -> dict[str, AnnotatedPage]:
     return index
 
 
-def check_pages(index: dict[str, AnnotatedPage], complete: bool) -> list[Finding]:
-    """Every cluster problem. ``complete``: every alternate should be in ``index``."""
+def check_pages(index: dict[str, AnnotatedPage], complete: bool,
+                unreachable: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
+    """Every cluster problem. ``complete``: every alternate should be in ``index``;
+    ``unreachable``: normalised URLs already reported as not answering (not HL005 too)."""
     findings: list[Finding] = []
     for own, page in index.items():
         if page.alternates:
-            findings += _page(own, page, index, complete)
+            findings += _page(own, page, index, complete, unreachable)
     return findings
 
 
@@ -52,22 +59,56 @@ def _at(page: AnnotatedPage, line: int, code: str, severity: Severity, message: 
 
 
 def _page(own: str, page: AnnotatedPage, index: dict[str, AnnotatedPage],
-          complete: bool) -> list[Finding]:
+          complete: bool, unreachable: frozenset[str] | set[str]) -> list[Finding]:
     declared = [(a, norm(a.href)) for a in page.alternates]
     findings = _codes(page)
     findings += _one_url_per_code(page, declared)
-    hrefs = {href for _, href in declared}
-    if own not in hrefs:
-        findings.append(_at(page, page.line, "HL003", Severity.ERROR,
-                            f"{urls.display(page.url)} does not list itself among its alternates",
-                            "every page names its own URL with its own hreflang"))
+    language_page = is_language_version(own, declared, index)
+    findings += _self_reference(own, page, declared, language_page)
     if not any(a.hreflang.lower() == X_DEFAULT for a, _ in declared):
         findings.append(_at(page, page.line, "HL007", Severity.WARNING,
                             f"{urls.display(page.url)} has no x-default alternate",
                             "add hreflang=\"x-default\" for users of other languages"))
-    findings += _return_links(own, page, declared, index, complete)
+    findings += _return_links(own, page, declared, index, complete, language_page,
+                              unreachable)
     findings += _canonical(own, page, declared, index)
     return findings
+
+
+def _codes_for(own: str, declared: Iterable[tuple[Annotation, str]]) -> set[str]:
+    """The codes (lower case, ``x-default`` included) under which ``own`` is listed."""
+    return {a.hreflang.lower() for a, href in declared if href == own}
+
+
+def is_language_version(own: str, declared: list[tuple[Annotation, str]],
+                        index: dict[str, AnnotatedPage]) -> bool:
+    """Is the page a language version, i.e. listed under a language code by itself or by a
+    page of its cluster? If not, and it lists itself as ``x-default``, it is a language
+    chooser: the one kind of page whose self-reference and return links are x-default."""
+    if _codes_for(own, declared) - {X_DEFAULT}:
+        return True
+    for href in {href for _, href in declared if href != own}:
+        target = index.get(href)
+        if target is not None and _codes_for(
+                own, ((b, norm(b.href)) for b in target.alternates)) - {X_DEFAULT}:
+            return True
+    return False
+
+
+def _self_reference(own: str, page: AnnotatedPage, declared: list[tuple[Annotation, str]],
+                    language_page: bool) -> list[Finding]:
+    codes = _codes_for(own, declared)
+    shown = urls.display(page.url)
+    if language_page and codes == {X_DEFAULT}:
+        return [_at(page, page.line, "HL003", Severity.ERROR,
+                    f"{shown} lists itself only as x-default, not with its language code",
+                    "x-default is an extra: each language version also names itself with "
+                    "its own hreflang")]
+    if not codes:
+        return [_at(page, page.line, "HL003", Severity.ERROR,
+                    f"{shown} does not list itself among its alternates",
+                    "every page names its own URL with its own hreflang")]
+    return []
 
 
 def _codes(page: AnnotatedPage) -> list[Finding]:
@@ -99,25 +140,38 @@ def _one_url_per_code(page: AnnotatedPage, declared: list[tuple[Annotation, str]
 
 
 def _return_links(own: str, page: AnnotatedPage, declared: list[tuple[Annotation, str]],
-                  index: dict[str, AnnotatedPage], complete: bool) -> list[Finding]:
+                  index: dict[str, AnnotatedPage], complete: bool, language_page: bool,
+                  unreachable: frozenset[str] | set[str]) -> list[Finding]:
+    """Each alternate must list this page back: by a language code when this page is a
+    language version (an x-default link back does not count), as x-default when it is
+    the language chooser."""
     findings, seen = [], {own}
     for alt, href in declared:
         if href in seen:
             continue
         seen.add(href)
         target = index.get(href)
+        if target is None and href in unreachable:
+            continue
         if target is None:
             severity = Severity.ERROR if complete else Severity.WARNING
             where = "is not a page of this site" if complete else (
                 "is not in the audited sitemaps; its return link is not checked")
             findings.append(_at(page, alt.line, "HL005", severity,
                                 f"alternate '{alt.hreflang}' {urls.display(alt.href)} {where}"))
-        elif own not in {norm(back.href) for back in target.alternates}:
+            continue
+        back = _codes_for(own, ((b, norm(b.href)) for b in target.alternates))
+        if language_page:
+            back.discard(X_DEFAULT)
+        if not back:
+            only_default = language_page and _codes_for(
+                own, ((b, norm(b.href)) for b in target.alternates)) == {X_DEFAULT}
+            detail = " except as x-default" if only_default else ""
             findings.append(_at(page, alt.line, "HL004", Severity.ERROR,
                                 f"alternate '{alt.hreflang}' {urls.display(alt.href)} does not "
-                                f"link back to {urls.display(page.url)}",
-                                "hreflang links must be reciprocal, or search engines "
-                                "ignore them"))
+                                f"link back to {urls.display(page.url)}{detail}",
+                                "hreflang links must be reciprocal and name each language "
+                                "version by its language code, or search engines ignore them"))
     return findings
 
 

@@ -5,6 +5,9 @@ else the metadata they will carry) and ``sitemap/``; checks codes, self-referenc
 return links, one URL per code, x-default, canonicals, and that heads and sitemaps
 agree; writes ``reports/hreflang.json``. With ``--sitemap PATH``: audits that sitemap
 file or folder alone (another site's too); no configuration needed, no report file.
+With ``--url URL``: audits a live site from its sitemap, sitemap index or robots.txt
+(``hreflang.live``), fetching with the links stage's policy (``[links]`` of site.toml
+when there is one, flags override; the links cache in ``.cache/``); no report file.
 Exit codes: 0 clean (warnings allowed unless --strict), 1 findings, 2 usage/config.
 """
 
@@ -21,8 +24,43 @@ from pipeline.runner import blocked_by_content, open_site
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sitemap", type=Path, default=None, metavar="PATH",
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--sitemap", type=Path, default=None, metavar="PATH",
                         help="audit this sitemap file or folder instead of the site")
+    source.add_argument("--url", default=None, metavar="URL",
+                        help="audit a live site from this sitemap, index or robots.txt URL")
+    live = parser.add_argument_group("live audit (--url), as the links stage")
+    live.add_argument("--allow-private", action="store_true",
+                      help="allow private and loopback addresses")
+    live.add_argument("--timeout", type=float, metavar="SECONDS", help="connect/read timeout")
+    live.add_argument("--workers", type=int, help="concurrent requests in total")
+    live.add_argument("--per-host", type=int, help="concurrent requests per host")
+    live.add_argument("--retries", type=int, help="retries after a failed request")
+    live.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    live.add_argument("--max-cache-age", type=float, metavar="SECONDS",
+                      help="reuse cached successes younger than this")
+
+
+def audit_live(args: argparse.Namespace) -> StageResult:
+    """A live site from ``args.url`` with the links policy of ``args.root`` (if any)."""
+    from pipeline.core.settings import LinksSection, load_settings
+    from pipeline.hreflang.fetch import Fetcher
+    from pipeline.hreflang.live import audit_url
+    from pipeline.links.cache import FILE_NAME, LinkCache
+    from pipeline.links.policy import build_policy
+
+    root = args.root.resolve()
+    config = args.config or root / "site.toml"
+    settings = load_settings(root, args.config) if config.is_file() else None
+    policy = build_policy(settings.links if settings else LinksSection(), args)
+    cache_dir = settings.path("cache") if settings else root / ".cache"
+    cache = LinkCache(cache_dir / FILE_NAME, policy.rules.max_cache_age) \
+        if policy.use_cache else None
+    fetcher = Fetcher(policy, cache)
+    try:
+        return audit_url(args.url, fetcher)
+    finally:
+        fetcher.close()
 
 
 def audit_sitemap(path: Path, root: Path) -> StageResult:
@@ -57,7 +95,9 @@ def audit_site(site: Site) -> StageResult:
 def main(args: argparse.Namespace) -> int:
     from pipeline.cli import exit_code  # the CLI imports this module lazily
 
-    if args.sitemap is not None:
+    if args.url is not None:
+        result = audit_live(args)
+    elif args.sitemap is not None:
         result = audit_sitemap(args.sitemap, args.root.resolve())
     else:
         settings, site = open_site(args.root, args.config)

@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.content.assets import public_of
 from pipeline.content.translations import source_hash, source_of, state_of
 from pipeline.core import urls
+from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Finding, Locale, Severity, Site
 from pipeline.render import i18n
 from pipeline.render.markdown import Rendered, RenderPolicy, render_markdown
@@ -145,13 +146,14 @@ def front_matter(article: Article) -> dict[str, Any]:
     meta = article.meta
     data: dict[str, Any] = {
         "title": meta.title, "excerpt": meta.excerpt, "coverImage": meta.cover_image,
-        "date": meta.date.isoformat(), "author": {"name": meta.author.name,
+        "coverAlt": meta.image_alt,
+        "date": w3c_datetime(meta.date), "author": {"name": meta.author.name,
                                                   "picture": meta.author.picture},
         "ogImage": {"url": meta.og_image}, "slug": meta.slug,
         "translationKey": meta.translation_key, "draft": meta.draft, "tags": list(meta.tags),
     }
     if meta.lastmod is not None:
-        data["lastmod"] = meta.lastmod.isoformat()
+        data["lastmod"] = w3c_datetime(meta.lastmod)
     if meta.translation_of is not None:
         data["translationOf"] = meta.translation_of
     return data

@@ -15,10 +15,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from pipeline.core import urls
-from pipeline.core.model import Locale, Site
+from pipeline.core.datefmt import w3c_datetime
+from pipeline.core.model import Article, Locale, Site
 from pipeline.render.bundle import ArticleBundle, LocaleKit
 from pipeline.render.i18n import N_, html_lang
-from pipeline.seo.alternates import home_alternates, root_url
+from pipeline.seo.alternates import root_url
+from pipeline.seo.home import chooser_metadata, index_metadata, newest_first
 
 STYLESHEET_FILE = "static/site.css"
 STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
@@ -31,6 +33,7 @@ NOT_FOUND_HEADING = N_("Page not found")
 NOT_FOUND_MESSAGE = N_("The page you asked for does not exist or has moved.")
 NOT_FOUND_LINK = N_("Go to the articles")
 INDEX_DESCRIPTION = N_("All articles of %(site)s")
+CHOOSER_DESCRIPTION = N_("%(site)s: articles in %(languages)s. Choose your language.")
 
 
 @lru_cache(maxsize=16)  # one per catalog; watch mode loads catalogs anew on every build
@@ -55,7 +58,8 @@ def render(kit_translations: gettext.NullTranslations, name: str, **context: Any
 def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]],
           **extra: Any) -> dict[str, Any]:
     settings = site.settings
-    return {"lang": html_lang(locale), "dir": locale.direction, "title": title,
+    return {"lang": html_lang(locale), "dir": locale.direction, "numbering": locale.numbering,
+            "title": title,
             "site_name": settings.site.name, "publisher": settings.site.publisher,
             "stylesheet": urls.file_href(settings, STYLESHEET_FILE),
             "home": urls.locale_index_href(settings, locale.code), "switcher": switcher,
@@ -92,8 +96,8 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
-        "datetime": meta.date.isoformat(), "reading_time": bundle.reading_time,
-        "cover": bundle.cover, "body": Markup(bundle.rendered.html),
+        "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
+        "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
         "translations": [{**_language(site.locale(a.locale)), "title": a.meta.title,
                           "href": urls.page_href(site.settings, a.locale, a.slug)}
@@ -106,25 +110,31 @@ def index_entry(bundle: ArticleBundle) -> dict[str, Any]:
     """What the locale's index page shows of one article (small, JSON-serialisable)."""
     meta = bundle.article.meta
     return {"title": meta.title, "href": bundle.href, "date": bundle.date,
-            "datetime": meta.date.isoformat(), "reading_time": bundle.reading_time,
+            "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
             "excerpt": meta.excerpt, "order": [-meta.date.timestamp(), meta.slug]}
 
 
 def index_page(site: Site, kit: LocaleKit, bundles: list[ArticleBundle]) -> str:
-    """The locale's article list, newest first."""
-    return index_page_of(site, kit, [index_entry(b) for b in bundles])
+    """The locale's article list, newest first, with its own head metadata."""
+    return index_page_of(site, kit, [index_entry(b) for b in bundles],
+                         [b.article for b in bundles])
 
 
-def index_page_of(site: Site, kit: LocaleKit, entries: list[dict[str, Any]]) -> str:
-    """The locale's article list from ``index_entry`` values, newest first."""
+def index_page_of(site: Site, kit: LocaleKit, entries: list[dict[str, Any]],
+                  articles: list[Article]) -> str:
+    """The locale's article list from ``index_entry`` values (and their ``articles``, for
+    the head metadata), newest first."""
     settings = site.settings
     entries = sorted(entries, key=lambda e: tuple(e["order"]))
+    ordered = newest_first(articles)
     say = kit.translations.gettext
-    page = _page(site, kit.locale, f"{say('Articles')} · {settings.site.name}",
-                 index_switcher(site, kit.locale),
-                 description=say(INDEX_DESCRIPTION) % {"site": settings.site.name},
+    title = f"{say('Articles')} · {settings.site.name}"
+    description = say(INDEX_DESCRIPTION) % {"site": settings.site.name}
+    head = index_metadata(site, kit.locale, title, description, ordered)
+    page = _page(site, kit.locale, title, index_switcher(site, kit.locale),
+                 description=description,
                  canonical=urls.locale_index_url(settings, kit.locale.code),
-                 alternates=home_alternates(site))
+                 head_html=Markup(head.head_html))
     return render(kit.translations, "index.html", page=page, entries=entries)
 
 
@@ -147,9 +157,13 @@ def _default_kit(site: Site, kits: dict[str, LocaleKit]) -> LocaleKit:
 def chooser_page(site: Site, kits: dict[str, LocaleKit]) -> str:
     """The root page: one link per locale, each labelled in its own language."""
     kit = _default_kit(site, kits)
-    page = _page(site, kit.locale, site.settings.site.name, [],
+    name = site.settings.site.name
+    description = kit.translations.gettext(CHOOSER_DESCRIPTION) % {
+        "site": name, "languages": ", ".join(loc.name for loc in site.locales)}
+    head = chooser_metadata(site, name, description)
+    page = _page(site, kit.locale, name, [],
                  home=urls.site_href(site.settings, "/"), canonical=root_url(site),
-                 alternates=home_alternates(site))
+                 head_html=Markup(head.head_html))
     return render(kit.translations, "chooser.html", page=page, choices=_choices(site, kits))
 
 

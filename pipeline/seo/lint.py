@@ -4,8 +4,9 @@ Codes: META001 title length, META002 description length, META003 image URL not
 absolute, META004 image file missing, META005 image smaller than the minimum,
 META006 image unreadable, META007 image not measured (external), META008 duplicate
 title, META009 duplicate description, META010 bad ``metadata.locale_limits`` entry.
-Lengths count grapheme clusters, so Arabic vowel marks do not count as characters of
-their own; ``metadata.locale_limits`` (``"ar:title_max=70"``) sets limits per locale.
+Lengths follow the one rule of ``seo.lengths`` (grapheme clusters, so Arabic vowel marks
+do not count as characters of their own), which validate's SEO001/SEO002 use too;
+``metadata.locale_limits`` (``"ar:title_max=70"``) sets limits per locale.
 """
 
 from __future__ import annotations
@@ -19,14 +20,7 @@ from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.seo import images
-
-_GRAPHEME = regex.compile(r"\X")
-
-
-def length(text: str) -> int:
-    """User-perceived characters (extended grapheme clusters)."""
-    return len(_GRAPHEME.findall(text))
-
+from pipeline.seo.lengths import outside
 
 LIMIT_KEYS = ("title_min", "title_max", "description_min", "description_max")
 _LIMIT = regex.compile(r"\s*([a-z0-9-]+)\s*:\s*(\w+)\s*=\s*(\d+)\s*")
@@ -91,8 +85,8 @@ def _lengths(article: Article, limits: dict[str, int]) -> list[Finding]:
                limits["description_max"], "META002", "description (excerpt)"))
     findings = []
     for key, text, low, high, code, label in checks:
-        size = length(text)
-        if not low <= size <= high:
+        size = outside(text, low, high)
+        if size is not None:
             findings.append(_at(article, key, code, Severity.WARNING,
                                 f"{label} is {size} characters in '{locale}'; "
                                 f"{low}-{high} fits search results",

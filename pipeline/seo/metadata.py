@@ -44,7 +44,7 @@ def metadata_data(site: Site, article: Article) -> dict[str, Any]:
     settings = site.settings
     meta = article.meta
     url = article_url(site, article)
-    image = _image(site, meta.og_image, alt=meta.title)
+    image = share_image(site, meta.og_image, alt=meta.image_alt)
     cluster = alternates(site, article)
     locale = site.locale(article.locale)
     other_locales = [site.locale(a.locale).og_locale for a in site.translations(article)
@@ -65,7 +65,7 @@ def metadata_data(site: Site, article: Article) -> dict[str, Any]:
     }
 
 
-def _image(site: Site, ref: str, alt: str) -> dict[str, Any]:
+def share_image(site: Site, ref: str, alt: str) -> dict[str, Any]:
     info = images.inspect(site.settings, ref)
     image: dict[str, Any] = {"url": urls.asset_url(site.settings, ref), "alt": alt}
     if isinstance(info, images.ImageInfo):
@@ -73,7 +73,7 @@ def _image(site: Site, ref: str, alt: str) -> dict[str, Any]:
     return image
 
 
-def _pairs(items: list[tuple[str, Any]]) -> list[dict[str, str]]:
+def meta_pairs(items: list[tuple[str, Any]]) -> list[dict[str, str]]:
     return [{"property": k, "content": str(v)} for k, v in items if v not in (None, "")]
 
 
@@ -84,7 +84,7 @@ def _open_graph(site: Site, article: Article, url: str, image: dict[str, Any], o
         ("og:type", "article"), ("og:title", meta.title), ("og:description", meta.excerpt),
         ("og:url", url), ("og:site_name", site.settings.site.name), ("og:locale", og_locale),
         *[("og:locale:alternate", other) for other in other_locales],
-        ("og:image", image["url"]), ("og:image:secure_url", _secure(image["url"])),
+        ("og:image", image["url"]), ("og:image:secure_url", secure_url(image["url"])),
         ("og:image:type", image.get("type")), ("og:image:width", image.get("width")),
         ("og:image:height", image.get("height")), ("og:image:alt", image["alt"]),
         ("article:published_time", w3c_datetime(meta.date)),
@@ -92,10 +92,10 @@ def _open_graph(site: Site, article: Article, url: str, image: dict[str, Any], o
         ("article:author", meta.author.name),
         *[("article:tag", tag) for tag in meta.tags],
     ]
-    return _pairs(items)
+    return meta_pairs(items)
 
 
-def _secure(url: str) -> str | None:
+def secure_url(url: str) -> str | None:
     return url if url.startswith("https://") else None
 
 
@@ -105,7 +105,7 @@ def _twitter(site: Site, article: Article, image: dict[str, Any]) -> list[dict[s
              ("twitter:site", site.settings.site.twitter_site),
              ("twitter:title", meta.title), ("twitter:description", meta.excerpt),
              ("twitter:image", image["url"]), ("twitter:image:alt", image["alt"])]
-    return [{"name": p["property"], "content": p["content"]} for p in _pairs(items)]
+    return [{"name": p["property"], "content": p["content"]} for p in meta_pairs(items)]
 
 
 def _json_ld(site: Site, article: Article, url: str, image: dict[str, Any]) -> dict[str, Any]:
@@ -117,22 +117,28 @@ def _json_ld(site: Site, article: Article, url: str, image: dict[str, Any]) -> d
     author: dict[str, Any] = {"@type": "Person", "name": meta.author.name}
     if meta.author.picture:
         author["image"] = urls.asset_url(settings, meta.author.picture)
-    publisher: dict[str, Any] = {"@type": "Organization",
-                                 "name": settings.site.publisher or settings.site.name,
-                                 "url": settings.base_url + "/"}
-    if settings.site.publisher_logo:
-        publisher["logo"] = {"@type": "ImageObject",
-                             "url": urls.asset_url(settings, settings.site.publisher_logo)}
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "BlogPosting",
         "headline": meta.title, "description": meta.excerpt, "image": image_object,
         "datePublished": w3c_datetime(meta.date), "dateModified": w3c_datetime(meta.modified),
-        "author": author, "publisher": publisher,
+        "author": author, "publisher": publisher(site),
         "inLanguage": site.locale(article.locale).hreflang, "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
     }
     if meta.tags:
         data["keywords"] = list(meta.tags)
+    return data
+
+
+def publisher(site: Site) -> dict[str, Any]:
+    """JSON-LD ``Organization`` of the publisher (``site.publisher``, else the site name)."""
+    settings = site.settings
+    data: dict[str, Any] = {"@type": "Organization",
+                            "name": settings.site.publisher or settings.site.name,
+                            "url": settings.base_url + "/"}
+    if settings.site.publisher_logo:
+        data["logo"] = {"@type": "ImageObject",
+                        "url": urls.asset_url(settings, settings.site.publisher_logo)}
     return data
 
 

@@ -30,7 +30,7 @@ from pipeline.core import fsutil, urls
 from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
 from pipeline.engine import fingerprint, paths
-from pipeline.engine.incremental import json_name, settings_fingerprint, unit_results
+from pipeline.engine.incremental import Stamps, json_name, settings_fingerprint, unit_results
 from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.state import read_state, write_state
@@ -38,6 +38,7 @@ from pipeline.render import catalogs, pages
 from pipeline.render.bundle import LocaleKit
 from pipeline.render.i18n import numbering_problem
 from pipeline.render.markdown import policy_of, problem_with_policy
+from pipeline.seo.home import newest_first
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA = "seo-pipeline/bundles-manifest/1"
@@ -162,11 +163,21 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
         made[rel] = [fp, dist.files[rel]]
         owners[rel] = owner
 
+    stamps = Stamps(site.settings.path("public"))
+    leads = []
     for locale in site.locales:
-        entries = [r["entry"] for a, r in bundles if a.locale == locale.code]
-        add(urls.locale_index_file(locale.code), f"{locale.code} index", entries,
-            lambda e=entries, k=kits[locale.code]: pages.index_page_of(site, k, e).encode())
-    add(pages.ROOT_FILE, "language chooser", None,
+        mine = [(a, r) for a, r in bundles if a.locale == locale.code]
+        entries, articles = [r["entry"] for _, r in mine], [a for a, _ in mine]
+        lead = newest_first(articles)[:1]  # its share image is the page's
+        leads += lead
+        inputs = [entries, [(a.meta.og_image, a.meta.image_alt, stamps(a.meta.og_image))
+                            for a in lead]]
+        add(urls.locale_index_file(locale.code), f"{locale.code} index", inputs,
+            lambda e=entries, k=kits[locale.code], m=articles:
+            pages.index_page_of(site, k, e, m).encode())
+    chooser = [[(a.locale, a.slug, a.meta.title, a.meta.og_image, a.meta.image_alt,
+                 a.meta.date.isoformat(), stamps(a.meta.og_image)) for a in leads]]
+    add(pages.ROOT_FILE, "language chooser", chooser,
         lambda: pages.chooser_page(site, kits).encode())
     add(pages.NOT_FOUND_FILE, "404 page", None,
         lambda: pages.not_found_page(site, kits).encode())

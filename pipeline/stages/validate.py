@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.content.assets import public_of
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
+from pipeline.seo import lengths
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
@@ -100,13 +101,14 @@ def _title_and_excerpt(article: Article, site: Site) -> list[Finding]:
         findings.append(_f(article, "title", "FM301", "title contains HTML markup; it is "
                            "treated as plain text and escaped on output",
                            "remove the tags", Severity.WARNING))
-    if len(meta.title) > rules.title_max:
-        findings.append(_f(article, "title", "SEO001", f"title is {len(meta.title)} characters, "
+    size = lengths.outside(meta.title, 0, rules.title_max)
+    if size is not None:
+        findings.append(_f(article, "title", "SEO001", f"title is {size} characters, "
                            f"over {rules.title_max}; search results will truncate it",
                            "shorten the title", Severity.WARNING))
-    length = len(meta.excerpt)
-    if not rules.excerpt_min <= length <= rules.excerpt_max:
-        findings.append(_f(article, "excerpt", "SEO002", f"excerpt is {length} characters; "
+    size = lengths.outside(meta.excerpt, rules.excerpt_min, rules.excerpt_max)
+    if size is not None:
+        findings.append(_f(article, "excerpt", "SEO002", f"excerpt is {size} characters; "
                            f"{rules.excerpt_min}-{rules.excerpt_max} works best as a meta "
                            "description", "rewrite the excerpt", Severity.WARNING))
     return findings
