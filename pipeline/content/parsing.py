@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.content import yaml_limits
 from pipeline.core.model import Finding, Severity
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -80,13 +81,16 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
     yaml_text, body = match.group(1) or "", text[match.end():]
     body_line = 1 + text[: match.end()].count("\n")
     try:
+        yaml_limits.check(yaml_text)
         node, data = _compose_and_load(yaml_text)
+    except yaml_limits.LimitExceeded as exc:
+        return None, [err(shown, exc.line + 2, exc.code, exc.message, exc.hint, col=exc.col + 1)]
     except (ValueError, TypeError) as exc:  # a scalar YAML accepted but cannot construct
         line, col = _failing_scalar(yaml_text)
         return None, [err(shown, line, "FM012", f"invalid YAML value: {exc}",
                           "quote the value to keep it as text", col=col)]
-    except yaml.YAMLError:
-        return None, [_yaml_error(yaml_text, shown)]
+    except yaml.YAMLError as exc:
+        return None, [_yaml_error(yaml_text, shown, exc)]
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -108,21 +112,28 @@ def _compose_and_load(yaml_text: str) -> tuple[Any, Any]:
         loader.dispose()
 
 
-def _yaml_error(yaml_text: str, shown: str) -> Finding:
-    """Re-parse with the pure-Python loader, whose messages and marks are the clearest."""
-    try:
-        yaml.load(yaml_text, Loader=yaml.SafeLoader)  # noqa: S506 (SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark
-        where = f" ({exc.context})" if exc.context else ""
-        line, col = (mark.line + 2, mark.column + 1) if mark else (1, 1)
-        return err(shown, line, "FM012", f"invalid YAML: {exc.problem}{where}",
-                   "check quoting and indentation", col=col)
-    except yaml.YAMLError as exc:
+PY_REPARSE_MAX = 64 * 1024  # the pure-Python parser's messages are clearer, but 20x slower
+
+
+def _yaml_error(yaml_text: str, shown: str, first: yaml.YAMLError) -> Finding:
+    """Locate a YAML error; small texts are re-parsed by the pure-Python parser (events
+    only, so nothing recurses) for its clearer messages, large ones keep libyaml's."""
+    exc: yaml.YAMLError = first
+    if len(yaml_text) <= PY_REPARSE_MAX:
+        try:
+            for _ in yaml.parse(yaml_text, Loader=yaml.SafeLoader):  # noqa: S506 (SafeLoader)
+                pass
+        except yaml.YAMLError as python_exc:
+            exc = python_exc
+    if not isinstance(exc, yaml.MarkedYAMLError):
         return err(shown, 1, "FM012", f"invalid YAML: {exc}")
-    return err(shown, 1, "FM012", "invalid YAML")
+    mark = exc.problem_mark
+    if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark
+    where = f" ({exc.context})" if exc.context else ""
+    line, col = (mark.line + 2, mark.column + 1) if mark else (1, 1)
+    return err(shown, line, "FM012", f"invalid YAML: {exc.problem}{where}",
+               "check quoting and indentation", col=col)
 
 
 def _failing_scalar(yaml_text: str) -> tuple[int, int]:
