@@ -8,7 +8,9 @@ every key has its line and column and every YAML error its position. Problems ar
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,14 +43,15 @@ def err(path: str, line: int, code: str, message: str, hint: str = "", col: int 
 def read_text(path: Path, shown: str, max_bytes: int) -> tuple[str | None, list[Finding]]:
     """Bytes -> text with every encoding problem reported; ``None`` when unusable."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, [err(shown, 1, "FM002", f"file is {size:,} bytes, over the "
-                              f"{max_bytes:,}-byte limit", "split the article or raise "
-                              "validate.max_file_bytes")]
-        raw = path.read_bytes()
+        raw = _read_regular(path, max_bytes)
     except OSError as exc:
         return None, [err(shown, 1, "FM001", f"cannot read file: {exc.strerror or exc}")]
+    if isinstance(raw, str):
+        return None, [err(shown, 1, "FM008", f"is {raw}, not a regular file",
+                          "only Markdown files belong in the content tree")]
+    if len(raw) > max_bytes:
+        return None, [err(shown, 1, "FM002", f"file is over the {max_bytes:,}-byte limit",
+                          "split the article or raise validate.max_file_bytes")]
     if not raw.strip():
         return None, [err(shown, 1, "FM005", "file is empty", "add front matter and a body")]
     if b"\x00" in raw[:8192]:
@@ -68,6 +71,25 @@ def read_text(path: Path, shown: str, max_bytes: int) -> tuple[str | None, list[
                                      f"invalid UTF-8 (byte 0x{raw[exc.start]:02X})",
                                      "re-save the file as UTF-8", col=col)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), findings
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes | str:
+    """At most ``max_bytes + 1`` bytes of a regular file, or what kind of file it is instead.
+
+    Opened non-blocking and checked after opening, so a FIFO or device swapped in never
+    blocks the run and nothing larger than the limit is read into memory.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+        chunks, left = [], max_bytes + 1
+        while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    return b"".join(chunks)
 
 
 def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
@@ -118,6 +140,8 @@ PY_REPARSE_MAX = 64 * 1024  # the pure-Python parser's messages are clearer, but
 def _yaml_error(yaml_text: str, shown: str, first: yaml.YAMLError) -> Finding:
     """Locate a YAML error; small texts are re-parsed by the pure-Python parser (events
     only, so nothing recurses) for its clearer messages, large ones keep libyaml's."""
+    if isinstance(first, yaml.reader.ReaderError):
+        return _reader_error(yaml_text, shown, first)
     exc: yaml.YAMLError = first
     if len(yaml_text) <= PY_REPARSE_MAX:
         try:
@@ -134,6 +158,18 @@ def _yaml_error(yaml_text: str, shown: str, first: yaml.YAMLError) -> Finding:
     line, col = (mark.line + 2, mark.column + 1) if mark else (1, 1)
     return err(shown, line, "FM012", f"invalid YAML: {exc.problem}{where}",
                "check quoting and indentation", col=col)
+
+
+def _reader_error(yaml_text: str, shown: str, exc: yaml.reader.ReaderError) -> Finding:
+    """A character YAML refuses (C0/C1 control, U+FFFE...), located at its own line/col."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(yaml_text)
+    index = found.start() if found else 0
+    line = yaml_text.count("\n", 0, index) + 2
+    col = index - (yaml_text.rfind("\n", 0, index) + 1) + 1
+    char = yaml_text[index] if found else "?"
+    return err(shown, line, "FM012", f"invalid YAML: character U+{ord(char):04X} is not "
+               f"allowed in YAML ({exc.reason})", "delete the character or write it as an "
+               "escape in a double-quoted string", col=col)
 
 
 def _failing_scalar(yaml_text: str) -> tuple[int, int]:

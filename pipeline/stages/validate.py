@@ -13,7 +13,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pipeline.content import outputs
+from pipeline.content.tree import root_problem
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
+from pipeline.render import pages
+from pipeline.render.bundle import json_file
+from pipeline.sitemaps.model import ALIAS_NAME, INDEX_NAME
+from pipeline.stages.bundles import MANIFEST_FILE, OTHER_STAGES
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
@@ -26,6 +32,10 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += _duplicates(articles, lambda a: a.slug, "slug", "FM202", "slug")
     findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
                             "translation key")
+    findings += outputs.check(site, reserved_outputs(site), json_file)
+    if problem := root_problem(site.settings.path("public"), site.settings.root,
+                               site.settings.paths.public, "public"):
+        findings.append(problem)
     exists = _file_checker(site.settings.path("public"))
     for article in articles:
         findings += _assets(article, exists)
@@ -33,6 +43,15 @@ def run(site: Site, options: object = None) -> StageResult:
     findings = sorted(set(findings))
     return StageResult("validate", findings, data={"articles": len(articles),
                                                   "locales": list(site.settings.locale_codes)})
+
+
+def reserved_outputs(site: Site) -> outputs.Reserved:
+    """Files the other stages write into the output folder (authors may not take them)."""
+    files = [pages.ROOT_FILE, pages.NOT_FOUND_FILE, *pages.STATIC_FILES, MANIFEST_FILE,
+             INDEX_NAME, ALIAS_NAME, "robots.txt", "favicon.ico"]
+    if key := site.settings.submit.indexnow_key:
+        files.append(f"{key}.txt")
+    return outputs.Reserved(tuple(files), OTHER_STAGES)
 
 
 def _f(article: Article, key: str, code: str, message: str, hint: str = "",
