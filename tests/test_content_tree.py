@@ -12,8 +12,8 @@ import pytest
 from conftest import EN_ARTICLE
 
 from pipeline.cli import main
-from pipeline.content.load import load_site
-from pipeline.core.settings import load_settings
+from pipeline.content.load import discover, load_site
+from pipeline.core.settings import ConfigError, load_settings
 from pipeline.core.text import sanitize
 from pipeline.stages import validate
 
@@ -42,21 +42,26 @@ def test_locale_folder_symlink_outside_is_refused(make_site, tmp_path: Path) -> 
     assert ("FM006", "content/ar", 1, 1) in _validate(root)
 
 
-def test_content_root_symlink_outside_project_is_refused(make_site, tmp_path: Path) -> None:
-    root = make_site({})
-    outside = tmp_path / "other-content"
+@pytest.mark.parametrize("folder", ["content", "public"])
+def test_root_symlink_outside_project_is_refused(make_site, tmp_path: Path, folder: str) -> None:
+    root = _site(make_site)
+    os.rename(root / folder, tmp_path / "moved")
+    os.symlink(tmp_path / "moved", root / folder)
+    with pytest.raises(ConfigError) as info:
+        load_settings(root)
+    assert [(f.code, f.path) for f in info.value.findings] == [("CF105", "site.toml")]
+    assert f"paths.{folder} " in info.value.findings[0].message
+    assert main(["validate", "--root", str(root)]) == 2
+
+
+def test_discover_refuses_a_content_folder_outside_the_project(tmp_path: Path) -> None:
+    outside, root = tmp_path / "outside", tmp_path / "project"
     (outside / "en").mkdir(parents=True)
     (outside / "en/a.md").write_text(EN_ARTICLE, encoding="utf-8")
-    os.symlink(outside, root / "content")
-    found = _validate(root)
-    assert found and all(code == "FM006" and path == outside.as_posix() for code, path, *_ in found)
-
-
-def test_public_root_symlink_outside_project_is_refused(make_site, tmp_path: Path) -> None:
-    root = _site(make_site)
-    os.rename(root / "public", tmp_path / "pub")
-    os.symlink(tmp_path / "pub", root / "public")
-    assert ("FM006", "public", 1, 1) in _validate(root)
+    root.mkdir()
+    findings: list = []
+    assert discover(outside / "en", outside, root, findings) == []
+    assert [(f.code, f.path) for f in findings] == [("FM006", outside.as_posix())]
 
 
 @pytest.mark.parametrize("kind", ["file", "folder"])

@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.content import outputs
-from pipeline.content.tree import root_problem
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 from pipeline.render import pages
 from pipeline.render.bundle import json_file
@@ -33,9 +32,6 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
                             "translation key")
     findings += outputs.check(site, reserved_outputs(site), json_file)
-    if problem := root_problem(site.settings.path("public"), site.settings.root,
-                               site.settings.paths.public, "public"):
-        findings.append(problem)
     exists = _file_checker(site.settings.path("public"))
     for article in articles:
         findings += _assets(article, exists)
