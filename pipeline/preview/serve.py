@@ -9,7 +9,9 @@ the output folder is reachable. ``base_url``'s path, when it has one, is the pre
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
+import socket
 import sys
 from functools import partial
 from http import HTTPStatus
@@ -34,10 +36,15 @@ CONTENT_TYPES = {
 }
 
 
+DRAIN_SECONDS = 0.2  # after an error, how long to wait for the rest of a rejected request
+DRAIN_READS = 16  # ... and at most this many 64 KiB reads of it
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Static files from ``root``; quiet unless ``verbose``."""
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+    default_request_version = "HTTP/1.0"  # answer malformed lines with a status line, not 0.9
 
     def __init__(self, *args, root: Path, prefix: str = "", verbose: bool = False,
                  **kwargs):  # type: ignore[no-untyped-def]
@@ -61,17 +68,39 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return str(target)
 
     def send_head(self):  # type: ignore[no-untyped-def]
+        kind = self._kind()
+        if kind == "missing":
+            return self.send_not_found()
+        return super().send_head()  # a folder without '/' is redirected to the '/' form
+
+    def _kind(self) -> str:
+        """'index', 'folder', 'file' or 'missing': undecodable, NUL, too long all 404."""
         try:
             path = self.translate_path(self.path)
-        except UnicodeDecodeError:
-            path = ""
-        if path.endswith("/") and Path(path, "index.html").is_file():
-            pass  # the base class serves index.html
-        elif path and Path(path).is_dir():
-            return super().send_head()  # redirects to the trailing-slash form
-        elif not path or not Path(path).is_file():
-            return self.send_not_found()
-        return super().send_head()
+            if path.endswith("/") and Path(path, "index.html").is_file():
+                return "index"
+            if path and Path(path).is_dir():
+                return "folder"
+            return "file" if path and Path(path).is_file() else "missing"
+        except (UnicodeDecodeError, ValueError, OSError):
+            return "missing"
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Errors before a request is understood: read what the client still sends, so that
+        closing does not reset the connection before the client has read the status."""
+        self._drain = True
+        super().send_error(code, message, explain)
+
+    def finish(self) -> None:
+        super().finish()
+        if getattr(self, "_drain", False):
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_WR)
+                self.connection.settimeout(DRAIN_SECONDS)
+                for _ in range(DRAIN_READS):
+                    if not self.connection.recv(65536):
+                        break
 
     def list_directory(self, path):  # type: ignore[no-untyped-def]
         return self.send_not_found()
