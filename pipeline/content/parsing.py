@@ -8,9 +8,7 @@ every key has its line and column and every YAML error its position. Problems ar
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import yaml
 
 from pipeline.content import yaml_limits
 from pipeline.core.model import Finding, Severity
+from pipeline.core.safe_read import read_regular
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -43,7 +42,7 @@ def err(path: str, line: int, code: str, message: str, hint: str = "", col: int 
 def read_text(path: Path, shown: str, max_bytes: int) -> tuple[str | None, list[Finding]]:
     """Bytes -> text with every encoding problem reported; ``None`` when unusable."""
     try:
-        raw = _read_regular(path, max_bytes)
+        raw = read_regular(path, max_bytes)
     except OSError as exc:
         return None, [err(shown, 1, "FM001", f"cannot read file: {exc.strerror or exc}")]
     if isinstance(raw, str):
@@ -71,25 +70,6 @@ def read_text(path: Path, shown: str, max_bytes: int) -> tuple[str | None, list[
                                      f"invalid UTF-8 (byte 0x{raw[exc.start]:02X})",
                                      "re-save the file as UTF-8", col=col)]
     return text.replace("\r\n", "\n").replace("\r", "\n"), findings
-
-
-def _read_regular(path: Path, max_bytes: int) -> bytes | str:
-    """At most ``max_bytes + 1`` bytes of a regular file, or what kind of file it is instead.
-
-    Opened non-blocking and checked after opening, so a FIFO or device swapped in never
-    blocks the run and nothing larger than the limit is read into memory.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            return "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
-        chunks, left = [], max_bytes + 1
-        while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-    return b"".join(chunks)
 
 
 def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:

@@ -14,10 +14,7 @@ from pathlib import Path
 
 from pipeline.content.parsing import err
 from pipeline.core.model import Finding
-
-KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket",
-         stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-         stat.S_IFDIR: "a folder"}
+from pipeline.core.safe_read import kind_of
 
 
 def shown(path: Path | str, root: Path) -> str:
@@ -83,7 +80,7 @@ def kind_problem(path: Path, root: Path) -> Finding | None:
         return err(shown(path, root), 1, "FM001", f"cannot read file: {exc.strerror or exc}")
     if stat.S_ISREG(mode):
         return None
-    kind = KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    kind = kind_of(mode)
     return err(shown(path, root), 1, "FM008", f"is {kind}, not a regular file; ignored",
                "only Markdown files belong in the content tree")
 
