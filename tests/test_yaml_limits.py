@@ -32,6 +32,8 @@ CORPUS: dict[str, tuple[str, str, int, int]] = {
     "deep_block": ("".join(" " * i + "-\n" for i in range(0, 4000, 2)), "FM016", 34, 65),
     "deep_mapping": ("".join(" " * i + f"k{i}:\n" for i in range(0, 200, 2)) + "      " * 40
                      + "v\n", "FM016", 34, 65),
+    "many_values_small": ("tags: [" + "a, " * 10_050 + "a]\n", "FM017", 2, 29999),
+    "deep_small_block": ("".join(" " * i + "-\n" for i in range(40)), "FM016", 34, 33),
     "wide_near_size_limit": ("tags: [" + "a, " * (LIMIT // 3 - 20) + "a]\n", "FM017", 2, 30005),
     "deep_near_size_limit": ("a: " + "[" * (LIMIT - 20) + "\n", "FM016", 2, 1003),
 }

@@ -83,7 +83,6 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
     yaml_text, body = match.group(1) or "", text[match.end():]
     body_line = 1 + text[: match.end()].count("\n")
     try:
-        yaml_limits.check(yaml_text)
         node, data = _compose_and_load(yaml_text)
     except yaml_limits.LimitExceeded as exc:
         return None, [err(shown, exc.line + 2, exc.code, exc.message, exc.hint, col=exc.col + 1)]
@@ -105,11 +104,13 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
 
 
 def _compose_and_load(yaml_text: str) -> tuple[Any, Any]:
-    """One YAML pass giving both the node tree (positions) and the data."""
-    loader = _LOADER(yaml_text)
+    """One YAML pass (within ``yaml_limits``) giving both the node tree and the data."""
+    node = yaml_limits.compose(yaml_text)
+    if node is None:
+        return None, None
+    loader = _LOADER("")
     try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
 

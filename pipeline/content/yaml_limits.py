@@ -12,6 +12,8 @@ FM018 an alias inside the collection it names (a cycle).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import yaml
@@ -20,6 +22,7 @@ MAX_DEPTH = 32  # collections inside collections; real front matter uses 2-3
 MAX_ALIASES = 100  # alias occurrences (``*name``) per front matter
 MAX_NODES = 10_000  # values after every alias is expanded
 MAX_CHARS = 1_000_000  # characters of scalars after every alias is expanded, beyond the text
+FAST_PATH_CHARS = 64 * 1024  # alias-free text up to this size is composed before measuring
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
@@ -45,19 +48,68 @@ class _Open:
     alias: yaml.Event | None = None  # the last alias inside, to blame for the growth
 
 
-def check(text: str) -> None:
-    """Raise ``LimitExceeded`` when ``text`` crosses a limit; YAML errors pass through."""
-    parser = _LOADER(text)
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` once it is known to be within the limits.
+
+    Raises ``LimitExceeded``, or ``yaml.YAMLError`` for YAML that does not parse. Text with
+    possible aliases, or too long to compose blindly, is measured on the event stream
+    first; small alias-free text (the usual front matter) is composed at once and its
+    tree measured, which costs next to nothing.
+    """
     try:
-        _walk(parser, MAX_CHARS + len(text))
+        walked = _needs_walk(text)
+        if walked:
+            with _parser(text) as parser:
+                _walk(parser, MAX_CHARS + len(text))
+        with _parser(text) as parser:
+            node = parser.get_single_node()
+        if node is not None and not walked:
+            _check_tree(node)
+        return node
     except yaml.MarkedYAMLError as exc:  # libyaml's own nesting limit, met while scanning ahead
         if "maximum nesting depth" not in (exc.problem or "") or exc.problem_mark is None:
             raise
         mark = exc.problem_mark
-        raise LimitExceeded("FM016", f"YAML nests more than {MAX_DEPTH} collections deep",
-                            "flatten the front matter", mark.line, mark.column) from None
+        raise _too_deep(mark.line, mark.column) from None
+
+
+def _needs_walk(text: str) -> bool:
+    return len(text) > FAST_PATH_CHARS or "&" in text or "*" in text
+
+
+@contextmanager
+def _parser(text: str) -> Iterator[yaml.SafeLoader]:
+    parser = _LOADER(text)
+    try:
+        yield parser
     finally:
         parser.dispose()
+
+
+def _too_deep(line: int, col: int) -> LimitExceeded:
+    return LimitExceeded("FM016", f"YAML nests more than {MAX_DEPTH} collections deep",
+                         "flatten the front matter", line, col)
+
+
+def _check_tree(root: yaml.Node) -> None:
+    """Depth and value count of an alias-free node tree (no recursion)."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            mark = node.start_mark
+            raise LimitExceeded("FM017", f"the front matter has more than {MAX_NODES:,} values",
+                                "shorten the front matter; long text belongs in the body",
+                                mark.line, mark.column)
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth > MAX_DEPTH:
+            raise _too_deep(node.start_mark.line, node.start_mark.column)
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [item for pair in node.value for item in pair]
+        stack.extend((child, depth + 1) for child in reversed(children))
 
 
 def _walk(parser: yaml.SafeLoader, max_chars: int) -> None:
@@ -69,8 +121,7 @@ def _walk(parser: yaml.SafeLoader, max_chars: int) -> None:
         mark = event.start_mark
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) > MAX_DEPTH:
-                raise LimitExceeded("FM016", f"YAML nests more than {MAX_DEPTH} collections "
-                                    "deep", "flatten the front matter", mark.line, mark.column)
+                raise _too_deep(mark.line, mark.column)
             stack.append(_Open(event.anchor))
             continue
         if isinstance(event, yaml.CollectionEndEvent):
