@@ -133,6 +133,13 @@ def test_invisible_characters_are_warnings_at_their_line_and_stripped(make_site)
     assert meta.excerpt.startswith("What")
 
 
+def test_invisible_characters_in_a_file_name_are_a_warning(make_site) -> None:
+    root = make_site({"content/en/laser\u200b-basics.md": EN_ARTICLE})
+    found = [(f.code, f.line, f.severity.value) for f in validate.run(
+        load_site(load_settings(root), use_cache=False)[0]).findings]
+    assert found == [("FM302", 1, "warning")]
+
+
 def test_sanitize_keeps_script_marks() -> None:
     assert sanitize("a\u200cb\u200dc\u200fd\u061ce") == "a\u200cb\u200dc\u200fd\u061ce"
     assert sanitize("x\x00\x1f\x7f\ud800\ufffe\u202ey\t\n") == "xy\t\n"

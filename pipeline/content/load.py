@@ -21,6 +21,7 @@ from pipeline.content.parsing import err, read_text, split
 from pipeline.content.tree import shown
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
+from pipeline.core.text import invisible_chars
 
 SUFFIXES = (".md", ".markdown")
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
@@ -167,6 +168,10 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
         return None, findings
     findings += schema.check(parsed, shown)
     findings += schema.invisible_findings(parsed, shown)
+    if hidden := invisible_chars(path.name):
+        findings.append(err(shown, 1, "FM302", f"file name contains invisible or control "
+                            f"characters: {', '.join(hidden)}", "rename the file",
+                            severity=Severity.WARNING))
     stem = path.stem
     if "slug" not in parsed.data and (why := schema.slug_problem(stem)):
         findings.append(err(shown, 1, "FM105", f"file name {stem!r} cannot be a slug: it {why}",
