@@ -100,3 +100,18 @@ def test_public_file_colliding_with_an_output_is_an_error(make_site, name: str) 
 
 def test_a_clean_site_has_no_output_findings(make_site) -> None:
     assert _run(make_site()) == []
+
+
+def test_reserved_names_agree_with_the_writers() -> None:
+    from pipeline.core import output_names as names
+    from pipeline.render import bundle, pages
+    from pipeline.sitemaps import model
+    from pipeline.stages import bundles
+
+    assert (names.ROOT_FILE, names.NOT_FOUND_FILE) == (pages.ROOT_FILE, pages.NOT_FOUND_FILE)
+    assert tuple(pages.STATIC_FILES) == (names.STYLESHEET_FILE,)
+    assert names.MANIFEST_FILE == bundles.MANIFEST_FILE
+    assert set(bundles.OTHER_STAGES) == set(names.ROOT_PATTERNS)
+    assert (names.SITEMAP_INDEX, names.SITEMAP_ALIAS) == (model.INDEX_NAME, model.ALIAS_NAME)
+    for page in ("en/x/index.html", "en/x.html", "x", "a/b/c.htm"):
+        assert names.json_file(page) == bundle.json_file(page)

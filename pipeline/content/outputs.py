@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import Path
 
 from pipeline.content.tree import printable
 from pipeline.core import urls
@@ -88,10 +87,12 @@ def public_outputs(site: Site) -> list[Output]:
     public = site.settings.path("public")
     shown = site.settings.paths.public.rstrip("/")
     found = []
+    skip = len(str(public)) + 1
     for dirpath, dirnames, filenames in os.walk(public):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = dirpath[skip:].replace(os.sep, "/")
         for name in sorted(n for n in filenames if not n.startswith(".")):
-            relpath = (Path(dirpath) / name).relative_to(public).as_posix()
+            relpath = f"{folder}/{name}" if folder else name
             found.append(Output(relpath, printable(f"{shown}/{relpath}")))
     return found
 

@@ -14,11 +14,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.content import outputs
+from pipeline.core import output_names as names
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
-from pipeline.render import pages
-from pipeline.render.bundle import json_file
-from pipeline.sitemaps.model import ALIAS_NAME, INDEX_NAME
-from pipeline.stages.bundles import MANIFEST_FILE, OTHER_STAGES
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
@@ -31,7 +28,7 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += _duplicates(articles, lambda a: a.slug, "slug", "FM202", "slug")
     findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
                             "translation key")
-    findings += outputs.check(site, reserved_outputs(site), json_file)
+    findings += outputs.check(site, reserved_outputs(site), names.json_file)
     exists = _file_checker(site.settings.path("public"))
     for article in articles:
         findings += _assets(article, exists)
@@ -43,11 +40,10 @@ def run(site: Site, options: object = None) -> StageResult:
 
 def reserved_outputs(site: Site) -> outputs.Reserved:
     """Files the other stages write into the output folder (authors may not take them)."""
-    files = [pages.ROOT_FILE, pages.NOT_FOUND_FILE, *pages.STATIC_FILES, MANIFEST_FILE,
-             INDEX_NAME, ALIAS_NAME, "robots.txt", "favicon.ico"]
+    files = list(names.ROOT_FILES)
     if key := site.settings.submit.indexnow_key:
-        files.append(f"{key}.txt")
-    return outputs.Reserved(tuple(files), OTHER_STAGES)
+        files.append(names.key_file(key))
+    return outputs.Reserved(tuple(files), names.ROOT_PATTERNS)
 
 
 def _f(article: Article, key: str, code: str, message: str, hint: str = "",
