@@ -211,3 +211,34 @@ def test_site_toml_values(base_url: str, pattern: str, section: str, key: str,
     if not findings:
         assert settings_.base_url.isascii()
         urls.page_path(settings_, "en", "slug")
+
+
+def _alias_document(draw_ops: list[tuple[int, int]]) -> str:
+    """Anchored flow lists, each holding aliases of earlier anchors (or itself)."""
+    lines = ["a0: &a0 [x, y]"]
+    for index, (count, target) in enumerate(draw_ops, 1):
+        refs = ", ".join(f"*a{min(target, index)}" for _ in range(count))
+        lines.append(f"a{index}: &a{index} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def _count(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(1 + _count(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_count(v) for v in value)
+    return 1
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 40)), max_size=25))
+def test_alias_expansion_never_exceeds_the_limits(ops: list[tuple[int, int]]) -> None:
+    from pipeline.content import yaml_limits
+    from pipeline.content.parsing import split
+
+    parsed, findings = split(f"---\n{_alias_document(ops)}---\n", "x.md")
+    assert_located(findings, "x.md")
+    if parsed is None:
+        assert {f.code for f in findings} <= {"FM015", "FM017", "FM018"}
+    else:
+        assert _count(parsed.data) <= yaml_limits.MAX_NODES + 1
