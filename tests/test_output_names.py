@@ -98,6 +98,15 @@ def test_public_file_colliding_with_an_output_is_an_error(make_site, name: str) 
     assert ("FM206", f"public/{name}", 1) in _run(root)
 
 
+def test_special_files_in_public_are_errors(make_site) -> None:
+    import os
+
+    root = make_site({"content/en/a.md": EN_ARTICLE})
+    os.mkfifo(root / "public/pipe.jpg")
+    os.symlink("loop.png", root / "public/loop.png")
+    assert sorted(_run(root)) == [("FM006", "public/loop.png", 1), ("FM008", "public/pipe.jpg", 1)]
+
+
 def test_a_clean_site_has_no_output_findings(make_site) -> None:
     assert _run(make_site()) == []
 

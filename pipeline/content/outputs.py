@@ -11,21 +11,27 @@ the output files it will become and reports, at the article's ``slug`` line:
 - FM208 a name Windows cannot create (``CON``, ``nul.txt``, ``COM1``, a trailing dot or space);
 - FM209 paths that differ only by case or Unicode compatibility form (NFKC): one file on a
   case-insensitive disk, and indistinguishable to readers.
+
+A ``public/`` entry that is not a regular file (FIFO, socket, device: FM008) or a symlink
+loop (FM006) is an error too: copying it would block or fail.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from pathlib import Path
 
 from pipeline.content.tree import printable
 from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Severity, Site
+from pipeline.core.safe_read import kind_of
 
 MAX_COMPONENT_BYTES = 255  # NAME_MAX of ext4, XFS, APFS, NTFS (in UTF-16 units there)
 WINDOWS_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?")
@@ -57,7 +63,7 @@ def check(site: Site, reserved: Reserved, json_file: Callable[[str], str]) -> li
     """
     outputs = [*site_outputs(site, reserved), *article_outputs(site, json_file),
                *public_outputs(site)]
-    findings: list[Finding] = []
+    findings = special_files(outputs, site.settings.path("public"))
     for output in outputs:
         if not output.generated:
             findings += _name_problems(output)
@@ -95,6 +101,25 @@ def public_outputs(site: Site) -> list[Output]:
             relpath = f"{folder}/{name}" if folder else name
             found.append(Output(relpath, printable(f"{shown}/{relpath}")))
     return found
+
+
+def special_files(outputs: list[Output], public: Path) -> list[Finding]:
+    """``public/`` entries the bundles stage could not copy: FIFOs, sockets, devices, loops."""
+    findings = []
+    for output in outputs:
+        if output.generated or output.article is not None:
+            continue
+        try:
+            mode = os.stat(public / output.path).st_mode
+        except OSError as exc:
+            findings.append(_finding(output, "FM006", f"cannot be read ({exc.strerror}): a "
+                                     "symlink loop or a link to nothing",
+                                     "remove it or point it at a file"))
+            continue
+        if not stat.S_ISREG(mode):
+            findings.append(_finding(output, "FM008", f"is {kind_of(mode)}, not a regular "
+                                     "file; it cannot be copied", "remove it from public/"))
+    return findings
 
 
 def _finding(output: Output, code: str, message: str, hint: str) -> Finding:
