@@ -38,7 +38,8 @@ def test_missing_site_section_and_keys_are_errors(tmp_path: Path) -> None:
     "https://user:pw@example.org", "https://exa mple.org", "https://example.org/a b",
     " https://example.org", "https://example.org\\t", "https://example.org/\\u0000",
     "https://example.org/\\u202e", "ftp://example.org", "//example.org", "example.org",
-    "https://example.org:99999", "https://exa_mple.org", "https://xn--.org",
+    "https://example.org:99999", "https://exa_mple.org", "https://xn--.org", "https://[",
+    "https://[::1", "https://[zz::1]/",
 ])
 def test_base_url_must_be_an_origin_with_optional_path(tmp_path: Path, url: str) -> None:
     text = SITE_TOML.replace('"https://example.org"', f'"{url}"')
@@ -50,6 +51,7 @@ def test_base_url_must_be_an_origin_with_optional_path(tmp_path: Path, url: str)
     ("HTTPS://Example.ORG:8443", "https://example.org:8443"),
     ("https://مثال.إختبار", "https://xn--mgbh0fb.xn--kgbechtv"),
     ("https://example.org/مدونة", "https://example.org/%D9%85%D8%AF%D9%88%D9%86%D8%A9"),
+    ("http://[0:0::1]:8080/", "http://[::1]:8080/"), ("http://127.0.0.1:9", "http://127.0.0.1:9"),
 ])
 def test_idn_host_becomes_punycode(tmp_path: Path, url: str, normal: str) -> None:
     (tmp_path / "site.toml").write_text(SITE_TOML.replace('"https://example.org"', f'"{url}"'),

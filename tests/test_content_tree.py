@@ -170,3 +170,17 @@ def test_byte_yaml_rejects_is_located_at_its_own_position(make_site, raw: bytes,
     body = b"---\n" + raw + b"\n---\nBody.\n"
     root = make_site({"content/en/a.md": body})
     assert _validate(root) == [("FM012", "content/en/a.md", line, col)]
+
+
+@pytest.mark.parametrize(("cover", "picture"), [('"https://["', None), (None, '"/a\\0b.jpg"'),
+                                                 ('"/x\\u202e.jpg"', None)])
+def test_unparseable_or_invisible_urls_are_fm109(make_site, cover: str | None,
+                                                 picture: str | None) -> None:
+    text = EN_ARTICLE
+    if cover:
+        text = text.replace('coverImage: "/assets/blog/cover (1).jpeg"', f"coverImage: {cover}")
+    if picture:
+        text = text.replace('  picture: "/assets/authors/team.jpeg"', f"  picture: {picture}")
+    root = make_site({"content/en/a.md": text})
+    line = 4 if cover else 8
+    assert _validate(root) == [("FM109", "content/en/a.md", line, 1 if cover else 3)]

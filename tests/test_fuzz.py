@@ -173,7 +173,7 @@ link_bodies = st.lists(st.one_of(
     st.builds(lambda u: f'<a href="{u}">x</a>', st.text(max_size=30)),
     st.builds(lambda u: f"![i]({u})", st.text(max_size=30)),
     st.builds(lambda r, u: f"[x][{r}]\n\n[{r}]: {u}", st.text(max_size=5), st.text(max_size=30)),
-), max_size=8).map("\n".join)
+), max_size=8).map("\n".join).map(lambda body: body.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @FAST
@@ -242,3 +242,33 @@ def test_alias_expansion_never_exceeds_the_limits(ops: list[tuple[int, int]]) ->
         assert {f.code for f in findings} <= {"FM015", "FM017", "FM018"}
     else:
         assert _count(parsed.data) <= yaml_limits.MAX_NODES + 1
+
+
+url_texts = st.one_of(
+    st.text(max_size=60),
+    st.builds(lambda scheme, host, path: f"{scheme}{host}{path}",
+              st.sampled_from(["https://", "http://", "//", "ftp://", "", "javascript:"]),
+              st.text(st.characters(blacklist_categories=["Cs"]), max_size=20),
+              st.text(alphabet=st.sampled_from(list("/%.:?#@[]ab0 é\u202e\\")), max_size=30)),
+)
+
+
+@FAST
+@given(cover=url_texts, picture=url_texts)
+def test_generated_urls_in_front_matter(site_root: Path, cover: str, picture: str) -> None:
+    text = (EN_ARTICLE.replace('coverImage: "/assets/blog/cover (1).jpeg"',
+                               f"coverImage: {yaml.safe_dump(cover).strip().removesuffix('...').strip()}")
+            .replace('  picture: "/assets/authors/team.jpeg"',
+                     f"  picture: {yaml.safe_dump(picture).strip().removesuffix('...').strip()}"))
+    path = site_root / "content/en/urls.md"
+    path.write_text(text, encoding="utf-8")
+    settings_ = load_settings(site_root)
+    article, findings = load_article(path, "en", settings_)
+    assert_located(findings, "content/en/urls.md")
+    if article is not None:
+        from pipeline.core.model import Site
+
+        result = validate.run(Site(settings_, (article,), ()))
+        assert_located(result.findings, "content/en/urls.md")
+        for occurrence in extract(article):
+            assert occurrence.source.line >= 1 and occurrence.source.col >= 1

@@ -63,7 +63,12 @@ def url_or_path_problem(value: str) -> str:
     """Why an image/URL field is unusable, or ''."""
     if not isinstance(value, str):
         return ""
-    parts = urlsplit(value)
+    if hidden := invisible_chars(value):
+        return f"contains control or invisible characters ({', '.join(hidden)})"
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # e.g. 'https://[' (an unclosed IPv6 literal)
+        return f"is not a valid URL: {exc}"
     if parts.netloc and not parts.scheme:
         return "is a protocol-relative URL; write it with https://"
     if parts.scheme:

@@ -8,6 +8,7 @@ CF106 ``site.toml`` not readable as UTF-8 text.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import unicodedata
@@ -64,7 +65,11 @@ def origin(base_url: str) -> tuple[str, str]:
     """``base_url`` normalised (IDN host as punycode, lower-case), or ('', why not)."""
     if _invisible(base_url):
         return "", "must not contain whitespace or control characters"
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+        host = parts.hostname or ""
+    except ValueError as exc:  # 'https://[' (an unclosed IPv6 literal)
+        return "", f"is not a valid URL: {exc}"
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return "", "must be an absolute http(s) URL such as https://example.org"
     if "?" in base_url or "#" in base_url:
@@ -75,9 +80,11 @@ def origin(base_url: str) -> tuple[str, str]:
         port = parts.port
     except ValueError:
         return "", "has an invalid port"
-    host = parts.hostname or ""
-    if host.startswith("["):
-        host = parts.netloc.rsplit("]", 1)[0] + "]"
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return "", f"has an invalid IPv6 address {host!r}"
     elif not host.isascii():
         try:
             host = idna.encode(host, uts46=True).decode("ascii")

@@ -86,7 +86,10 @@ def _file_checker(public: Path) -> Callable[[str], bool]:
 
     @cache
     def exists(url_path: str) -> bool:
-        target = os.path.realpath(os.path.join(root, unquote(url_path).lstrip("/")))
+        try:
+            target = os.path.realpath(os.path.join(root, unquote(url_path).lstrip("/")))
+        except (ValueError, OSError):  # NUL, a name too long: no such file
+            return False
         return target.startswith(root + os.sep) and os.path.isfile(target)
 
     return exists
