@@ -126,34 +126,37 @@ def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> 
 
     for dirpath, dirnames, filenames in os.walk(tree, onerror=unreadable):
         here = Path(dirpath)
-        kept = []
-        for name in sorted(d for d in dirnames if not d.startswith(".")):
-            problem = (guards.name_problem(here / name, root)
-                       or guards.symlink_problem(here / name, content_real, root))
-            if problem:
-                findings.append(problem)
-            else:
-                kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
+        dirnames[:] = [name for name in sorted(d for d in dirnames if not d.startswith("."))
+                       if not _refused(_folder_problem(here / name, content_real, root),
+                                       findings)]
+        for name in sorted(n for n in filenames if not n.startswith(".")):
             path = here / name
-            if name.startswith("."):
-                continue
-            if not guards.is_utf8_name(name):
-                if guards.printable(name).endswith(SUFFIXES):
-                    findings.append(guards.name_problem(path, root))  # type: ignore[arg-type]
-                continue
-            if not name.endswith(SUFFIXES):
-                if path.is_symlink() and guards.real_inside(path, content_real) is None:
-                    findings.append(guards.symlink_problem(path, content_real, root))  # type: ignore[arg-type]
-                continue
-            problem = (guards.symlink_problem(path, content_real, root)
-                       or guards.kind_problem(path, root))
-            if problem:
-                findings.append(problem)
-                continue
-            found.append(path)
+            if not _refused(_file_problem(path, content_real, root), findings) and \
+                    name.endswith(SUFFIXES):
+                found.append(path)
     return found
+
+
+def _refused(problem: Finding | None, findings: list[Finding]) -> bool:
+    if problem is not None:
+        findings.append(problem)
+    return problem is not None
+
+
+def _folder_problem(path: Path, content_real: Path, root: Path) -> Finding | None:
+    return guards.name_problem(path, root) or guards.symlink_problem(path, content_real, root)
+
+
+def _file_problem(path: Path, content_real: Path, root: Path) -> Finding | None:
+    """Why a file in the tree is refused; other files (images, notes) pass unread."""
+    if not guards.is_utf8_name(path.name):
+        return guards.name_problem(path, root) if guards.printable(path.name).endswith(
+            SUFFIXES) else None
+    if not path.name.endswith(SUFFIXES):  # not read; only a broken link is worth a word
+        return (guards.symlink_problem(path, content_real, root)
+                if path.is_symlink() and guards.real_inside(path, content_real) is None
+                else None)
+    return guards.symlink_problem(path, content_real, root) or guards.kind_problem(path, root)
 
 
 def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article | None, list[Finding]]:
