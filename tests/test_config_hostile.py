@@ -132,3 +132,16 @@ def test_locale_error_is_reported_at_its_own_table(tmp_path: Path) -> None:
 def test_bundled_configuration_stays_valid() -> None:
     settings = load_settings(Path(__file__).resolve().parent.parent)
     assert settings.site.base_url == "https://o9medical.com"
+
+
+def test_unreadable_config_is_an_error(tmp_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        (tmp_path / "site.toml").symlink_to("/proc/self/mem")  # a regular file root cannot read
+    else:
+        (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        (tmp_path / "site.toml").chmod(0)
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path)
+    assert [f.code for f in info.value.findings] == ["CF106"]

@@ -233,8 +233,12 @@ def _read_config(path: Path) -> str:
     if not path.is_file():
         raise ConfigError([_finding(path.name, 1, "configuration is not a regular file",
                                     code="CF106")])
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_CONFIG_BYTES + 1)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError([_finding(path.name, 1, f"cannot read the configuration: "
+                                    f"{exc.strerror or exc}", code="CF106")]) from None
     if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError([_finding(path.name, 1, f"configuration is over {MAX_CONFIG_BYTES:,} "
                                     "bytes", code="CF106")])
