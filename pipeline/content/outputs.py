@@ -43,6 +43,7 @@ class Reserved:
 
     files: tuple[str, ...]
     root_patterns: tuple[str, ...] = ()
+    article_names: tuple[str, ...] = ()  # root names only public/ may provide (favicon.ico)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,8 @@ def _patterns(outputs: list[Output], reserved: Reserved) -> list[Finding]:
         root_name = output.path.split("/")[0]
         if output.generated or output.path in reserved.files:
             continue
-        for pattern in reserved.root_patterns:
+        patterns = reserved.root_patterns + (reserved.article_names if output.article else ())
+        for pattern in patterns:
             if fnmatchcase(root_name.lower(), pattern):
                 findings.append(_finding(output, "FM206", f"output {output.path} is named like "
                                          f"'{pattern}', which another stage writes",

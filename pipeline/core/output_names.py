@@ -15,9 +15,10 @@ MANIFEST_FILE = "manifest.json"  # the bundles manifest
 SITEMAP_INDEX = "sitemap_index.xml"
 SITEMAP_ALIAS = "sitemap.xml"
 ROBOTS_FILE = "robots.txt"
-FAVICON_FILE = "favicon.ico"  # not written, but browsers ask for it at the root
+FAVICON_FILE = "favicon.ico"  # comes from public/; browsers ask for it at the root
 ROOT_FILES = (ROOT_FILE, NOT_FOUND_FILE, STYLESHEET_FILE, MANIFEST_FILE, SITEMAP_INDEX,
-              SITEMAP_ALIAS, ROBOTS_FILE, FAVICON_FILE)
+              SITEMAP_ALIAS, ROBOTS_FILE)
+ARTICLE_RESERVED = (FAVICON_FILE,)  # root names public/ may provide but an article may not
 ROOT_PATTERNS = (ROBOTS_FILE, "sitemap*.xml", "sitemap*.xml.gz")  # written by other stages
 
 

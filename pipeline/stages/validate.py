@@ -43,7 +43,7 @@ def reserved_outputs(site: Site) -> outputs.Reserved:
     files = list(names.ROOT_FILES)
     if key := site.settings.submit.indexnow_key:
         files.append(names.key_file(key))
-    return outputs.Reserved(tuple(files), names.ROOT_PATTERNS)
+    return outputs.Reserved(tuple(files), names.ROOT_PATTERNS, names.ARTICLE_RESERVED)
 
 
 def _f(article: Article, key: str, code: str, message: str, hint: str = "",
