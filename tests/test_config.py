@@ -82,4 +82,4 @@ def test_invalid_toml_and_missing_file_exit_2(tmp_path: Path, capsys) -> None:
     (tmp_path / "site.toml").write_text("[site\nname=1", encoding="utf-8")
     assert main(["validate", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "configuration file not found" in err and "site.toml:1:1: error CF100 invalid TOML" in err
+    assert "configuration file not found" in err and "site.toml:1:6: error CF100 invalid TOML" in err

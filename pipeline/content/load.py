@@ -15,9 +15,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.content import schema
+from pipeline.content import tree as guards
 from pipeline.content.parsing import err, read_text, split
+from pipeline.content.tree import shown
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
+from pipeline.core.text import invisible_chars
 from pipeline.engine.sources import SourceCache
 
 SUFFIXES = (".md", ".markdown")
@@ -92,7 +95,7 @@ def _unknown_trees(settings: Settings, content: Path) -> list[Finding]:
     known = set(settings.locale_codes)
     return [
         err(_shown(child, settings.root), 1, "FM205",
-            f"'{child.name}' is not a configured locale; its files are ignored",
+            f"'{guards.printable(child.name)}' is not a configured locale; its files are ignored",
             f"add a [[locales]] entry to site.toml or rename it to one of: {', '.join(known)}")
         for child in sorted(content.iterdir())
         if child.is_dir() and child.name not in known and not child.name.startswith(".")
@@ -100,24 +103,62 @@ def _unknown_trees(settings: Settings, content: Path) -> list[Finding]:
 
 
 def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> list[Path]:
-    """Markdown files below ``tree`` in sorted order; symlinks leaving ``content`` refused."""
+    """Regular Markdown files below ``tree`` in sorted order.
+
+    Refused with a finding (see ``content.tree``): the content folder outside the project,
+    symlinks (files or folders, the locale folder too) leaving ``content`` or looping,
+    FIFOs, sockets and devices, names that are not UTF-8. Folder symlinks are not followed.
+    """
+    content_real = content.resolve()
+    if problem := guards.root_problem(content_real, root, shown(content, root),
+                                      "content"):
+        findings.append(problem)
+        return []
+    if problem := guards.symlink_problem(tree, content_real, root):
+        findings.append(problem)
+        return []
     if not tree.is_dir():
         return []
     found: list[Path] = []
-    content_real = content.resolve()
-    for dirpath, dirnames, filenames in os.walk(tree):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if not name.endswith(SUFFIXES) or name.startswith("."):
-                continue
-            if path.is_symlink() and content_real not in path.resolve().parents:
-                findings.append(err(_shown(path, root), 1, "FM006",
-                                    "symlink points outside the content tree; ignored",
-                                    "copy the file into the tree instead"))
-                continue
-            found.append(path)
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else tree
+        findings.append(err(shown(where, root), 1, "FM001",
+                            f"cannot read folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(tree, onerror=unreadable):
+        here = Path(dirpath)
+        dirnames[:] = [name for name in sorted(d for d in dirnames if not d.startswith("."))
+                       if not _refused(_folder_problem(here / name, content_real, root),
+                                       findings)]
+        for name in sorted(n for n in filenames if not n.startswith(".")):
+            path = here / name
+            if not _refused(_file_problem(path, content_real, root), findings) and \
+                    name.endswith(SUFFIXES):
+                found.append(path)
     return found
+
+
+def _refused(problem: Finding | None, findings: list[Finding]) -> bool:
+    if problem is not None:
+        findings.append(problem)
+    return problem is not None
+
+
+def _folder_problem(path: Path, content_real: Path, root: Path) -> Finding | None:
+    return guards.name_problem(path, root) or guards.symlink_problem(path, content_real, root)
+
+
+def _file_problem(path: Path, content_real: Path, root: Path) -> Finding | None:
+    """Why a file in the tree is refused; other files (images, notes) pass unread."""
+    if not guards.is_utf8_name(path.name):
+        return guards.name_problem(path, root) if guards.printable(path.name).endswith(
+            SUFFIXES) else None
+    if not path.name.endswith(SUFFIXES):  # not read; only a broken link is worth a word
+        return (guards.symlink_problem(path, content_real, root)
+                if path.is_symlink() and guards.real_inside(path, content_real) is None
+                else None)
+    return guards.symlink_problem(path, content_real, root) or guards.kind_problem(path, root)
 
 
 def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article | None, list[Finding]]:
@@ -130,8 +171,12 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
     findings += problems
     if parsed is None:
         return None, findings
-    problems = schema.check(parsed, shown)
-    findings += problems
+    findings += schema.check(parsed, shown)
+    findings += schema.invisible_findings(parsed, shown)
+    if hidden := invisible_chars(path.name):
+        findings.append(err(shown, 1, "FM302", f"file name contains invisible or control "
+                            f"characters: {', '.join(hidden)}", "rename the file",
+                            severity=Severity.WARNING))
     stem = path.stem
     if "slug" not in parsed.data and (why := schema.slug_problem(stem)):
         findings.append(err(shown, 1, "FM105", f"file name {stem!r} cannot be a slug: it {why}",
@@ -148,7 +193,4 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return shown(path, root)

@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from pipeline.content import yaml_limits
 from pipeline.core.model import Finding, Severity
+from pipeline.core.safe_read import read_regular
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -40,14 +42,15 @@ def err(path: str, line: int, code: str, message: str, hint: str = "", col: int 
 def read_text(path: Path, shown: str, max_bytes: int) -> tuple[str | None, list[Finding]]:
     """Bytes -> text with every encoding problem reported; ``None`` when unusable."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, [err(shown, 1, "FM002", f"file is {size:,} bytes, over the "
-                              f"{max_bytes:,}-byte limit", "split the article or raise "
-                              "validate.max_file_bytes")]
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes)
     except OSError as exc:
         return None, [err(shown, 1, "FM001", f"cannot read file: {exc.strerror or exc}")]
+    if isinstance(raw, str):
+        return None, [err(shown, 1, "FM008", f"is {raw}, not a regular file",
+                          "only Markdown files belong in the content tree")]
+    if len(raw) > max_bytes:
+        return None, [err(shown, 1, "FM002", f"file is over the {max_bytes:,}-byte limit",
+                          "split the article or raise validate.max_file_bytes")]
     if not raw.strip():
         return None, [err(shown, 1, "FM005", "file is empty", "add front matter and a body")]
     if b"\x00" in raw[:8192]:
@@ -81,12 +84,14 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
     body_line = 1 + text[: match.end()].count("\n")
     try:
         node, data = _compose_and_load(yaml_text)
+    except yaml_limits.LimitExceeded as exc:
+        return None, [err(shown, exc.line + 2, exc.code, exc.message, exc.hint, col=exc.col + 1)]
     except (ValueError, TypeError) as exc:  # a scalar YAML accepted but cannot construct
         line, col = _failing_scalar(yaml_text)
         return None, [err(shown, line, "FM012", f"invalid YAML value: {exc}",
                           "quote the value to keep it as text", col=col)]
-    except yaml.YAMLError:
-        return None, [_yaml_error(yaml_text, shown)]
+    except yaml.YAMLError as exc:
+        return None, [_yaml_error(yaml_text, shown, exc)]
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -99,30 +104,53 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
 
 
 def _compose_and_load(yaml_text: str) -> tuple[Any, Any]:
-    """One YAML pass giving both the node tree (positions) and the data."""
-    loader = _LOADER(yaml_text)
+    """One YAML pass (within ``yaml_limits``) giving both the node tree and the data."""
+    node = yaml_limits.compose(yaml_text)
+    if node is None:
+        return None, None
+    loader = _LOADER("")
     try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
 
 
-def _yaml_error(yaml_text: str, shown: str) -> Finding:
-    """Re-parse with the pure-Python loader, whose messages and marks are the clearest."""
-    try:
-        yaml.load(yaml_text, Loader=yaml.SafeLoader)  # noqa: S506 (SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark
-        where = f" ({exc.context})" if exc.context else ""
-        line, col = (mark.line + 2, mark.column + 1) if mark else (1, 1)
-        return err(shown, line, "FM012", f"invalid YAML: {exc.problem}{where}",
-                   "check quoting and indentation", col=col)
-    except yaml.YAMLError as exc:
+PY_REPARSE_MAX = 64 * 1024  # the pure-Python parser's messages are clearer, but 20x slower
+
+
+def _yaml_error(yaml_text: str, shown: str, first: yaml.YAMLError) -> Finding:
+    """Locate a YAML error; small texts are re-parsed by the pure-Python parser (events
+    only, so nothing recurses) for its clearer messages, large ones keep libyaml's."""
+    if isinstance(first, yaml.reader.ReaderError):
+        return _reader_error(yaml_text, shown, first)
+    exc: yaml.YAMLError = first
+    if len(yaml_text) <= PY_REPARSE_MAX:
+        try:
+            for _ in yaml.parse(yaml_text, Loader=yaml.SafeLoader):  # noqa: S506 (SafeLoader)
+                pass
+        except yaml.YAMLError as python_exc:
+            exc = python_exc
+    if not isinstance(exc, yaml.MarkedYAMLError):
         return err(shown, 1, "FM012", f"invalid YAML: {exc}")
-    return err(shown, 1, "FM012", "invalid YAML")
+    mark = exc.problem_mark
+    if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark
+    where = f" ({exc.context})" if exc.context else ""
+    line, col = (mark.line + 2, mark.column + 1) if mark else (1, 1)
+    return err(shown, line, "FM012", f"invalid YAML: {exc.problem}{where}",
+               "check quoting and indentation", col=col)
+
+
+def _reader_error(yaml_text: str, shown: str, exc: yaml.reader.ReaderError) -> Finding:
+    """A character YAML refuses (C0/C1 control, U+FFFE...), located at its own line/col."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(yaml_text)
+    index = found.start() if found else 0
+    line = yaml_text.count("\n", 0, index) + 2
+    col = index - (yaml_text.rfind("\n", 0, index) + 1) + 1
+    char = yaml_text[index] if found else "?"
+    return err(shown, line, "FM012", f"invalid YAML: character U+{ord(char):04X} is not "
+               f"allowed in YAML ({exc.reason})", "delete the character or write it as an "
+               "escape in a double-quoted string", col=col)
 
 
 def _failing_scalar(yaml_text: str) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError
 from pipeline.content.parsing import Parsed
 from pipeline.core import urls
 from pipeline.core.model import Author, Finding, FrontMatter, Severity
+from pipeline.core.text import invisible_chars, sanitize_line
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
@@ -32,6 +33,9 @@ def parse_datetime(text: str) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         return None
+    offset = value.utcoffset()
+    if offset is not None and offset % dt.timedelta(minutes=1):
+        return None  # '+05:30:15': W3C datetime (sitemaps) and RFC 3339 allow minutes only
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
@@ -59,7 +63,12 @@ def url_or_path_problem(value: str) -> str:
     """Why an image/URL field is unusable, or ''."""
     if not isinstance(value, str):
         return ""
-    parts = urlsplit(value)
+    if hidden := invisible_chars(value):
+        return f"contains control or invisible characters ({', '.join(hidden)})"
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # e.g. 'https://[' (an unclosed IPv6 literal)
+        return f"is not a valid URL: {exc}"
     if parts.netloc and not parts.scheme:
         return "is a protocol-relative URL; write it with https://"
     if parts.scheme:
@@ -95,7 +104,26 @@ def _validator() -> Draft202012Validator:
 def check(parsed: Parsed, shown: str) -> list[Finding]:
     """Every schema problem of one article's front matter, located at its key."""
     errors = sorted(_validator().iter_errors(parsed.data), key=lambda e: list(e.absolute_path))
-    return [_to_finding(e, parsed, shown) for e in errors]
+    findings: list[Finding] = []
+    for error in errors:
+        if error.validator == "additionalProperties":
+            findings += _unknown_fields(error, parsed, shown)
+        else:
+            findings.append(_to_finding(error, parsed, shown))
+    return findings
+
+
+def _unknown_fields(error: ValidationError, parsed: Parsed, shown: str) -> list[Finding]:
+    """One warning per unknown field, each at its own key."""
+    prefix = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
+    extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
+    findings = []
+    for key in extra:
+        name = f"{prefix}.{key}" if prefix else str(key)
+        findings.append(Finding(shown, parsed.key_lines.get(name, 1),
+                                parsed.key_cols.get(name, 1), "FM103", Severity.WARNING,
+                                f"unknown field '{name}'", "check the spelling; it is ignored"))
+    return findings
 
 
 def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
@@ -116,13 +144,6 @@ def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
         message = f"'{field}' must be {_article(expected)}, got {_json_type(value)} {value!r}"
         if field in ("date", "lastmod"):
             hint = "quote it: date: \"2025-07-01T05:35:07Z\""
-    elif error.validator == "additionalProperties":
-        extra = sorted(set(value) - set(error.schema.get("properties", {})))
-        name = f"{path}.{extra[0]}" if path else extra[0]
-        line = parsed.key_lines.get(name, line)
-        col = parsed.key_cols.get(name, col)
-        return Finding(shown, line, col, "FM103", Severity.WARNING,
-                       f"unknown field '{name}'", "check the spelling; it is ignored")
     elif error.validator == "format":
         code, message, hint = _format_message(error.validator_value, field, value)
     elif error.validator in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
@@ -135,7 +156,7 @@ def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
 def _format_message(fmt: str, field: str, value: Any) -> tuple[str, str, str]:
     if fmt == "iso8601":
         return ("FM104", f"'{field}' is not an ISO 8601 date: {value!r}",
-                "use e.g. 2025-07-01 or 2025-07-01T05:35:07Z")
+                "use e.g. 2025-07-01 or 2025-07-01T05:35:07Z; an offset has hours and minutes only")
     if fmt == "slug":
         return ("FM105", f"slug {value!r} {slug_problem(value)}",
                 "use letters (Arabic allowed), digits and '-'")
@@ -157,6 +178,28 @@ def _json_type(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+TEXT_FIELDS = ("title", "excerpt", "author.name", "tags")
+
+
+def invisible_findings(parsed: Parsed, shown: str) -> list[Finding]:
+    """A warning at each text field holding invisible or control characters (stripped on output)."""
+    findings = []
+    for key in TEXT_FIELDS:
+        head, _, sub = key.partition(".")
+        value = parsed.data.get(head)
+        if sub and isinstance(value, dict):
+            value = value.get(sub)
+        values = value if isinstance(value, list) else [value]
+        found = sorted({c for v in values if isinstance(v, str) for c in invisible_chars(v)})
+        if found:
+            findings.append(Finding(shown, parsed.key_lines.get(key, 1),
+                                    parsed.key_cols.get(key, 1), "FM302", Severity.WARNING,
+                                    f"'{key}' contains invisible or control characters: "
+                                    f"{', '.join(found)}", "delete them; they are removed from "
+                                    "the pages and sitemaps"))
+    return findings
+
+
 def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -> FrontMatter:
     """Typed front matter from schema-valid data, with path-derived fallbacks."""
     date = parse_datetime(data["date"])
@@ -165,17 +208,18 @@ def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -
     author = data["author"]
     og = data.get("ogImage") or {"url": data["coverImage"]}
     return FrontMatter(
-        title=data["title"].strip(),
-        excerpt=" ".join(data["excerpt"].split()),
+        title=sanitize_line(data["title"]).strip(),
+        excerpt=" ".join(sanitize_line(data["excerpt"]).split()),
         cover_image=data["coverImage"],
         date=date,
-        author=Author(name=author["name"], picture=author["picture"]),
+        author=Author(name=sanitize_line(author["name"]).strip(), picture=author["picture"]),
         og_image=og["url"],
         slug=data.get("slug") or default_slug,
         translation_key=data.get("translationKey") or default_key,
         lastmod=lastmod,
         draft=bool(data.get("draft", False)),
-        tags=tuple(data.get("tags", ())),
+        tags=tuple(dict.fromkeys(t for t in (sanitize_line(x).strip() for x in data.get("tags", ()))
+                                 if t)),
         translation_of=data.get("translationOf"),
         locale=data.get("locale"),
         cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,

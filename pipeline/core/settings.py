@@ -13,15 +13,18 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
-from urllib.parse import urlsplit
+from typing import Any, ClassVar, get_args, get_origin, get_type_hints
 
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 
+from pipeline.core import settings_rules as rules
 from pipeline.core.model import Finding, Locale, Severity
+from pipeline.core.settings_rules import Bound, at_least, positive
 
 CONFIG_NAME = "site.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+REQUIRED: dict[str, tuple[str, ...]] = {"site": ("name", "base_url")}
 
 
 class ConfigError(Exception):
@@ -34,8 +37,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class SiteSection:
-    name: str = "Site"
-    base_url: str = "https://example.org"
+    name: str = ""  # required
+    base_url: str = ""  # required: an origin with an optional path
     url_pattern: str = "/{locale}/{slug}/"
     x_default: str = "en"
     publisher: str = ""
@@ -70,6 +73,9 @@ class ValidateSection:
     excerpt_min: int = 50
     excerpt_max: int = 160
     max_file_bytes: int = 5 * 1024 * 1024
+    BOUNDS: ClassVar[dict[str, Bound]] = {
+        "title_max": at_least(1), "excerpt_min": at_least(0), "excerpt_max": at_least(1),
+        "max_file_bytes": at_least(1, 50 * 1024 * 1024)}
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,12 @@ class LinksSection:
     user_agent: str = "seo-pipeline-linkcheck/0.1 (+https://example.org/bot)"
     backoff: float = 0.5  # first retry wait in seconds; doubles per attempt, plus jitter
     check_fragments: bool = True
+    BOUNDS: ClassVar[dict[str, Bound]] = {
+        "workers": at_least(1, 256), "per_host": at_least(1, 64), "rate_per_host": at_least(0),
+        "connect_timeout": positive(300), "read_timeout": positive(300),
+        "retries": at_least(0, 10), "max_redirects": at_least(0, 30),
+        "max_retry_after": at_least(0, 3600), "max_bytes": at_least(1, 100 * 1024 * 1024),
+        "max_cache_age": at_least(0), "accept": at_least(100, 599), "backoff": at_least(0, 60)}
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class SitemapsSection:
     max_urls: int = 50_000
     max_bytes: int = 50 * 1024 * 1024
     gzip: bool = False
+    # max_urls and max_bytes: checked by the sitemaps stage (SM codes), against the protocol
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,10 @@ class MetadataSection:
     image_min_height: int = 630
     # Per-locale overrides of the four length limits, e.g. ["ar:title_max=70"].
     locale_limits: tuple[str, ...] = ()
+    BOUNDS: ClassVar[dict[str, Bound]] = {
+        "title_min": at_least(0), "title_max": at_least(1), "description_min": at_least(0),
+        "description_max": at_least(1), "image_min_width": at_least(0),
+        "image_min_height": at_least(0)}
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,7 @@ class BundlesSection:
     raw_html: str = "escape"
     allowed_tags: tuple[str, ...] = ()
     words_per_minute: int = 200
+    BOUNDS: ClassVar[dict[str, Bound]] = {"words_per_minute": at_least(1, 10_000)}
 
 
 @dataclass(frozen=True)
@@ -133,6 +151,10 @@ class SubmitSection:
     retry_backoff: float = 1.0  # first retry delay in seconds, doubled per attempt
     max_retry_after: float = 60.0  # longest wait honoured from Retry-After
     timeout: float = 30.0
+    BOUNDS: ClassVar[dict[str, Bound]] = {
+        "retries": at_least(0, 10),  # batch_size: checked by the submit stage (SUB003)
+        "retry_backoff": at_least(0, 60), "max_retry_after": at_least(0, 3600),
+        "timeout": positive(300)}
 
 
 @dataclass(frozen=True)
@@ -190,18 +212,41 @@ SECTIONS: dict[str, type] = {
 def load_settings(root: Path, config_path: Path | None = None) -> Settings:
     """Read and validate ``site.toml``; raise ``ConfigError`` with every problem."""
     path = config_path or root / CONFIG_NAME
-    if not path.exists():
-        raise ConfigError([_finding(path.name, 1, f"configuration file not found: {path}")])
-    text = path.read_text(encoding="utf-8")
+    text = _read_config(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
-        raise ConfigError([_finding(path.name, line, f"invalid TOML: {exc}")]) from None
+        found = re.search(r"line (\d+)(?:, column (\d+))?", str(exc))
+        line = int(found.group(1)) if found else 1
+        col = int(found.group(2)) if found and found.group(2) else 1
+        raise ConfigError([_finding(path.name, line, f"invalid TOML: {exc}", col=col)]) from None
     settings, findings = parse_settings(data, root=path.parent.resolve(), text=text, name=path.name)
     if findings:
         raise ConfigError(findings)
     return settings
+
+
+def _read_config(path: Path) -> str:
+    """The text of a regular, UTF-8 ``site.toml`` of at most ``MAX_CONFIG_BYTES``."""
+    if not path.exists():
+        raise ConfigError([_finding(path.name, 1, f"configuration file not found: {path}")])
+    if not path.is_file():
+        raise ConfigError([_finding(path.name, 1, "configuration is not a regular file",
+                                    code="CF106")])
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError([_finding(path.name, 1, f"cannot read the configuration: "
+                                    f"{exc.strerror or exc}", code="CF106")]) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError([_finding(path.name, 1, f"configuration is over {MAX_CONFIG_BYTES:,} "
+                                    "bytes", code="CF106")])
+    message, line, col = rules.decode_problem(raw)
+    if message:
+        raise ConfigError([_finding(path.name, line, message, "save it as UTF-8", col=col,
+                                    code="CF106")])
+    return raw.decode("utf-8").removeprefix("\ufeff")
 
 
 def parse_settings(
@@ -210,20 +255,55 @@ def parse_settings(
     """Build ``Settings`` from parsed TOML, returning every problem found."""
     findings: list[Finding] = []
 
-    def err(section: str, key: str, message: str, hint: str = "") -> None:
-        findings.append(_finding(name, _line_of(text, section, key), message, hint))
+    def err(section: str, key: str, message: str, hint: str = "", code: str = "CF100") -> None:
+        findings.append(_finding(name, rules.line_of(text, section, key), message, hint,
+                                 code=code))
 
     for key in data:
         if key not in SECTIONS and key != "locales":
             err("", key, f"unknown section or key '{key}'", f"known: {', '.join(_known())}")
+    _required(data, err)
     sections = {
         key: _read_section(cls, data.get(key, {}), key, err) for key, cls in SECTIONS.items()
     }
     locales = _read_locales(data.get("locales"), err)
-    site: SiteSection = sections["site"]
-    _check_site(site, locales, err)
+    sections["site"] = _check_site(sections["site"], locales, err)
+    _check_ranges(sections, err)
+    for key, problem in rules.folder_problems(root, dataclasses.asdict(sections["paths"])).items():
+        err("paths", key, f"paths.{key} {problem}", "use e.g. dist, sitemap, reports, .cache",
+            code="CF105")
     settings = Settings(root=root, locales=tuple(locales), **sections)
     return settings, findings
+
+
+def _required(data: dict[str, Any], err: Any) -> None:
+    for section, keys in REQUIRED.items():
+        table = data.get(section)
+        if table is None:
+            err("", section, f"[{section}] is required", f"add [{section}] with "
+                f"{', '.join(keys)}", code="CF101")
+            continue
+        for key in keys:
+            if isinstance(table, dict) and key not in table:
+                err(section, section, f"'{section}.{key}' is required", code="CF101")
+
+
+def _check_ranges(sections: dict[str, Any], err: Any) -> None:
+    """Numbers inside their ``BOUNDS``, and each min no greater than its max."""
+    for name, section in sections.items():
+        for key, bound in getattr(section, "BOUNDS", {}).items():
+            value = getattr(section, key)
+            for item in value if isinstance(value, tuple) else (value,):
+                if problem := bound.problem(item):
+                    err(name, key, f"'{name}.{key}' {problem}, got {item!r}", code="CF104")
+                    break
+    pairs = (("validate", "excerpt_min", "excerpt_max"), ("metadata", "title_min", "title_max"),
+             ("metadata", "description_min", "description_max"))
+    for name, low, high in pairs:
+        section = sections[name]
+        if getattr(section, low) > getattr(section, high):
+            err(name, low, f"'{name}.{low}' ({getattr(section, low)}) is greater than "
+                f"'{name}.{high}' ({getattr(section, high)})", code="CF104")
 
 
 def _known() -> list[str]:
@@ -330,38 +410,28 @@ def _check_locale(entry: LocaleSection, section: str, err: Any) -> Locale | None
                   numbering=entry.numbering)
 
 
-def _check_site(site: SiteSection, locales: list[Locale], err: Any) -> None:
-    parts = urlsplit(site.base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        err("site", "base_url", f"base_url '{site.base_url}' must be an absolute http(s) URL")
-    if parts.query or parts.fragment:
-        err("site", "base_url", "base_url must not have a query or fragment")
-    if "{slug}" not in site.url_pattern or not site.url_pattern.startswith("/"):
-        err("site", "url_pattern", "url_pattern must start with '/' and contain '{slug}'")
-    unknown = set(re.findall(r"{(\w+)}", site.url_pattern)) - {"locale", "slug"}
-    if unknown:
-        err("site", "url_pattern", f"url_pattern has unknown fields: {', '.join(sorted(unknown))}")
+def _check_site(site: SiteSection, locales: list[Locale], err: Any) -> SiteSection:
+    """The site section with ``base_url`` normalised (IDN host as punycode)."""
+    if site.base_url:
+        normal, problem = rules.origin(site.base_url)
+        if problem:
+            err("site", "base_url", f"base_url {site.base_url!r} {problem}",
+                "an origin with an optional path, e.g. https://example.org/blog", code="CF102")
+        else:
+            site = dataclasses.replace(site, base_url=normal)
+    if problem := rules.url_pattern_problem(site.url_pattern):
+        err("site", "url_pattern", f"url_pattern {site.url_pattern!r} {problem}",
+            'e.g. "/{locale}/{slug}/"', code="CF103")
     if locales and site.x_default not in {loc.code for loc in locales}:
         err("site", "x_default", f"x_default '{site.x_default}' is not a configured locale")
+    return site
 
 
 def _line_of(text: str, section: str, key: str) -> int:
-    """Best-effort line of ``key`` inside ``[section]`` (TOML parsers give no positions)."""
-    lines = text.splitlines()
-    head = section.split("[")[0]
-    start = 0
-    if head:
-        for i, line in enumerate(lines):
-            if re.match(rf"\s*\[+\s*{re.escape(head)}\s*\]+", line):
-                start = i
-                break
-    for i in range(start, len(lines)):
-        if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]) or re.match(
-            rf"\s*\[+\s*{re.escape(key)}\s*\]+", lines[i]
-        ):
-            return i + 1
-    return start + 1
+    """Line of ``key`` inside ``[section]`` (see ``settings_rules.line_of``)."""
+    return rules.line_of(text, section, key)
 
 
-def _finding(name: str, line: int, message: str, hint: str = "") -> Finding:
-    return Finding(name, line, 1, "CF100", Severity.ERROR, message, hint)
+def _finding(name: str, line: int, message: str, hint: str = "", col: int = 1,
+             code: str = "CF100") -> Finding:
+    return Finding(name, line, col, code, Severity.ERROR, message, hint)

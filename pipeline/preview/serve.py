@@ -12,9 +12,11 @@ script and ``/__reload`` streams build events (``pipeline.preview.reload``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import ipaddress
 import os
+import socket
 import sys
 from functools import partial
 from http import HTTPStatus
@@ -42,10 +44,15 @@ CONTENT_TYPES = {
 }
 
 
+DRAIN_SECONDS = 0.2  # after an error, how long to wait for the rest of a rejected request
+DRAIN_READS = 16  # ... and at most this many 64 KiB reads of it
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Static files from ``root``; quiet unless ``verbose``; live reload with ``reload``."""
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+    default_request_version = "HTTP/1.0"  # answer malformed lines with a status line, not 0.9
 
     def __init__(self, *args, root: Path, prefix: str = "", verbose: bool = False,
                  reload: Broadcaster | None = None, **kwargs):  # type: ignore[no-untyped-def]
@@ -76,21 +83,45 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def send_head(self):  # type: ignore[no-untyped-def]
         if self.reload and urlsplit(self.path).path == SCRIPT_PATH:
             return self.send_bytes(SCRIPT.encode(), CONTENT_TYPES[".js"])
-        try:
-            path = self.translate_path(self.path)
-        except UnicodeDecodeError:
-            path = ""
-        if path.endswith("/") and Path(path, "index.html").is_file():
-            file = Path(path, "index.html")  # the base class serves index.html
-        elif path and Path(path).is_dir():
-            return super().send_head()  # redirects to the trailing-slash form
-        elif not path or not Path(path).is_file():
+        kind = self._kind()
+        if kind == "missing":
             return self.send_not_found()
-        else:
-            file = Path(path)
+        if kind == "folder":
+            return super().send_head()  # a folder without '/' is redirected to the '/' form
+        path = self.translate_path(self.path)
+        file = Path(path, "index.html") if kind == "index" else Path(path)
         if self.reload and self.guess_type(str(file)).startswith("text/html"):
             return self.send_page(file)
         return super().send_head()
+
+    def _kind(self) -> str:
+        """'index', 'folder', 'file' or 'missing': undecodable, NUL, too long all 404."""
+        try:
+            path = self.translate_path(self.path)
+            if path.endswith("/") and Path(path, "index.html").is_file():
+                return "index"
+            if path and Path(path).is_dir():
+                return "folder"
+            return "file" if path and Path(path).is_file() else "missing"
+        except (UnicodeDecodeError, ValueError, OSError):
+            return "missing"
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Errors before a request is understood: read what the client still sends, so that
+        closing does not reset the connection before the client has read the status."""
+        self._drain = True
+        super().send_error(code, message, explain)
+
+    def finish(self) -> None:
+        super().finish()
+        if getattr(self, "_drain", False):
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_WR)
+                self.connection.settimeout(DRAIN_SECONDS)
+                for _ in range(DRAIN_READS):
+                    if not self.connection.recv(65536):
+                        break
 
     def send_page(self, file: Path):  # type: ignore[no-untyped-def]
         """An HTML file with the reload script (the file itself is left as it is)."""

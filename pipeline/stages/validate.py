@@ -12,7 +12,9 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pipeline.content import outputs
 from pipeline.content.assets import public_of
+from pipeline.core import output_names as names
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 from pipeline.seo import lengths
 
@@ -27,6 +29,7 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += _duplicates(articles, lambda a: a.slug, "slug", "FM202", "slug")
     findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
                             "translation key")
+    findings += outputs.check(site, reserved_outputs(site), names.json_file)
     exists = _file_checker(site.settings.path("public"))
     for article in articles:
         findings += _assets(article, exists)
@@ -34,6 +37,14 @@ def run(site: Site, options: object = None) -> StageResult:
     findings = sorted(set(findings))
     return StageResult("validate", findings, data={"articles": len(articles),
                                                   "locales": list(site.settings.locale_codes)})
+
+
+def reserved_outputs(site: Site) -> outputs.Reserved:
+    """Files the other stages write into the output folder (authors may not take them)."""
+    files = list(names.ROOT_FILES)
+    if key := site.settings.submit.indexnow_key:
+        files.append(names.key_file(key))
+    return outputs.Reserved(tuple(files), names.ROOT_PATTERNS, names.ARTICLE_RESERVED)
 
 
 def _f(article: Article, key: str, code: str, message: str, hint: str = "",

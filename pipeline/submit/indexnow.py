@@ -22,6 +22,7 @@ import requests
 from pipeline.core.fsutil import safe_join, write_text
 from pipeline.core.settings import Settings
 from pipeline.core.urls import iri_to_uri, site_url
+from pipeline.submit.redact import redact
 from pipeline.submit.retry import Outcome, RetryPolicy, Sleep, send
 from pipeline.submit.state import Entry
 
@@ -127,7 +128,7 @@ def interpret(outcome: Outcome) -> BatchResult:
                            "check submit.indexnow_endpoint and the network")
     status = response.status_code
     accepted, message, hint = STATUS.get(status) or _other(status)
-    reason = f" {response.reason}" if response.reason else ""
+    reason = f" {redact(response.reason)}" if response.reason else ""
     note = f" ({outcome.note})" if outcome.note else ""
     return BatchResult(accepted, status, attempts,
                        f"{status}{reason}: {message}{tries}{note}", hint)

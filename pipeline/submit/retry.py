@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 import requests
 
 from pipeline.core.settings import SubmitSection
+from pipeline.submit.redact import redact
 
 Sleep = Callable[[float], None]
 
@@ -82,4 +83,4 @@ def _attempt(call: Callable[[], requests.Response]) -> tuple[requests.Response |
     try:
         return call(), ""
     except requests.RequestException as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+        return None, redact(f"{type(exc).__name__}: {exc}")

@@ -23,12 +23,16 @@ import requests
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
+from pipeline.core.safe_read import read_regular
 from pipeline.core.settings import Settings
 from pipeline.core.urls import encode_segment, site_url
 from pipeline.sitemaps.model import INDEX_NAME
+from pipeline.submit.redact import redact
 from pipeline.submit.retry import RetryPolicy, Sleep, send
 
 SCOPE = "https://www.googleapis.com/auth/webmasters"
+MAX_KEY_FILE_BYTES = 64 * 1024  # a service-account key is about 2.4 kB
+MAX_ERROR_BODY = 64 * 1024  # larger error bodies are not parsed for a message
 SITEMAP_INDEX = INDEX_NAME  # written by the sitemaps stage
 
 
@@ -61,11 +65,16 @@ def load_credentials(path: str, token_uri: str) -> tuple[Any, str]:
     Problems name the kind of failure only, never the file's content.
     """
     try:
-        with open(path, encoding="utf-8") as fh:
-            info = json.load(fh)
+        raw = read_regular(path, MAX_KEY_FILE_BYTES)
     except OSError as exc:
         return None, f"cannot read the key file ({type(exc).__name__}: {exc.strerror})"
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    if isinstance(raw, str):
+        return None, f"the key file is {raw}, not a regular file"
+    if len(raw) > MAX_KEY_FILE_BYTES:
+        return None, f"the key file is over {MAX_KEY_FILE_BYTES:,} bytes; a key is about 2,400"
+    try:
+        info = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         return None, f"the key file is not JSON ({type(exc).__name__})"
     if not isinstance(info, dict) or info.get("type") != "service_account":
         return None, "the key file is not a service-account key (\"type\" must be " \
@@ -78,7 +87,20 @@ def load_credentials(path: str, token_uri: str) -> tuple[Any, str]:
     except (google.auth.exceptions.GoogleAuthError, ValueError, KeyError, TypeError) as exc:
         missing = f": {exc}" if isinstance(exc, ValueError) and "missing" in str(exc) else ""
         return None, f"the service-account key is not usable ({type(exc).__name__}{missing})"
+    if problem := _signing_problem(credentials):
+        return None, problem
     return credentials, ""
+
+
+def _signing_problem(credentials: Any) -> str:
+    """Sign a probe now, so that an unsupported key type (EC, DSA, a broken key) is an error
+    of the dry run too, not a traceback when the token is requested."""
+    try:
+        credentials.signer.sign(b"seo-pipeline key check")
+    except Exception as exc:  # noqa: BLE001 - any failure means the key cannot sign RS256
+        return (f"the private key cannot sign RS256 tokens ({type(exc).__name__}); "
+                "Google service-account keys are RSA")
+    return ""
 
 
 def submit(settings: Settings, credentials: Any, session: requests.Session,
@@ -95,11 +117,13 @@ def submit(settings: Settings, credentials: Any, session: requests.Session,
     url = request_url(settings)
     outcome = send(lambda: session.put(url, headers=headers, timeout=timeout), policy, sleep)
     response = outcome.response
+    known = [str(credentials.token or "")]
     if response is None:
         return Result(False, None, f"no answer from the Search Console API after "
-                      f"{outcome.attempts} attempt(s): {outcome.error}",
+                      f"{outcome.attempts} attempt(s): {redact(outcome.error, known)}",
                       "check submit.search_console_endpoint and the network")
-    return interpret(settings, response.status_code, _api_message(response), outcome.note)
+    return interpret(settings, response.status_code, _api_message(response, known),
+                     outcome.note)
 
 
 def interpret(settings: Settings, status: int, detail: str, note: str = "") -> Result:
@@ -124,17 +148,19 @@ def interpret(settings: Settings, status: int, detail: str, note: str = "") -> R
     return Result(False, status, f"{status}: {what}{extra}", hint)
 
 
-def _api_message(response: requests.Response) -> str:
-    """The API's own error message, if the body is the usual JSON error (short)."""
+def _api_message(response: requests.Response, known: list[str]) -> str:
+    """The API's own error message, if the body is the usual JSON error (short, redacted)."""
+    if len(response.content) > MAX_ERROR_BODY:
+        return ""
     try:
         error = response.json().get("error", {})
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return ""
     message = error.get("message", "") if isinstance(error, dict) else ""
-    return str(message)[:200]
+    return redact(str(message)[:1000], known)[:200]
 
 
 def _auth_error(exc: Exception) -> str:
-    """The first argument of a google-auth error (its summary), shortened."""
+    """The first argument of a google-auth error (its summary), shortened and redacted."""
     first = exc.args[0] if exc.args else ""
-    return f"{type(exc).__name__}: {str(first)[:200]}"
+    return f"{type(exc).__name__}: {redact(str(first)[:1000])[:200]}"

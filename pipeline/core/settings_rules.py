@@ -1,0 +1,184 @@
+"""Rules for ``site.toml`` values beyond their types: the site origin, the URL pattern,
+numeric bounds and the folders. Each returns problems as text; ``settings`` locates them.
+
+Codes: CF101 required section or key missing, CF102 ``base_url``, CF103 ``url_pattern``,
+CF104 number out of bounds, CF105 folders overlapping or outside the project,
+CF106 ``site.toml`` not readable as UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from string import Formatter
+from urllib.parse import quote, urlsplit
+
+import idna
+
+PLACEHOLDERS = ("locale", "slug")
+INPUT_FOLDERS = ("content", "public", "locales")
+OUTPUT_FOLDERS = ("output", "sitemap", "reports", "cache")
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?")
+_PATH_SAFE = "/%-._~!$&'()*+,;=:@"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Allowed range of a number: ``low <= x`` (or ``low < x`` when ``open_low``) and ``x <= high``."""
+
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+
+    def problem(self, value: float) -> str:
+        if isinstance(value, float) and not math.isfinite(value):
+            return "must be a finite number"
+        if self.low is not None and (value <= self.low if self.open_low else value < self.low):
+            return f"must be {'greater than' if self.open_low else 'at least'} {_num(self.low)}"
+        if self.high is not None and value > self.high:
+            return f"must be at most {_num(self.high)}"
+        return ""
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else str(value)
+
+
+def positive(high: float | None = None) -> Bound:
+    return Bound(0, high, open_low=True)
+
+
+def at_least(low: float, high: float | None = None) -> Bound:
+    return Bound(low, high)
+
+
+def _invisible(text: str) -> bool:
+    return any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")
+               for c in text)
+
+
+def origin(base_url: str) -> tuple[str, str]:
+    """``base_url`` normalised (IDN host as punycode, lower-case), or ('', why not)."""
+    if _invisible(base_url):
+        return "", "must not contain whitespace or control characters"
+    try:
+        parts = urlsplit(base_url)
+        host = parts.hostname or ""
+    except ValueError as exc:  # 'https://[' (an unclosed IPv6 literal)
+        return "", f"is not a valid URL: {exc}"
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "", "must be an absolute http(s) URL such as https://example.org"
+    if "?" in base_url or "#" in base_url:
+        return "", "must not have a query or fragment"
+    if "@" in parts.netloc:
+        return "", "must not contain user info (user:password@)"
+    try:
+        port = parts.port
+    except ValueError:
+        return "", "has an invalid port"
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return "", f"has an invalid IPv6 address {host!r}"
+    elif not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            return "", f"has a host that is not a valid internationalised domain name: {exc}"
+    elif not _HOST.fullmatch(host.lower()):
+        return "", f"has an invalid host name {host!r}"
+    netloc = host.lower() + (f":{port}" if port is not None else "")
+    path = quote(parts.path, safe=_PATH_SAFE)
+    return f"{parts.scheme.lower()}://{netloc}{path}", ""
+
+
+def url_pattern_problem(pattern: str) -> str:
+    """Why ``pattern`` cannot build page paths, or ''."""
+    if not pattern.startswith("/"):
+        return "must start with '/'"
+    if _invisible(pattern) or any(c in pattern for c in "?#\\"):
+        return "must not contain whitespace, control characters, '?', '#' or '\\'"
+    try:
+        parsed = list(Formatter().parse(pattern))
+    except ValueError as exc:
+        return f"is not a valid pattern: {exc}"
+    names = []
+    for literal, name, spec, conversion in parsed:
+        if "{" in literal or "}" in literal:
+            return "must not contain literal braces"
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + \
+                    (f":{spec}" if spec else "") + "}"
+            return (f"may use only {{locale}} and {{slug}}, without format specs or attribute "
+                    f"access; got {shown}")
+        names.append(name)
+    if "slug" not in names:
+        return "must contain {slug}"
+    if ".." in pattern.split("/") or "." in pattern.split("/"):
+        return "must not contain '.' or '..' segments"
+    return ""
+
+
+def folder_problems(root: Path, folders: dict[str, str]) -> dict[str, str]:
+    """``[paths]`` key -> problem: outside the project, or an output overlapping another folder."""
+    resolved = {key: (root / value).resolve() for key, value in folders.items()}
+    problems: dict[str, str] = {}
+    for key, path in resolved.items():
+        if path == root or root not in path.parents:
+            problems[key] = (f"'{folders[key]}' must be a folder inside the project (symlinks "
+                             "followed), not the project itself or outside it")
+    for key in OUTPUT_FOLDERS:
+        if key not in resolved or key in problems:
+            continue
+        mine = resolved[key]
+        for other, path in resolved.items():
+            if other == key or other in problems:
+                continue
+            if mine == path or path in mine.parents or mine in path.parents:
+                problems[key] = (f"'{folders[key]}' overlaps paths.{other} ('{folders[other]}'): "
+                                 "an output folder must be a folder of its own")
+                break
+    return problems
+
+
+def decode_problem(raw: bytes) -> tuple[str, int, int]:
+    """('', 0, 0) when ``raw`` is UTF-8, else (message, line, col) of the first bad byte."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return f"site.toml is not UTF-8 (byte 0x{raw[exc.start]:02X})", line, col
+    return "", 0, 0
+
+
+def line_of(text: str, section: str, key: str) -> int:
+    """Line of ``key`` inside ``[section]``; ``locales[2]`` is the third ``[[locales]]`` table.
+
+    TOML parsers give no positions; this finds the table's header, then the key before
+    the next header, and falls back to the header line.
+    """
+    lines = text.splitlines()
+    head, _, index = section.partition("[")
+    nth = int(index.rstrip("]")) if index.rstrip("]").isdigit() else 0
+    start = 0
+    if head:
+        headers = [i for i, line in enumerate(lines)
+                   if re.match(rf"\s*\[+\s*{re.escape(head)}\s*\]+", line)]
+        if headers:
+            start = headers[min(nth, len(headers) - 1)]
+    for i in range(start, len(lines)):
+        if i > start and head and re.match(r"\s*\[", lines[i]):
+            break
+        if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]) or re.match(
+            rf"\s*\[+\s*{re.escape(key)}\s*\]+", lines[i]
+        ):
+            return i + 1
+    return start + 1
