@@ -27,6 +27,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress
+from operator import not_
 
 import nh3
 
@@ -175,7 +177,13 @@ def sanitize(html: str, allowed_tags: tuple[str, ...]) -> str:
 
 def count_words(text: str) -> int:
     """Whitespace-separated runs holding a letter or digit (works for Arabic too)."""
-    return len(WORD.findall(text))
+    words = text.split()
+    plain = list(map(str.isalnum, words))  # all letters and digits: surely a word
+    count = sum(plain)
+    if count == len(words):
+        return count
+    others = " ".join(compress(words, map(not_, plain)))  # the rest: any letter or digit?
+    return count + len(WORD.findall(others))
 
 
 def render_markdown(body: str, path: str, body_line: int, policy: RenderPolicy,
