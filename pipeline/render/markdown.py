@@ -96,16 +96,27 @@ def problem_with_policy(policy: RenderPolicy) -> str:
 
 
 class _Lines:
-    """Byte offsets in the body -> (0-based line, 1-based character column)."""
+    """Byte offsets in the body -> (0-based line, 1-based character column).
+
+    Offsets are asked for in increasing order, so a column is counted from the previous
+    offset on the same line: many warnings on one long line cost linear time.
+    """
 
     def __init__(self, body: str):
         self.data = body.encode()
         self.starts = [0] + [m.end() for m in re.finditer(b"\n", self.data)]
+        self.last = (-1, 0, 1)  # line, offset, column of the previous answer
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset) - 1
-        start = self.starts[line]
-        return line, len(self.data[start:offset].decode("utf-8", "replace")) + 1
+        last_line, last_offset, last_col = self.last
+        if line == last_line and offset >= last_offset:
+            start, col = last_offset, last_col
+        else:
+            start, col = self.starts[line], 1
+        col += len(self.data[start:offset].decode("utf-8", "replace"))
+        self.last = (line, offset, col)
+        return line, col
 
 
 class _Warnings:
