@@ -73,6 +73,10 @@ MARKDOWN_IT_HTML = [
      '<p class="raw-html">&lt;div&gt;\nblock\n&lt;/div&gt;</p>\n'
      "<p>inline &lt;span&gt;x&lt;/span&gt; &lt;!-- c --&gt;</p>\n"
      '<p class="raw-html">  &lt;p&gt;indented&lt;/p&gt;</p>\n'),
+    ("- <div>\n- | a |\n  |---|\n- a\n  <b>\n",
+     '<ul>\n<li>\n<p class="raw-html">&lt;div&gt;</p>\n</li>\n<li>\n'
+     '<div class="table-wrap"><table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n'
+     "</table></div>\n</li>\n<li>a\n&lt;b&gt;</li>\n</ul>\n"),
     ("[x](http://münchen.de/) [y](mailto:a@b.c) [z](//host/p) [w](<a b>)\n",
      '<p><a href="http://xn--mnchen-3ya.de/">x</a> <a href="mailto:a@b.c">y</a> '
      '<a href="//host/p">z</a> <a href="a%20b">w</a></p>\n'),

@@ -263,12 +263,16 @@ class _Walk:
                     if buf is not None:
                         blocks.append("".join(buf))
                         buf = None
+                    if out and out[-1].endswith("<li>"):
+                        append("\n")  # markdown-it breaks the line after <li> before a block
                     raw = []
                     block_at = span["start"]
                 elif tag == "Table":
                     if buf is not None:
                         blocks.append("".join(buf))
                         buf = None
+                    if out and out[-1].endswith("<li>"):
+                        append("\n")
                     align = data
                     cells = 0
                     tbody = False
