@@ -189,6 +189,15 @@ def test_any_mix_renders_safely_and_consistently(body: str, allow: bool, exists:
     assert render(body, policy, exists=lambda src: exists) == result
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("#*_[]()!<>|-:`~\\ \n\t123aب/&;\"'=\x00\u200f")), max_size=80))
+def test_arbitrary_text_renders_with_unique_ids(body: str) -> None:
+    result = render(body, exists=lambda src: False)
+    assert "<script" not in result.html
+    assert len({h.id for h in result.headings}) == len(result.headings)
+    assert render(body, exists=lambda src: False) == result
+
+
 # -- cost linear in the size of an article (issue #10): generous bounds, not benchmarks --
 def _seconds(body: str, exists=lambda src: True) -> float:
     start = time.perf_counter()

@@ -383,7 +383,7 @@ class _Walk:
                 else:
                     buf.append(value)
                 nl = False
-            elif kind == "InlineHtml":
+            elif kind == "InlineHtml" or (kind == "Html" and raw is None):
                 if image_depth:
                     alt.append(value)  # type: ignore[union-attr]
                     continue
@@ -393,8 +393,7 @@ class _Walk:
                     buf = []
                 nl = False
             elif kind == "Html":
-                if raw is not None:
-                    raw.append(value)
+                raw.append(value)  # type: ignore[union-attr]
             else:  # extensions this parser does not enable
                 append(esc(str(value)))
         if buf is not None:
