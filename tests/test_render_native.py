@@ -154,12 +154,32 @@ def test_warnings_are_at_their_own_line_and_character_column() -> None:
     assert found == [("BN101", 10, 7), ("BN105", 12, 5), ("BN105", 12, 22), ("BN101", 14, 3)]
 
 
-def test_nesting_past_the_limit_is_cut_and_reported_once() -> None:
+def test_nesting_past_the_limit_is_cut_where_markdown_it_cut_it() -> None:
     result = render("text\n\n" + ">" * 1000 + " deep\n")
     [finding] = result.findings
     assert (finding.code, finding.line, finding.col) == ("BN106", 12, 1)
     assert "deep" not in result.html and "deep" not in result.text
-    assert result.html.count("<blockquote>") == result.html.count("</blockquote>") == 19
+    assert result.html.count("<blockquote>") == result.html.count("</blockquote>") == 20
+    assert result.html.endswith("<blockquote></blockquote>\n" + "</blockquote>\n" * 19)
+    # 19 quotes: nothing cut, but the warning markdown-it gave at that depth
+    assert codes_and_text(">" * 19 + " deep\n") == (["BN106"], "deep")
+    assert codes_and_text(">" * 17 + " deep\n") == ([], "deep")
+    # list items at the limit stay, empty; their text is cut
+    ladder = "".join("  " * i + f"- l{i}\n" for i in range(12))
+    result = render(ladder)
+    assert result.text.split("\n") == [f"l{i}" for i in range(9)]
+    assert "<li></li>" in result.html and "BN106" in [f.code for f in result.findings]
+
+
+def test_content_after_a_cut_block_is_kept() -> None:
+    # markdown-it dropped the rest of the document after the cut; it is rendered here
+    result = render(">" * 30 + " deep\n\nafter\n")
+    assert result.text == "after" and "<p>after</p>" in result.html
+
+
+def codes_and_text(body: str) -> tuple[list[str], str]:
+    result = render(body)
+    return [f.code for f in result.findings], result.text
 
 
 _ELEMENTS = st.sampled_from([

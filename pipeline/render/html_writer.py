@@ -24,6 +24,11 @@ from pipeline.render.linkurl import link_allowed, normalize_link, normalize_link
 
 _PARSER = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES)
 # Column alignment in logical terms, so a translated table mirrors with its text.
+_INLINE_TAGS = frozenset({"Emphasis", "Strong", "Link", "Image", "Strikethrough", "Superscript",
+                          "Subscript"})
+# Parts a list or table opens with itself (markdown-it pushed them whatever the depth).
+_PARTS = frozenset({"Item", "TableHead", "TableRow", "TableCell"})
+_END_QUOTE = {"End": {"BlockQuote": None}}
 _ALIGN = {"None": "", "Left": ' style="text-align:start"', "Right": ' style="text-align:end"',
           "Center": ' style="text-align:center"'}
 
@@ -59,7 +64,8 @@ class _Walk:
         self.body = body
         self.escape_html = escape_html
         self.image_exists = image_exists
-        self.limit = max_nesting - 1
+        self.limit = max_nesting
+        self.nested = False  # the nesting warning was noted
         self.max_table_cells = max_table_cells
         self.out: list[str] = []
         self.blocks: list[str] = []
@@ -67,6 +73,12 @@ class _Walk:
         self.sites: list[Site] = []
         self.ids = UniqueIds()
         self._source: bytes | None = None
+
+    def nesting(self, offset: int) -> None:
+        """Note the nesting warning, once per document."""
+        if not self.nested:
+            self.nested = True
+            self.sites.append(Site("nesting", offset))
 
     def source(self, start: int, end: int) -> str:
         """The body text between two byte offsets."""
@@ -91,9 +103,15 @@ class _Walk:
         in_head = tbody = False
         nl = True  # the output ends with a newline
         quote_open = False  # "<blockquote>" written, its newline not yet
-        depth = skip = 0
+        # Nesting as markdown-it counted it: block containers (``stack``) and, apart, inline
+        # markup. A block opened at depth ``limit`` is cut with all it holds (a list item
+        # or table row is kept, empty), so is the text of a list item at that depth
+        # (markdown-it's hidden paragraph); the warning comes where markdown-it gave it.
+        # Unlike markdown-it, what follows the cut block is kept.
+        stack: list[str] = []
+        deep = False  # len(stack) >= limit - 2
+        inline_depth = skip = 0
         limit = self.limit
-        cut = False
         for event, span in _PARSER.events_with_range(self.body, merge_text=True):
             if skip:
                 if event.__class__ is dict:
@@ -104,9 +122,15 @@ class _Walk:
                 continue
             if quote_open:
                 quote_open = False
-                if event != {"End": {"BlockQuote": None}}:
+                if event == _END_QUOTE:
+                    pass  # an empty quote: markdown-it wrote <blockquote></blockquote>
+                elif len(stack) >= limit and event.__class__ is dict and "Start" in event:
+                    quote_open = True  # its content is cut: the quote stays empty
+                else:
                     append("\n")
             if event.__class__ is str:
+                if deep and stack[-1] == "Item" and len(stack) >= limit:
+                    continue  # a break in the cut text of a list item
                 if image_depth:
                     if event != "Rule":
                         alt.append("\n")  # type: ignore[union-attr]
@@ -133,6 +157,10 @@ class _Walk:
                 elif raw is not None:  # the indentation of an HTML block's first line
                     raw.append(value)
                 else:
+                    if deep and stack[-1] == "Item":
+                        self.nesting(span["start"])
+                        if len(stack) >= limit:
+                            continue
                     append(esc(value))
                     if buf is None:
                         buf = [value]
@@ -141,18 +169,30 @@ class _Walk:
                     nl = False
                 continue
             if kind == "Start":
-                if depth >= limit:
-                    if not cut:
-                        cut = True
-                        sites.append(Site("nesting", span["start"]))
-                    skip = 1
-                    continue
-                depth += 1
                 if value.__class__ is str:
                     tag = value
                     data = None
                 else:
                     ((tag, data),) = value.items()
+                if tag in _INLINE_TAGS:
+                    if inline_depth >= limit or (deep and stack[-1] == "Item"
+                                                 and len(stack) >= limit):
+                        self.nesting(span["start"])
+                        skip = 1
+                        continue
+                    inline_depth += 1
+                elif len(stack) >= limit and tag not in _PARTS:
+                    self.nesting(span["start"])
+                    skip = 1
+                    continue
+                else:
+                    stack.append(tag)
+                    if len(stack) >= limit - 2:
+                        deep = True
+                        if len(stack) >= limit or (len(stack) >= limit - 1 and tag in (
+                                "Paragraph", "Heading")) or tag == "TableCell":
+                            # a cell's text sat 2 levels deeper in markdown-it (tr, tbody)
+                            self.nesting(span["start"])
                 if image_depth:
                     if tag == "Image":
                         image_depth += 1
@@ -181,13 +221,13 @@ class _Walk:
                         append(esc(text))
                         buf.append(text)
                         skip = 1
-                        depth -= 1
+                        inline_depth -= 1
                     elif link_type in ("Autolink", "Email"):
                         text = normalize_link_text(data["dest_url"])
                         append(f'<a href="{esc(href)}">{esc(text)}</a>')
                         buf.append(text)
                         skip = 1
-                        depth -= 1
+                        inline_depth -= 1
                     else:
                         title = data["title"]
                         extra = f' title="{esc(title)}"' if title else ""
@@ -238,7 +278,7 @@ class _Walk:
                         buf.append(text)
                         image_depth = 0
                         skip = 1
-                        depth -= 1
+                        inline_depth -= 1
                 elif tag == "CodeBlock":
                     if buf is not None:
                         blocks.append("".join(buf))
@@ -299,8 +339,12 @@ class _Walk:
                         buf = []
                 continue
             if kind == "End":
-                depth -= 1
                 tag = value if value.__class__ is str else next(iter(value))
+                if tag in _INLINE_TAGS:
+                    inline_depth -= 1
+                else:
+                    stack.pop()
+                    deep = len(stack) >= limit - 2
                 if image_depth:
                     if tag == "Image":
                         image_depth -= 1
@@ -377,6 +421,10 @@ class _Walk:
                 if image_depth:
                     alt.append(value)  # type: ignore[union-attr]
                     continue
+                if deep and stack[-1] == "Item":
+                    self.nesting(span["start"])
+                    if len(stack) >= limit:
+                        continue
                 append(f"<code>{esc(value)}</code>")
                 if buf is None:
                     buf = [value]
@@ -387,6 +435,10 @@ class _Walk:
                 if image_depth:
                     alt.append(value)  # type: ignore[union-attr]
                     continue
+                if deep and stack[-1] == "Item":
+                    self.nesting(span["start"])
+                    if len(stack) >= limit:
+                        continue
                 sites.append(Site("html", span["start"], value))
                 append(html.escape(value) if raw_escape else value)
                 if buf is None:
