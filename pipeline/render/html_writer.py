@@ -3,10 +3,11 @@
 Parsing is native; this module only walks the events once, in one loop, and writes the
 markup markdown-it's renderer wrote (same tags, attributes, escaping and newlines), with
 the project's own rules: heading ids, escaped or kept raw HTML, lazy images or the alt
-text of a missing one, logical table alignment, a wrapper around tables, and a nesting
-limit below which content is cut. The same pass collects the plain text (one line per
-block, as markdown-it's inline tokens gave it), the headings and the places that need
-a warning, as UTF-8 byte offsets into the body.
+text of a missing one, logical table alignment, a wrapper around tables, unsafe link
+schemes left as text, and markdown-it's nesting limit (what lies deeper is cut). The
+same pass collects the plain text (one line per block, as markdown-it's inline tokens
+gave it), the headings and the places that need a warning, as UTF-8 byte offsets into
+the body.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from pipeline.render.headings import Heading, UniqueIds, slugify
 from pipeline.render.linkurl import link_allowed, normalize_link, normalize_link_text
 
 _PARSER = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES)
-# Column alignment in logical terms, so a translated table mirrors with its text.
 _INLINE_TAGS = frozenset({"Emphasis", "Strong", "Link", "Image", "Strikethrough", "Superscript",
                           "Subscript"})
 # Parts a list or table opens with itself (markdown-it pushed them whatever the depth).
 _PARTS = frozenset({"Item", "TableHead", "TableRow", "TableCell"})
 _END_QUOTE = {"End": {"BlockQuote": None}}
+# Column alignment in logical terms, so a translated table mirrors with its text.
 _ALIGN = {"None": "", "Left": ' style="text-align:start"', "Right": ' style="text-align:end"',
           "Center": ' style="text-align:center"'}
 
@@ -50,6 +51,8 @@ class Site:
 
 @dataclass
 class Written:
+    """What one pass gives: the HTML, the text of each block, headings, warning sites."""
+
     html: str
     blocks: list[str]
     headings: list[Heading]
