@@ -171,6 +171,13 @@ def test_nesting_past_the_limit_is_cut_where_markdown_it_cut_it() -> None:
     assert "<li></li>" in result.html and "BN106" in [f.code for f in result.findings]
 
 
+@pytest.mark.parametrize("max_nesting", [1, 2, 3, 5])
+def test_small_nesting_limits_work(max_nesting: int) -> None:
+    result = render("text\n\n> - a\n>   - b *c*\n", RenderPolicy(max_nesting=max_nesting))
+    assert result.text.startswith("text") and result.html.startswith("<p>text</p>")
+    assert [f.code for f in result.findings] == ["BN106"]
+
+
 def test_content_after_a_cut_block_is_kept() -> None:
     # markdown-it dropped the rest of the document after the cut; it is rendered here
     result = render(">" * 30 + " deep\n\nafter\n")

@@ -112,9 +112,10 @@ class _Walk:
         # (markdown-it's hidden paragraph); the warning comes where markdown-it gave it.
         # Unlike markdown-it, what follows the cut block is kept.
         stack: list[str] = []
-        deep = False  # len(stack) >= limit - 2
         inline_depth = skip = 0
         limit = self.limit
+        deep_from = max(limit - 2, 1)
+        deep = False  # len(stack) >= deep_from: the nesting rules apply
         for event, span in _PARSER.events_with_range(self.body, merge_text=True):
             if skip:
                 if event.__class__ is dict:
@@ -190,7 +191,7 @@ class _Walk:
                     continue
                 else:
                     stack.append(tag)
-                    if len(stack) >= limit - 2:
+                    if len(stack) >= deep_from:
                         deep = True
                         if len(stack) >= limit or (len(stack) >= limit - 1 and tag in (
                                 "Paragraph", "Heading")) or tag == "TableCell":
@@ -347,7 +348,7 @@ class _Walk:
                     inline_depth -= 1
                 else:
                     stack.pop()
-                    deep = len(stack) >= limit - 2
+                    deep = len(stack) >= deep_from
                 if image_depth:
                     if tag == "Image":
                         image_depth -= 1
