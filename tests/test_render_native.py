@@ -254,3 +254,19 @@ def test_long_runs_without_letters_cost_linear_time() -> None:
 def test_many_warnings_on_one_line_cost_linear_time() -> None:
     assert _seconds("<b>x</b> " * 50_000, exists=lambda src: False) < 30
     assert _seconds("![a](/x.png) " * 50_000, exists=lambda src: False) < 30
+
+
+def test_deeply_nested_raw_html_is_bounded_in_allow_mode() -> None:
+    # nh3's parser is quadratic in the depth of open <div>s: 100,000 took 49 s
+    allow = RenderPolicy("allow", ("b",))
+    start = time.perf_counter()
+    result = render("<div>" * 100_000 + "\n", allow)
+    assert time.perf_counter() - start < 20
+    assert [f.code for f in result.findings] == ["BN106"]
+    inline = render("x " + "<div>" * 1_001 + " <b>late</b>\n", allow)
+    [finding] = inline.findings
+    assert (finding.line, finding.col) == (10, 3 + 5 * 1_000)
+    assert "&lt;b&gt;late" in inline.html  # what comes after is text, not markup
+    assert render("<div>" * 1_000 + "\n", allow).findings == ()
+    assert render("<br><img src=x>" * 2_000 + "\n", allow).findings == ()  # void elements
+

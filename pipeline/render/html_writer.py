@@ -13,6 +13,7 @@ the body.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,13 @@ _INLINE_TAGS = frozenset({"Emphasis", "Strong", "Link", "Image", "Strikethrough"
 # Parts a list or table opens with itself (markdown-it pushed them whatever the depth).
 _PARTS = frozenset({"Item", "TableHead", "TableRow", "TableCell"})
 _END_QUOTE = {"End": {"BlockQuote": None}}
+# Kept raw HTML ("allow") may leave at most this many elements open: the sanitizer's
+# HTML parser takes time quadratic in the depth of open block elements (100,000 nested
+# <div>s took 49 s), so the raw HTML past that depth is shown as text.
+MAX_OPEN_RAW_TAGS = 1000
+_RAW_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
 # Column alignment in logical terms, so a translated table mirrors with its text.
 _ALIGN = {"None": "", "Left": ' style="text-align:start"', "Right": ' style="text-align:end"',
           "Center": ' style="text-align:center"'}
@@ -69,6 +77,8 @@ class _Walk:
         self.image_exists = image_exists
         self.limit = max_nesting
         self.nested = False  # the nesting warning was noted
+        self.open_raw = 0  # elements kept raw HTML opened and did not close
+        self.raw_cut = False  # raw HTML past MAX_OPEN_RAW_TAGS is shown as text
         self.max_table_cells = max_table_cells
         self.out: list[str] = []
         self.blocks: list[str] = []
@@ -82,6 +92,22 @@ class _Walk:
         if not self.nested:
             self.nested = True
             self.sites.append(Site("nesting", offset))
+
+    def keep_raw(self, content: str, offset: int) -> bool:
+        """Whether raw HTML can be kept ("allow"): not once it opens too many elements."""
+        if not self.raw_cut:
+            opened = self.open_raw
+            for closing, name, self_closing in _RAW_TAG.findall(content):
+                if closing:
+                    opened = max(0, opened - 1)
+                elif not self_closing and name.lower() not in _VOID:
+                    opened += 1
+            if opened <= MAX_OPEN_RAW_TAGS:
+                self.open_raw = opened
+                return True
+            self.raw_cut = True
+            self.sites.append(Site("raw-depth", offset, opened))
+        return False
 
     def source(self, start: int, end: int) -> str:
         """The body text between two byte offsets."""
@@ -403,8 +429,8 @@ class _Walk:
                     content = "".join(raw)  # type: ignore[arg-type]
                     raw = None
                     sites.append(Site("html", block_at, content))
-                    append(f'<p class="raw-html">{html.escape(content.rstrip())}</p>\n'
-                           if raw_escape else content)
+                    append(content if not raw_escape and self.keep_raw(content, block_at)
+                           else f'<p class="raw-html">{html.escape(content.rstrip())}</p>\n')
                     nl = True
                 elif tag == "TableCell":
                     blocks.append("".join(buf))  # type: ignore[arg-type]
@@ -444,7 +470,8 @@ class _Walk:
                     if len(stack) >= limit:
                         continue
                 sites.append(Site("html", span["start"], value))
-                append(html.escape(value) if raw_escape else value)
+                append(value if not raw_escape and self.keep_raw(value, span["start"])
+                       else html.escape(value))
                 if buf is None:
                     buf = []
                 nl = False

@@ -9,7 +9,9 @@ Raw HTML policy (``bundles.raw_html``):
 - ``"allow"``: tags listed in ``bundles.allowed_tags`` (and those Markdown itself
   produces) are kept; the whole rendered body then goes through the nh3 sanitizer,
   which removes every other tag (a ``<script>`` with its content),
-  event-handler attribute and ``javascript:`` URL, and repairs broken markup.
+  event-handler attribute and ``javascript:`` URL, and repairs broken markup. Raw HTML
+  that leaves more than ``MAX_OPEN_RAW_TAGS`` elements open is shown as text from there
+  on (the sanitizer's parser is quadratic in that depth).
 Links and images to ``javascript:``, ``vbscript:``, ``file:`` or ``data:`` (but images)
 stay text in both modes.
 
@@ -35,7 +37,7 @@ import nh3
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import BundlesSection
 from pipeline.render.headings import Heading, slugify
-from pipeline.render.html_writer import Site, heading_list, write_html
+from pipeline.render.html_writer import MAX_OPEN_RAW_TAGS, Site, heading_list, write_html
 
 __all__ = ["Heading", "RenderPolicy", "Rendered", "count_words", "heading_ids", "policy_of",
            "problem_with_policy", "render_markdown", "sanitize", "slugify"]
@@ -138,7 +140,7 @@ class _Warnings:
     def of(self, sites: Iterable[Site]) -> tuple[Finding, ...]:
         # In document order; the nesting warning last, as it concerns the whole body.
         for site in sorted(sites, key=lambda s: (s.kind == "nesting", s.offset)):
-            getattr(self, f"check_{site.kind}")(site)
+            getattr(self, f"check_{site.kind.replace('-', '_')}")(site)
         return tuple(self.findings)
 
     def check_html(self, site: Site) -> None:
@@ -171,6 +173,11 @@ class _Warnings:
     def check_image(self, site: Site) -> None:
         self.warn(site.offset, "BN105", f"image not found: {site.detail}", "add the file under "
                   "public/ or fix the path; its alt text is shown instead")
+
+    def check_raw_depth(self, site: Site) -> None:
+        self.warn(site.offset, "BN106", f"raw HTML leaves more than {MAX_OPEN_RAW_TAGS:,} "
+                  "elements open; from here on it is shown as text",
+                  "close the tags, or write Markdown")
 
     def check_nesting(self, site: Site) -> None:
         limit = self.policy.max_nesting - 1
