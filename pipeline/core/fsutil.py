@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
+from pipeline.core import jsonfmt
 
 
 class OutputPathError(ValueError):
@@ -56,14 +56,12 @@ def write_text(path: Path, text: str) -> Path:
 
 def dumps_json(data: Any) -> str:
     """Deterministic JSON: sorted keys, UTF-8 kept readable, two-space indent, trailing
-    newline; the same bytes as ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)``
-    for the project's documents, written by orjson (ten times faster)."""
-    return dumps_json_bytes(data).decode("utf-8")
+    newline (``core.jsonfmt``: orjson, the json module's bytes)."""
+    return jsonfmt.dumps_json(data)
 
 
 def dumps_json_bytes(data: Any) -> bytes:
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-                        | orjson.OPT_NON_STR_KEYS) + b"\n"
+    return jsonfmt.dumps_json_bytes(data)
 
 
 def write_json(path: Path, data: Any) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from pipeline.content.records import finding_record
+from pipeline.core.fsutil import dumps_json_bytes
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
 from pipeline.engine.publish import Writer, digest
@@ -83,8 +84,7 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
         bundle, findings = build_bundle(site, article, ctx.kits[article.locale], ctx.policy,
                                         rendered, meta)
         page = pages.article_page(site, bundle, ctx.kits[article.locale]).encode()
-        data = orjson.dumps(article_json(site, bundle), option=orjson.OPT_INDENT_2
-                            | orjson.OPT_SORT_KEYS) + b"\n"
+        data = dumps_json_bytes(article_json(site, bundle))
         shas = {}
         for rel, content in ((bundle.page_file, page), (bundle.json_file, data)):
             shas[rel] = digest(content)

@@ -1,4 +1,7 @@
-"""Markdown -> safe HTML with markdown-it-py (CommonMark + tables), plus located warnings.
+"""Markdown -> safe HTML, natively (pyromark: pulldown-cmark, CommonMark + tables), plus located warnings.
+
+The parse runs in Rust; ``html_writer`` walks its events once and writes the HTML
+markdown-it used to write, so pages did not change when the renderer did.
 
 Raw HTML policy (``bundles.raw_html``):
 - ``"escape"`` (default): every raw HTML block or inline tag is shown as text, so a
@@ -6,37 +9,45 @@ Raw HTML policy (``bundles.raw_html``):
 - ``"allow"``: tags listed in ``bundles.allowed_tags`` (and those Markdown itself
   produces) are kept; the whole rendered body then goes through the nh3 sanitizer,
   which removes every other tag (a ``<script>`` with its content),
-  event-handler attribute and ``javascript:`` URL, and repairs broken markup.
+  event-handler attribute and ``javascript:`` URL, and repairs broken markup. Raw HTML
+  that leaves more than ``MAX_OPEN_RAW_TAGS`` elements open is shown as text from there
+  on (the sanitizer's parser is quadratic in that depth).
+Links and images to ``javascript:``, ``vbscript:``, ``file:`` or ``data:`` (but images)
+stay text in both modes.
 
 Table column alignment becomes logical (``:--`` start, ``--:`` end), so it follows
 the reading direction. Headings get stable ids from their text (Arabic letters kept,
-see ``slugify``).
+see ``slugify``), repeats ``-1``, ``-2``..., in linear time.
 Warnings (codes ``BN1xx``) point at the line and column of the Markdown source.
+Cost is linear in the size of the body.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from html import escape
+from itertools import compress
+from operator import not_
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import BundlesSection
+from pipeline.render.headings import Heading, slugify
+from pipeline.render.html_writer import MAX_OPEN_RAW_TAGS, Site, heading_list, write_html
+
+__all__ = ["Heading", "RenderPolicy", "Rendered", "count_words", "heading_ids", "policy_of",
+           "problem_with_policy", "render_markdown", "sanitize", "slugify"]
 
 RAW_HTML_POLICIES = ("escape", "allow")
 # Tags no allow-list may name: they run code, load other documents or change the page.
 FORBIDDEN_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "frame", "frameset",
                             "base", "meta", "link", "form", "input", "button", "textarea",
                             "select", "template", "svg", "math", "noscript"})
-# Tags markdown-it itself produces, kept by the sanitizer in "allow" mode.
+# Tags the renderer itself produces, kept by the sanitizer in "allow" mode.
 MARKDOWN_TAGS = frozenset({"a", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4",
                            "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong",
                            "table", "tbody", "td", "th", "thead", "tr", "ul"})
@@ -49,9 +60,7 @@ ATTRIBUTES = {
     "th": {"style"},
     "ol": {"start"},
 }
-# Column alignment in logical terms, so a translated table mirrors with its text.
-LOGICAL_ALIGN = {"text-align:left": "text-align:start", "text-align:right": "text-align:end"}
-WORD = re.compile(r"\S*?[^\W_]\S*")  # a whitespace-separated run with a letter or digit
+WORD = re.compile(r"[^\W_]\S*")  # from the first letter or digit to the end of its run
 TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -61,13 +70,6 @@ class RenderPolicy:
     allowed_tags: tuple[str, ...] = ()
     max_table_cells: int = 10_000
     max_nesting: int = 20
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    id: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -84,17 +86,6 @@ def policy_of(section: BundlesSection) -> RenderPolicy:
     return RenderPolicy(raw_html=section.raw_html, allowed_tags=section.allowed_tags)
 
 
-def slugify(text: str) -> str:
-    """A heading id: NFKC, lowercase, letters/marks/digits kept, other runs become '-'.
-
-    Arabic text keeps its letters (and diacritics), so ``## ما هو الليزر؟`` has the id
-    ``ما-هو-الليزر``; the same text always gives the same id.
-    """
-    text = unicodedata.normalize("NFKC", text).casefold().replace("\u0640", "")
-    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)
-    return "-".join(kept.split()) or "section"
-
-
 def problem_with_policy(policy: RenderPolicy) -> str:
     """Why the raw HTML settings cannot be used, or ''."""
     if policy.raw_html not in RAW_HTML_POLICIES:
@@ -106,148 +97,92 @@ def problem_with_policy(policy: RenderPolicy) -> str:
     return ""
 
 
-@cache
-def parser(policy: RenderPolicy) -> MarkdownIt:
-    """The markdown-it parser and renderer of a policy, built once and reused."""
-    md = MarkdownIt("commonmark", {"html": True, "maxNesting": policy.max_nesting})
-    md.enable("table")
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
-    escaping = policy.raw_html == "escape"
+class _Lines:
+    """Byte offsets in the body -> (0-based line, 1-based character column).
 
-    # markdown-it binds each rule to its renderer, which comes first.
-    def html_block(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        content = tokens[idx].content
-        return f'<p class="raw-html">{escape(content.rstrip())}</p>\n' if escaping else content
+    Offsets are asked for in increasing order, so a column is counted from the previous
+    offset on the same line: many warnings on one long line cost linear time.
+    """
 
-    def html_inline(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        content = tokens[idx].content
-        return escape(content) if escaping else content
+    def __init__(self, body: str):
+        self.data = body.encode()
+        self.starts = [0] + [m.end() for m in re.finditer(b"\n", self.data)]
+        self.last = (-1, 0, 1)  # line, offset, column of the previous answer
 
-    def image(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        token = tokens[idx]
-        alt = escape(renderer.renderInlineAsText(token.children or [], options, env))
-        if token.meta.get("missing"):
-            return f'<span class="missing-image" role="img" aria-label="{alt}">{alt}</span>'
-        src = escape(str(token.attrs.get("src", "")))
-        title = token.attrs.get("title")
-        extra = f' title="{escape(str(title))}"' if title else ""
-        return f'<img src="{src}" alt="{alt}"{extra} loading="lazy" decoding="async">'
-
-    def table_open(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        return '<div class="table-wrap"><table>\n'
-
-    def table_close(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-        return "</table></div>\n"
-
-    for rule in (html_block, html_inline, image, table_open, table_close):
-        md.add_render_rule(rule.__name__, rule)
-    return md
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset) - 1
+        last_line, last_offset, last_col = self.last
+        if line == last_line and offset >= last_offset:
+            start, col = last_offset, last_col
+        else:
+            start, col = self.starts[line], 1
+        col += len(self.data[start:offset].decode("utf-8", "replace"))
+        self.last = (line, offset, col)
+        return line, col
 
 
-class _Renderer:
-    """One article's rendering: parse, inspect tokens for warnings, produce HTML."""
+class _Warnings:
+    """The BN1xx findings of one article, from the sites the HTML writer noted."""
 
-    def __init__(self, body: str, path: str, body_line: int, policy: RenderPolicy,
-                 image_exists: Callable[[str], bool]):
-        self.lines = body.split("\n")
-        self.path, self.body_line, self.policy = path, body_line, policy
-        self.image_exists = image_exists
+    def __init__(self, body: str, path: str, body_line: int, policy: RenderPolicy):
+        self.body, self.path, self.body_line, self.policy = body, path, body_line, policy
         self.findings: list[Finding] = []
-        self.md = parser(policy)
+        self._lines: _Lines | None = None
 
-    # -- warnings -------------------------------------------------------------------
-    def warn(self, line: int, col: int, code: str, message: str, hint: str) -> None:
-        self.findings.append(Finding(self.path, self.body_line + line, col, code,
-                                     Severity.WARNING, message, hint))
+    def warn(self, offset: int, code: str, message: str, hint: str, *,
+             first_col: bool = False) -> None:
+        if self._lines is None:
+            self._lines = _Lines(self.body)
+        line, col = self._lines.at(offset)
+        self.findings.append(Finding(self.path, self.body_line + line, 1 if first_col else col,
+                                     code, Severity.WARNING, message, hint))
 
-    def locate(self, token_line: int, needle: str) -> tuple[int, int]:
-        """(0-based body line, 1-based column) of ``needle`` at or after ``token_line``."""
-        probe = needle.strip().split("\n")[0]
-        for index in range(token_line, len(self.lines)):
-            col = self.lines[index].find(probe)
-            if col >= 0:
-                return index, col + 1
-        return token_line, 1
+    def of(self, sites: Iterable[Site]) -> tuple[Finding, ...]:
+        # In document order; the nesting warning last, as it concerns the whole body.
+        for site in sorted(sites, key=lambda s: (s.kind == "nesting", s.offset)):
+            getattr(self, f"check_{site.kind.replace('-', '_')}")(site)
+        return tuple(self.findings)
 
-    def inspect(self, tokens: list[Token]) -> None:
-        line = 0
-        for token in tokens:
-            line = token.map[0] if token.map else line
-            if token.type == "html_block":
-                self.check_html(token.content, *self.locate(line, token.content))
-            elif token.type == "table_open":
-                self.check_table(tokens, token, line)
-            elif token.type in ("th_open", "td_open") and "style" in token.attrs:
-                token.attrs["style"] = LOGICAL_ALIGN.get(str(token.attrs["style"]),
-                                                         token.attrs["style"])
-            for child in token.children or ():
-                if child.type == "html_inline":
-                    self.check_html(child.content, *self.locate(line, child.content))
-                elif child.type == "image":
-                    self.check_image(child, line)
-        self.check_nesting(tokens)
-
-    def check_html(self, content: str, line: int, col: int) -> None:
+    def check_html(self, site: Site) -> None:
+        content = str(site.detail)
         tags = {m.group(1).lower() for m in TAG_NAME.finditer(content)}
         if content.lstrip().startswith("</"):
             return  # the opening tag was reported
         if "script" in tags:
-            self.warn(line, col, "BN102", "<script> in content: it is not executed "
+            self.warn(site.offset, "BN102", "<script> in content: it is not executed "
                       f"({'shown as text' if self.policy.raw_html == 'escape' else 'removed'})",
                       "remove the script; pages ship no scripts")
         elif self.policy.raw_html == "escape":
             if tags or content.strip().startswith("<"):
-                self.warn(line, col, "BN101", f"raw HTML is shown as text: "
+                self.warn(site.offset, "BN101", f"raw HTML is shown as text: "
                           f"{content.strip()[:60]!r}", "write Markdown instead, or allow the "
                           "tag with bundles.raw_html = \"allow\" and bundles.allowed_tags")
         else:
             kept = MARKDOWN_TAGS | {t.lower() for t in self.policy.allowed_tags}
             removed = sorted(tags - kept)
             if removed:
-                self.warn(line, col, "BN103", f"HTML tag(s) not in bundles.allowed_tags are "
+                self.warn(site.offset, "BN103", f"HTML tag(s) not in bundles.allowed_tags are "
                           f"removed: {', '.join(removed)}", "add them to bundles.allowed_tags "
                           "or write Markdown")
 
-    def check_table(self, tokens: list[Token], opening: Token, line: int) -> None:
-        start = tokens.index(opening)
-        cells = 0
-        for token in tokens[start:]:
-            if token.type in ("td_open", "th_open"):
-                cells += 1
-            if token.type == "table_close":
-                break
-        if cells > self.policy.max_table_cells:
-            self.warn(line, 1, "BN104", f"table has {cells:,} cells, over "
-                      f"{self.policy.max_table_cells:,}; it is rendered but heavy to read",
-                      "split the table or link to a data file")
+    def check_table(self, site: Site) -> None:
+        self.warn(site.offset, "BN104", f"table has {site.detail:,} cells, over "
+                  f"{self.policy.max_table_cells:,}; it is rendered but heavy to read",
+                  "split the table or link to a data file", first_col=True)
 
-    def check_image(self, image: Token, line: int) -> None:
-        src = str(image.attrs.get("src", ""))
-        if not self.image_exists(src):
-            image.meta["missing"] = True
-            index, col = self.locate(line, "![")
-            self.warn(index, col, "BN105", f"image not found: {src}", "add the file under "
-                      "public/ or fix the path; its alt text is shown instead")
+    def check_image(self, site: Site) -> None:
+        self.warn(site.offset, "BN105", f"image not found: {site.detail}", "add the file under "
+                  "public/ or fix the path; its alt text is shown instead")
 
-    def check_nesting(self, tokens: list[Token]) -> None:
+    def check_raw_depth(self, site: Site) -> None:
+        self.warn(site.offset, "BN106", f"raw HTML leaves more than {MAX_OPEN_RAW_TAGS:,} "
+                  "elements open; from here on it is shown as text",
+                  "close the tags, or write Markdown")
+
+    def check_nesting(self, site: Site) -> None:
         limit = self.policy.max_nesting - 1
-        deepest = next((t for t in tokens if t.level >= limit), None)
-        if deepest is not None:
-            line = deepest.map[0] if deepest.map else 0
-            self.warn(line, 1, "BN106", f"content is nested {limit}+ levels deep; what lies "
-                      "deeper is cut", "flatten the lists or quotes")
-
-    # -- output ------------------------------------------------------------------------
-    def render(self) -> Rendered:
-        env: dict[str, object] = {}
-        tokens = self.md.parse("\n".join(self.lines), env)
-        self.inspect(tokens)
-        html = self.md.renderer.render(tokens, self.md.options, env)
-        if self.policy.raw_html == "allow":
-            html = sanitize(html, self.policy.allowed_tags)
-        text = plain_text(tokens)
-        return Rendered(html=html, text=text, headings=tuple(headings(tokens)),
-                        words=count_words(text), findings=tuple(self.findings))
+        self.warn(site.offset, "BN106", f"content is nested {limit}+ levels deep; what lies "
+                  "deeper is cut", "flatten the lists or quotes", first_col=True)
 
 
 def sanitize(html: str, allowed_tags: tuple[str, ...]) -> str:
@@ -258,37 +193,54 @@ def sanitize(html: str, allowed_tags: tuple[str, ...]) -> str:
                      filter_style_properties={"text-align"})
 
 
-def headings(tokens: list[Token]) -> list[Heading]:
-    found = []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            inline = tokens[index + 1]
-            found.append(Heading(int(token.tag[1]), str(token.attrs.get("id", "")),
-                                 _inline_text(inline)))
-    return found
-
-
-def _inline_text(inline: Token) -> str:
-    return "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
-
-
-def plain_text(tokens: list[Token]) -> str:
-    """The readable text of a document: one line per block, markup dropped."""
-    blocks = []
-    for token in tokens:
-        if token.type == "inline":
-            blocks.append(_inline_text(token))
-        elif token.type in ("fence", "code_block"):
-            blocks.append(token.content.rstrip("\n"))
-    return "\n".join(b for b in blocks if b.strip())
-
-
 def count_words(text: str) -> int:
     """Whitespace-separated runs holding a letter or digit (works for Arabic too)."""
-    return len(WORD.findall(text))
+    words = text.split()
+    plain = list(map(str.isalnum, words))  # all letters and digits: surely a word
+    count = sum(plain)
+    if count == len(words):
+        return count
+    others = " ".join(compress(words, map(not_, plain)))  # the rest: any letter or digit?
+    return count + len(WORD.findall(others))
 
 
 def render_markdown(body: str, path: str, body_line: int, policy: RenderPolicy,
                     image_exists: Callable[[str], bool] = lambda src: True) -> Rendered:
     """Render one article body; ``body_line`` is the 1-based file line of the body's start."""
-    return _Renderer(body, path, body_line, policy, image_exists).render()
+    written = write_html(body, escape_html=policy.raw_html == "escape",
+                         image_exists=image_exists, max_nesting=policy.max_nesting,
+                         max_table_cells=policy.max_table_cells)
+    html = written.html
+    if policy.raw_html == "allow":
+        html = sanitize(html, policy.allowed_tags)
+    text = "\n".join(b for b in written.blocks if b.strip())
+    findings = _Warnings(body, path, body_line, policy).of(written.sites) if written.sites else ()
+    return Rendered(html=html, text=text, headings=tuple(written.headings),
+                    words=count_words(text), findings=findings)
+
+
+def heading_ids(body: str, policy: RenderPolicy) -> list[Heading]:
+    """The headings, with the ids ``render_markdown`` gives them, of a body (no HTML kept)."""
+    return heading_list(body, policy.max_nesting)
+
+
+# -- for callers written against the markdown-it API: ``headings(parser(p).parse(body))``
+class _HeadingParser:
+    """Stands where the markdown-it parser stood; ``parse`` gives the body's headings."""
+
+    def __init__(self, policy: RenderPolicy):
+        self.policy = policy
+
+    def parse(self, body: str) -> list[Heading]:
+        return heading_ids(body, self.policy)
+
+
+@cache
+def parser(policy: RenderPolicy) -> _HeadingParser:
+    """Kept for ``headings(parser(policy).parse(body))``; prefer ``heading_ids``."""
+    return _HeadingParser(policy)
+
+
+def headings(parsed: list[Heading]) -> list[Heading]:
+    """The headings ``parser(policy).parse(body)`` found (see ``heading_ids``)."""
+    return list(parsed)
