@@ -6,28 +6,18 @@ Exit codes: 0 ok (warnings allowed unless --strict), 1 findings, 2 usage or conf
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import __version__
-from pipeline.core.model import StageResult
-from pipeline.core.settings import ConfigError
-from pipeline.report import FORMATS, human_line, render, summary_line
-from pipeline.runner import STAGES, Stage, build_project, open_site, run_stage
+from pipeline.commands import FORMATS, STAGES, TOOLS, Stage, command_names, tool_module
+
+if TYPE_CHECKING:
+    from pipeline.core.model import StageResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-# Commands that are not stages over the site: name -> module with add_arguments/main.
-TOOLS: dict[str, tuple[str, str]] = {
-    "import": ("pipeline.content.importer", "convert a plain-text export into a Markdown article"),
-    "hreflang": ("pipeline.hreflang.tool", "audit hreflang clusters of the site or a sitemap"),
-    "indexnow-key": ("pipeline.submit.keytool",
-                     "create the IndexNow key and write its key file into the site output"),
-    "translations": ("pipeline.content.translations", "per translation key: present, missing, stale"),
-    "serve": ("pipeline.preview.serve", "preview the output folder on 127.0.0.1"),
-}
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +41,7 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def wanted(name: str) -> bool:
-        return command is None or command == name
+        return command == name
 
     for item in STAGES:
         stage_parser = sub.add_parser(item.name, help=item.help, description=item.help)
@@ -71,11 +61,11 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
             if add_arguments:
                 add_arguments(build_parser)
     build_parser.set_defaults(handler=_build)
-    for name, (module_name, help_text) in TOOLS.items():
+    for name, (_, help_text) in TOOLS.items():
         tool_parser = sub.add_parser(name, help=help_text, description=help_text)
         _common(tool_parser)
         if wanted(name):
-            module = importlib.import_module(module_name)
+            module = tool_module(name)
             module.add_arguments(tool_parser)
             tool_parser.set_defaults(handler=module.main)
     return parser
@@ -83,9 +73,8 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _command_of(argv: Sequence[str]) -> str | None:
     """The subcommand named in ``argv`` when it is a known one, else None (load all)."""
-    names = {item.name for item in STAGES} | set(TOOLS) | {"build"}
     first = next((a for a in argv if not a.startswith("-")), None)
-    return first if first in names else None
+    return first if first in command_names() else None
 
 
 def exit_code(results: Sequence[StageResult], strict: bool) -> int:
@@ -98,6 +87,8 @@ def exit_code(results: Sequence[StageResult], strict: bool) -> int:
 
 def _print_result(result: StageResult, args: argparse.Namespace,
                   item: Stage | None = None) -> None:
+    from pipeline.report import render
+
     own = item.renderer() if item else None
     text = own(result, args.format, args.root) if own else None
     if text is None:
@@ -108,6 +99,8 @@ def _print_result(result: StageResult, args: argparse.Namespace,
 
 def _stage_handler(item: Stage):  # type: ignore[no-untyped-def]
     def handler(args: argparse.Namespace) -> int:
+        from pipeline.runner import open_site, run_stage
+
         _, site = open_site(args.root, args.config)
         result = run_stage(item, site, args)
         _print_result(result, args, item)
@@ -117,17 +110,26 @@ def _stage_handler(item: Stage):  # type: ignore[no-untyped-def]
 
 
 def _build(args: argparse.Namespace) -> int:
-    results = build_project(args.root, args.config, args,
-                            on_result=lambda r: _print_result(r, args))
+    from pipeline.engine.summary import summary_text
+    from pipeline.runner import build_project
+
+    done = build_project(args.root, args.config, args,
+                         on_result=lambda r: _print_result(r, args))
     if args.format == "human":
-        print("build: " + "; ".join(summary_line(r) for r in results))
-    return exit_code(results, args.strict)
+        print(summary_text(done))
+    return exit_code(done.results, args.strict)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # answered before anything else is imported
+        print(f"seo-pipeline {__version__}")
+        return EXIT_OK
     parser = make_parser(_command_of(argv))
     args = parser.parse_args(argv)
+    from pipeline.core.settings import ConfigError
+    from pipeline.report import human_line
+
     try:
         return int(args.handler(args))
     except ConfigError as exc:

@@ -16,12 +16,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pipeline.commands import FORMATS as FORMATS
 from pipeline.core.fsutil import dumps_json, write_text
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.engine.outputs import Outputs
 
 REPORT_SCHEMA = "seo-pipeline/report/1"
-FORMATS = ("human", "json", "github", "markdown")
 
 
 def to_dict(result: StageResult, root: Path) -> dict[str, Any]:

@@ -7,56 +7,18 @@ stages in order and stops after the first one with errors.
 from __future__ import annotations
 
 import argparse
-import importlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.commands import STAGES, Stage
 from pipeline.content.load import load_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
 from pipeline.engine import noop
-from pipeline.engine.outputs import Outputs, run_outputs
+from pipeline.engine.outputs import FolderChanges, Outputs, run_outputs
+from pipeline.engine.summary import Build
 from pipeline.report import put_report
-
-StageFn = Callable[[Site, argparse.Namespace], StageResult]
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A registered stage: its CLI name, one-line help, entry point and build membership."""
-
-    name: str
-    help: str
-    module: str  # module path holding ``run`` and optionally ``add_arguments``
-    offline: bool = True  # part of ``make build``
-    needs_valid_content: bool = True
-
-    def load(self) -> tuple[StageFn, Callable[[argparse.ArgumentParser], None] | None]:
-        module = importlib.import_module(self.module)
-        return module.run, getattr(module, "add_arguments", None)
-
-    def renderer(self) -> Callable[[StageResult, str, Path], str | None] | None:
-        """The stage's own console formatter (``render``), if it has one."""
-        return getattr(importlib.import_module(self.module), "render", None)
-
-
-# Stage order is build order. Each stage module lives in pipeline/stages/.
-STAGES: tuple[Stage, ...] = (
-    Stage("validate", "check front matter against the schema and site rules",
-          "pipeline.stages.validate", needs_valid_content=False),
-    Stage("links", "check every link; external ones over the network (not part of build)",
-          "pipeline.stages.links", offline=False, needs_valid_content=False),
-    Stage("metadata", "lint head metadata (title, description, share image, duplicates)",
-          "pipeline.stages.metadata"),
-    Stage("bundles", "localized HTML pages and JSON bundles into the output folder",
-          "pipeline.stages.bundles"),
-    Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",
-          "pipeline.stages.sitemaps"),
-    Stage("submit", "announce new/changed URLs (IndexNow) and the sitemap index (Search "
-          "Console); dry run unless --yes", "pipeline.stages.submit", offline=False),
-)
 
 
 def stage(name: str) -> Stage:
@@ -95,9 +57,10 @@ def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResu
 
 
 def build_project(root: Path, config: Path | None, options: argparse.Namespace,
-                  on_result: Callable[[StageResult], None] | None = None) -> list[StageResult]:
+                  on_result: Callable[[StageResult], None] | None = None) -> Build:
     """``build`` over the project at ``root``: nothing is rebuilt when nothing it reads
     changed since the last build (``engine.noop``); ``options.force`` rebuilds all."""
+    started = time.perf_counter()
     settings = load_settings(root, config)
     force = bool(getattr(options, "force", False))
     stamp = noop.inputs(settings, config or root / CONFIG_NAME, (force,))
@@ -105,11 +68,14 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
         for result in results:
             if on_result:
                 on_result(result)
-        return results
+        return Build(settings, results, {}, time.perf_counter() - started, replayed=True)
+    loading = time.perf_counter()
     site, _ = load_site(settings, use_cache=not force)
-    results = build(site, options, on_result)
+    loaded = time.perf_counter() - loading
+    changes: dict[str, FolderChanges] = {}
+    results = build(site, options, on_result, changes)
     noop.record(settings, stamp, results)
-    return results
+    return Build(settings, results, changes, time.perf_counter() - started, load_seconds=loaded)
 
 
 def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
@@ -120,7 +86,8 @@ def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
 
 
 def build(site: Site, options: argparse.Namespace,
-          on_result: Callable[[StageResult], None] | None = None) -> list[StageResult]:
+          on_result: Callable[[StageResult], None] | None = None,
+          changes: dict[str, FolderChanges] | None = None) -> list[StageResult]:
     """Run every offline stage in order; stop after a stage with errors. Each output
     folder is published once, at the end, holding what the stages without errors made."""
     results = []
@@ -136,6 +103,8 @@ def build(site: Site, options: argparse.Namespace,
             if result.errors:
                 break
         _drop_reports_of_stages_not_run(outputs, {r.stage for r in results})
+    if changes is not None:
+        changes.update(outputs.changes)
     return results
 
 

@@ -107,7 +107,7 @@ def apply(root: Path, op: tuple[str, object, object]) -> None:
 
 def build(root: Path, force: bool = False) -> int:
     options = argparse.Namespace(jobs=1, format="human", strict=False, force=force)
-    results = build_project(root, None, options)
+    results = build_project(root, None, options).results
     return int(any(r.errors for r in results))
 
 

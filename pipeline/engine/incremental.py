@@ -22,6 +22,7 @@ from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Site
 from pipeline.engine import fingerprint
 from pipeline.engine.outputs import Outputs
+from pipeline.engine.progress import progress
 from pipeline.engine.state import read_state, write_state
 from pipeline.engine.units import Job, default_workers, run_units
 from pipeline.render import catalogs
@@ -127,16 +128,32 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
                     current[rel] = dist.current[rel]
         todo.append(Job(key, members, current))
         units[key] = {"fp": fp}
-    for result in run_units(settings, dist.root, todo, default_workers(jobs)):
-        unit = units[result["key"]]
-        unit["deps"] = result["deps"]
-        unit["articles"] = result["articles"]
-        for source, article in result["articles"].items():
-            results.metadata_lines[source] = article.pop("metadata").encode() + b"\n"
-        results.ran += 1
+    with progress("rendering", len(todo)) as advance:
+        for result in run_units(settings, dist.root, todo, default_workers(jobs)):
+            advance(1)
+            _record(result, units, results)
     for job in todo:  # the fingerprint covers the images this run looked up
         unit = units[job.key]
         unit["fp"] = unit_fingerprint(base_fp, job.articles, [stamps(d) for d in unit["deps"]])
+    _collect(units, results, order, old_lines)
+    outputs.memo["units-state"] = (path, base_fp, units)
+    outputs.after_commit.append(lambda: save_state(outputs))
+    return results
+
+
+def _record(result: dict[str, Any], units: dict[str, Any], results: UnitResults) -> None:
+    unit = units[result["key"]]
+    unit["deps"] = result["deps"]
+    unit["articles"] = result["articles"]
+    for source, article in result["articles"].items():
+        results.metadata_lines[source] = article.pop("metadata").encode() + b"\n"
+    results.ran += 1
+
+
+def _collect(units: dict[str, Any], results: UnitResults, order: list[str],
+             old_lines: tuple[bool, bytes]) -> None:
+    """Every article's results in site order; metadata lines of reused units from the
+    published ``metadata.jsonl`` where the state says where they are."""
     for unit in units.values():
         for source, article in unit.get("articles", {}).items():
             results.articles[source] = article
@@ -144,9 +161,6 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
                 start, end = article["line"]
                 results.metadata_lines[source] = old_lines[1][start:end]
     results.articles = {s: results.articles[s] for s in order if s in results.articles}
-    outputs.memo["units-state"] = (path, base_fp, units)
-    outputs.after_commit.append(lambda: save_state(outputs))
-    return results
 
 
 def save_state(outputs: Outputs) -> None:

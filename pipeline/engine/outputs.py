@@ -62,6 +62,21 @@ class FolderRun:
                 self.files[rel] = self.current[rel]
 
 
+@dataclass(frozen=True)
+class FolderChanges:
+    """Files of a folder written (new or changed), unchanged and removed by a commit."""
+
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    @staticmethod
+    def between(before: dict[str, str], after: dict[str, str]) -> FolderChanges:
+        written = tuple(sorted(r for r, sha in after.items() if before.get(r) != sha))
+        unchanged = tuple(sorted(r for r, sha in after.items() if before.get(r) == sha))
+        return FolderChanges(written, unchanged, tuple(sorted(set(before) - set(after))))
+
+
 class Outputs:
     """The run's output folders, opened when first used and committed together."""
 
@@ -76,6 +91,7 @@ class Outputs:
         self.memo: dict[str, Any] = {}  # results shared by the stages of one run
         self.discarded: set[str] = set()
         self.after_commit: list[Callable[[], None]] = []
+        self.changes: dict[str, FolderChanges] = {}  # what each commit did, per folder
 
     def folder(self, name: str) -> FolderRun:
         if name not in self.runs:
@@ -103,6 +119,7 @@ class Outputs:
                 continue
             dropped = set().union(*self.owned.get(name, {}).values()) - set(run.files)
             run.keep(set(run.current) - dropped)
+            self.changes[name] = FolderChanges.between(run.current, run.files)
             self.published[name] = run.publication.commit(run.files)
         self.runs = {}
         for callback in self.after_commit:

@@ -32,7 +32,7 @@ def rebuild(root: Path, config: Path | None) -> str:
     """Build the site incrementally (only what the saves changed); the one-line summary,
     or ``BuildFailed`` when it has errors."""
     try:
-        results = build_project(root, config, _options(root, config))
+        results = build_project(root, config, _options(root, config)).results
     except ConfigError as exc:
         lines = [human_line(f) for f in exc.findings]
         raise BuildFailed(f"configuration: {len(lines)} error(s)", lines) from None

@@ -1,0 +1,77 @@
+"""The one registry of commands: every stage (build order) and every tool, by name.
+
+Importing it loads no stage, so ``--version`` and ``--help`` stay fast; a command's module
+is imported only when that command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.core.model import Site, StageResult
+
+FORMATS = ("human", "json", "github", "markdown")
+StageFn = Callable[["Site", argparse.Namespace], "StageResult"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A registered stage: its CLI name, one-line help, entry point and build membership."""
+
+    name: str
+    help: str
+    module: str  # module path holding ``run`` and optionally ``add_arguments``
+    offline: bool = True  # part of ``make build``
+    needs_valid_content: bool = True
+
+    def load(self) -> tuple[StageFn, Callable[[argparse.ArgumentParser], None] | None]:
+        module = importlib.import_module(self.module)
+        return module.run, getattr(module, "add_arguments", None)
+
+    def renderer(self) -> Callable[[StageResult, str, Path], str | None] | None:  # noqa: F821
+        """The stage's own console formatter (``render``), if it has one."""
+        return getattr(importlib.import_module(self.module), "render", None)
+
+
+# Stage order is build order. Each stage module lives in pipeline/stages/.
+STAGES: tuple[Stage, ...] = (
+    Stage("validate", "check front matter against the schema and site rules",
+          "pipeline.stages.validate", needs_valid_content=False),
+    Stage("links", "check every link; external ones over the network (not part of build)",
+          "pipeline.stages.links", offline=False, needs_valid_content=False),
+    Stage("metadata", "lint head metadata (title, description, share image, duplicates)",
+          "pipeline.stages.metadata"),
+    Stage("bundles", "localized HTML pages and JSON bundles into the output folder",
+          "pipeline.stages.bundles"),
+    Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",
+          "pipeline.stages.sitemaps"),
+    Stage("submit", "announce new/changed URLs (IndexNow) and the sitemap index (Search "
+          "Console); dry run unless --yes", "pipeline.stages.submit", offline=False),
+)
+
+
+
+# Commands that are not stages over the site: name -> (module with add_arguments/main, help).
+TOOLS: dict[str, tuple[str, str]] = {
+    "import": ("pipeline.content.importer", "convert a plain-text export into a Markdown article"),
+    "hreflang": ("pipeline.hreflang.tool", "audit hreflang clusters of the site or a sitemap"),
+    "indexnow-key": ("pipeline.submit.keytool",
+                     "create the IndexNow key and write its key file into the site output"),
+    "translations": ("pipeline.content.translations",
+                     "per translation key: present, missing, stale"),
+    "serve": ("pipeline.preview.serve", "preview the output folder on 127.0.0.1"),
+}
+
+
+def command_names() -> set[str]:
+    return {item.name for item in STAGES} | set(TOOLS) | {"build"}
+
+
+def tool_module(name: str) -> Any:
+    return importlib.import_module(TOOLS[name][0])

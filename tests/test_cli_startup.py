@@ -1,0 +1,48 @@
+"""`--version` and `--help` import no stage; every build ends with a plain summary."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import REPO
+
+PROBE = """
+import sys
+from pipeline.cli import main
+try:
+    main({argv!r})
+except SystemExit:
+    pass
+heavy = sorted(m for m in sys.modules if m.startswith(("pipeline.stages", "pipeline.engine",
+               "pipeline.render", "pipeline.content", "jinja2", "babel", "lxml", "yaml")))
+print("HEAVY", heavy)
+"""
+
+
+def _heavy(argv: list[str]) -> str:
+    done = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv)], text=True,
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+                          timeout=60, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_version_and_help_import_no_stage() -> None:
+    assert _heavy(["--version"]) == "HEAVY []"
+    assert _heavy(["--help"]) == "HEAVY []"
+
+
+def test_build_summary_counts_written_unchanged_removed(make_site, capsys) -> None:
+    from pipeline.cli import main
+
+    root = make_site()
+    assert main(["build", "--root", str(root)]) == 0
+    first = capsys.readouterr().out
+    assert "dist/ (site): ar: 3 written, 0 unchanged, 0 removed; en: 3 written" in first
+    assert "sitemap/ (sitemaps):" in first and "reports/ (reports):" in first
+    (root / "content/ar/laser-basics.md").unlink()
+    assert main(["build", "--root", str(root)]) == 0
+    second = capsys.readouterr().out
+    assert "ar: 1 written, 0 unchanged, 2 removed" in second  # index, page and JSON
+    assert "en: 2 written, 1 unchanged, 0 removed" in second  # alternates lost one
