@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -31,7 +32,7 @@ retries = 2
 allow_private = true
 """
 PROJECT = Path(__file__).resolve().parent.parent
-CLI = PROJECT / ".venv" / "bin" / "seo-pipeline"
+PYTHON = os.environ.get("PYTHON") or str(PROJECT / ".venv" / "bin" / "python")
 OK = {"ok", "redirected"}
 
 
@@ -69,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         (root / "site.toml").write_text(site_toml(), encoding="utf-8")
     if not args.warm:
         shutil.rmtree(root / ".cache", ignore_errors=True)
-    code = subprocess.call([str(CLI), "links", "--root", str(root), "--progress", "never",
-                            *args.extra], stdout=subprocess.DEVNULL)
+    env = dict(os.environ, PYTHONPATH=str(PROJECT))
+    code = subprocess.call([PYTHON, "-m", "pipeline", "links", "--root", str(root), "--progress", "never",
+                            *args.extra], stdout=subprocess.DEVNULL, env=env)
     report = json.loads((root / "reports" / "links.json").read_text(encoding="utf-8"))
     args.report.write_text(json.dumps(generic(report), ensure_ascii=False), encoding="utf-8")
     return code

@@ -16,10 +16,10 @@ import sqlite3
 import time
 from pathlib import Path
 
-from pipeline.links.types import Verdict
+from pipeline.links.types import State, Verdict
 
 FILE_NAME = "links.sqlite3"
-CACHED_STATES = frozenset({"ok", "redirected"})
+CACHED_STATES = frozenset({State.OK, State.REDIRECTED})
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (
     url TEXT PRIMARY KEY,
@@ -67,7 +67,12 @@ class LinkCache:
                                    (key, oldest)).fetchone()
         except sqlite3.DatabaseError:
             return None
-        return Verdict.from_cache(json.loads(row[0])) if row else None
+        if row is None:
+            return None
+        try:
+            return Verdict.from_dict(json.loads(row[0]), from_cache=True)
+        except (ValueError, KeyError, TypeError):  # written by another version: check again
+            return None
 
     def record(self, key: str, verdict: Verdict, now: float | None = None) -> None:
         """Store a success; a failure removes any stored success for ``key``."""
@@ -84,7 +89,7 @@ class LinkCache:
                         "checked_at = excluded.checked_at, verdict = excluded.verdict "
                         "WHERE excluded.checked_at >= links.checked_at",
                         (key, verdict.status, verdict.final_url, checked_at,
-                         json.dumps(verdict.to_cache(), ensure_ascii=False, sort_keys=True)))
+                         json.dumps(verdict.to_dict(), ensure_ascii=False, sort_keys=True)))
                 else:
                     db.execute("DELETE FROM links WHERE url = ?", (key,))
         except sqlite3.DatabaseError:

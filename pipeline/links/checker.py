@@ -24,7 +24,7 @@ from pipeline.links import internal
 from pipeline.links.cache import LinkCache
 from pipeline.links.http import HttpChecker
 from pipeline.links.policy import Policy
-from pipeline.links.types import Target, Verdict
+from pipeline.links.types import State, Target, Verdict
 
 THREADS_PER_WORKER = 4
 
@@ -66,9 +66,9 @@ def _without_network(site: Site, target: Target, policy: Policy,
     if target.internal:
         return internal.check(site, target)
     if policy.excluded(target.uri, display(target.uri)):
-        return Verdict("excluded", detail="exclude pattern")
+        return Verdict(State.EXCLUDED, detail="exclude pattern")
     if policy.offline:
-        return Verdict("skipped", detail="offline")
+        return Verdict(State.SKIPPED, detail="offline")
     if cache is not None:
         cached = cache.get(target.key)
         if cached is not None and (not _wants_anchors(target, policy) or
@@ -81,7 +81,7 @@ def _check_one(checker: HttpChecker, target: Target, policy: Policy) -> Verdict:
     try:
         return checker.check(target.uri, _wants_anchors(target, policy))
     except Exception as exc:  # noqa: BLE001 - one bad target must not stop the others
-        return Verdict("network", detail=f"network ({type(exc).__name__}: {exc})")
+        return Verdict(State.NETWORK, detail=f"network ({type(exc).__name__}: {exc})")
 
 
 def _wants_anchors(target: Target, policy: Policy) -> bool:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pipeline.core.model import Article, Site
 from pipeline.core.urls import host_of, iri_to_uri, normalise, page_path, quote_component
 from pipeline.links.internal import public_file
-from pipeline.links.types import Occurrence, Target, Verdict
+from pipeline.links.types import Occurrence, State, Target, Verdict
 
 SKIPPED_SCHEMES = frozenset({"mailto", "tel", "sms", "javascript", "data", "ftp", "irc"})
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -42,22 +42,22 @@ def classify(site: Site, article: Article, raw: str,
     try:
         parts = urlsplit(base)
     except ValueError as exc:
-        return f"invalid:{base}", base, False, fragment, Verdict("invalid", detail=str(exc))
+        return f"invalid:{base}", base, False, fragment, Verdict(State.INVALID, detail=str(exc))
     scheme = parts.scheme.lower()
     if not base:
         if fragment:  # '#part' of this very page: checked against its own heading ids
             return _internal(page_path(site.settings, article.locale, article.slug), fragment)
-        same_page = Verdict("skipped", detail="same-page")
+        same_page = Verdict(State.SKIPPED, detail="same-page")
         return f"page:{article.source.as_posix()}", "", True, "", same_page
     if scheme in SKIPPED_SCHEMES or (scheme and scheme not in ("http", "https")):
-        return f"{scheme}:{parts.path}", base, False, "", Verdict("skipped", detail=f"{scheme}:")
+        return f"{scheme}:{parts.path}", base, False, "", Verdict(State.SKIPPED, detail=f"{scheme}:")
     if base.startswith("//"):
         base, scheme = "https:" + base, "https"
     if scheme:
         try:
             uri = normalise(base)
         except ValueError as exc:
-            return f"invalid:{base}", base, False, fragment, Verdict("invalid", detail=str(exc))
+            return f"invalid:{base}", base, False, fragment, Verdict(State.INVALID, detail=str(exc))
         if host_of(uri) == own_host and _is_site_path(site, urlsplit(uri).path):
             return _internal(urlsplit(uri).path, fragment)
         return uri, uri, False, fragment, None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,14 @@ from pipeline.links.policy import build_policy
 from pipeline.links.progress import Progress
 from pipeline.links.targets import collect
 from pipeline.links.types import Target
+
+
+@dataclass
+class LinksResult(StageResult):
+    """The stage's result plus what only the console shows (the report does not change
+    whether answers came from the cache)."""
+
+    cached: int = 0  # targets answered by the link cache
 
 
 def _positive_int(text: str) -> int:
@@ -85,9 +94,8 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
             cache.close()
     for target in targets:
         findings += target_findings(target)
-    result = StageResult("links", sorted(findings), data=_data(targets, len(links)))
-    # For the console only: the JSON report stays identical whether answers came from the cache.
-    result.cached = sum(bool(t.verdict and t.verdict.cached) for t in targets)  # type: ignore[attr-defined]
+    cached = sum(bool(t.verdict and t.verdict.from_cache) for t in targets)
+    result = LinksResult("links", sorted(findings), data=_data(targets, len(links)), cached=cached)
     junit = getattr(options, "junit", None)
     if junit is not None:
         path = junit if junit.is_absolute() else Path.cwd() / junit
@@ -98,7 +106,7 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
 def render(result: StageResult, fmt: str, root: Path) -> str | None:
     """Console output for ``human`` and ``markdown``; other formats use the common one."""
     if fmt == "human":
-        return formats.human(result, getattr(result, "cached", 0))
+        return formats.human(result, result.cached if isinstance(result, LinksResult) else 0)
     if fmt == "markdown":
         return formats.markdown(result)
     return None
