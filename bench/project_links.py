@@ -24,11 +24,12 @@ from pathlib import Path
 
 LINKS = """
 [links]
-workers = 32
-per_host = 32
+workers = 64
+per_host = 64
 connect_timeout = 5.0
 read_timeout = 5.0
 retries = 2
+backoff = 0.1
 allow_private = true
 """
 PROJECT = Path(__file__).resolve().parent.parent

@@ -16,6 +16,7 @@ Codes::
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pipeline.core.model import Finding, Severity
@@ -35,6 +36,7 @@ NETWORK_TEXT = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def readable(uri: str) -> str:
     """The decoded form of ``uri``; an unparseable URI as written."""
     try:

@@ -24,6 +24,8 @@ THROTTLED = frozenset({429, 503})
 @dataclass
 class _Host:
     limit: float
+    ceiling: int
+    interval: float
     in_flight: int = 0
     best: float = float("inf")
     last_cut: float = float("-inf")
@@ -32,12 +34,18 @@ class _Host:
 
 
 class HostLimits:
-    """Per-host slots whose number adapts between 1 and ``ceiling``."""
+    """Per-host slots whose number adapts between 1 and ``ceiling``.
 
-    def __init__(self, ceiling: int, rate: float = 0.0, start: int = START):
+    ``share`` names hosts whose ceiling and rate this process shares with others: each
+    gets ``1/share`` of them.
+    """
+
+    def __init__(self, ceiling: int, rate: float = 0.0, start: int = START,
+                 share: dict[str, int] | None = None):
         self.ceiling = max(1, ceiling)
-        self.start = max(1, min(start, self.ceiling))
-        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.rate = rate
+        self.start = start
+        self.share = share or {}
         self._lock = threading.Lock()
         self._hosts: dict[str, _Host] = {}
 
@@ -54,7 +62,7 @@ class HostLimits:
             state.in_flight += 1
             now = time.monotonic()
             start = max(now, state.next_start)
-            state.next_start = start + self.interval
+            state.next_start = start + state.interval
         if start > now:
             time.sleep(start - now)
         return start
@@ -73,7 +81,7 @@ class HostLimits:
             elif status is not None:
                 state.best = min(state.best, elapsed)
                 if elapsed <= max(2 * state.best, state.best + 0.25) and \
-                        state.limit < self.ceiling:
+                        state.limit < state.ceiling:
                     state.limit += 1
                     state.cond.notify()  # the new slot
             state.cond.notify()
@@ -81,6 +89,11 @@ class HostLimits:
     def _host(self, host: str) -> _Host:
         state = self._hosts.get(host)
         if state is None:
+            parts = max(1, self.share.get(host, 1))
+            ceiling = max(1, self.ceiling // parts)
+            rate = self.rate / parts
+            fresh = _Host(float(max(1, min(self.start, ceiling))), ceiling,
+                          1.0 / rate if rate > 0 else 0.0)
             with self._lock:
-                state = self._hosts.setdefault(host, _Host(float(self.start)))
+                state = self._hosts.setdefault(host, fresh)
         return state

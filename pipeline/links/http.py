@@ -24,6 +24,7 @@ Error tree (``Verdict.detail`` of state ``network``)::
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -67,17 +68,18 @@ class Answer:
 class HttpChecker:
     """Checks external URLs; safe to call from many threads at once.
 
-    ``per_host`` overrides the ceiling of ``[links] per_host`` (a process checking a
-    share of one host's URLs gets a share of its ceiling); ``rate`` likewise.
+    ``workers`` overrides ``[links] workers`` (requests in flight); ``share`` names hosts
+    whose ceiling this process shares with others (see ``HostLimits``).
     """
 
-    def __init__(self, policy: Policy, per_host: int | None = None, rate: float | None = None):
+    def __init__(self, policy: Policy, workers: int | None = None,
+                 share: dict[str, int] | None = None):
         self.policy = policy
         self.rules = rules = policy.rules
         self.accept = policy.accept
         self.retry = RetryPolicy(rules.retries, rules.backoff, rules.max_retry_after, jitter=True)
-        self.hosts = HostLimits(per_host or rules.per_host,
-                                rules.rate_per_host if rate is None else rate)
+        self.hosts = HostLimits(rules.per_host, rules.rate_per_host, share=share)
+        self.total = threading.BoundedSemaphore(max(1, workers or rules.workers))
         self.vetting = Vetting(rules.allow_private)
         self.watchdog = Watchdog()
         self.client = _client(rules, self.vetting)
@@ -160,7 +162,8 @@ class HttpChecker:
             started = self.hosts.acquire(host)
             result: Answer | Verdict | None = None
             try:
-                result = self._send(method, url, want_anchors, proxies)
+                with self.total:
+                    result = self._send(method, url, want_anchors, proxies)
             finally:
                 self.hosts.release(host, started,
                                    result.status if isinstance(result, Answer) else None)

@@ -15,7 +15,6 @@ from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.model import Article, Site
 from pipeline.links.fragments import norm_anchor
 from pipeline.links.types import State, Target, Verdict
-from pipeline.render.markdown import headings, parser, policy_of
 
 
 def check(site: Site, target: Target) -> Verdict:
@@ -41,6 +40,8 @@ def check(site: Site, target: Target) -> Verdict:
 
 def article_anchors(site: Site, article: Article) -> frozenset[str]:
     """The heading ids the article's page will carry, as the bundles stage renders them."""
+    from pipeline.render.markdown import headings, parser, policy_of  # only when needed
+
     tokens = parser(policy_of(site.settings.bundles)).parse(article.body)
     return frozenset(norm_anchor(h.id) for h in headings(tokens) if h.id)
 

@@ -18,7 +18,7 @@ from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.links import formats
 from pipeline.links.cache import FILE_NAME, LinkCache
 from pipeline.links.checker import check_all
-from pipeline.links.extract import extract
+from pipeline.links.extract import extract_all
 from pipeline.links.findings import encoding_findings, link_record, target_findings
 from pipeline.links.policy import build_policy
 from pipeline.links.progress import Progress
@@ -60,7 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="check internal links only; external ones are skipped")
     group.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
     group.add_argument("--workers", type=_positive_int, help="concurrent requests in total")
-    group.add_argument("--per-host", type=_positive_int, help="concurrent requests per host")
+    group.add_argument("--per-host", type=_positive_int,
+                       help="most concurrent requests per host (the adaptive limit's ceiling)")
+    group.add_argument("--jobs", type=_positive_int, metavar="N",
+                       help="checker processes (default: one per core from 300 URLs on)")
     group.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                        help="connect and read timeout")
     group.add_argument("--retries", type=int, help="retries after a failed request")
@@ -77,19 +80,24 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
     settings = site.settings
     policy = build_policy(settings.links, options)
     findings: list[Finding] = _unloaded(site)
-    links = [(a, occ) for a in site.articles for occ in extract(a)]
-    for _, occ in links:
-        findings += encoding_findings(occ)
-    targets = sorted(collect(site, links).values(), key=lambda t: t.key)
     cache = LinkCache(settings.path("cache") / FILE_NAME, policy.rules.max_cache_age) \
         if policy.use_cache and not policy.offline else None
     if cache is not None and cache.note:
         findings.append(Finding(settings.paths.cache, 1, 1, "LNK040", Severity.INFO, cache.note))
-    progress = Progress(len(targets), enabled=_progress_enabled(options))
     try:
-        check_all(site, targets, policy, cache, lambda t: progress.advance(t.uri))
+        links = extract_all(site.articles, cache)
+        for _, occ in links:
+            findings += encoding_findings(occ)
+        targets = sorted(collect(site, links).values(), key=lambda t: t.key)
+        if cache is not None:
+            cache.preload()
+        progress = Progress(len(targets), enabled=_progress_enabled(options))
+        try:
+            check_all(site, targets, policy, cache, lambda t: progress.advance(t.uri),
+                      jobs=getattr(options, "jobs", None))
+        finally:
+            progress.close()
     finally:
-        progress.close()
         if cache is not None:
             cache.close()
     for target in targets:
