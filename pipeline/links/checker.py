@@ -32,13 +32,16 @@ CACHE_BATCH = 200  # results per cache transaction
 
 
 def check_all(site: Site, targets: list[Target], policy: Policy, cache: LinkCache | None,
-              on_done: Callable[[Target], None] = lambda t: None,
-              jobs: int | None = None) -> None:
-    """Give every target a verdict (in place); ``jobs`` processes (default: per core)."""
+              on_done: Callable[[Target], None] = lambda t: None, jobs: int | None = None,
+              check_internal: Callable[[Target], Verdict] | None = None) -> None:
+    """Give every target a verdict (in place); ``jobs`` processes (default: per core).
+
+    ``check_internal`` judges internal targets (default: against the loaded site)."""
+    judge = check_internal or (lambda target: internal.check(site, target))
     pending = []
     for target in targets:
         if target.verdict is None:
-            target.verdict = _without_network(site, target, policy, cache)
+            target.verdict = _without_network(judge, target, policy, cache)
         if target.verdict is None:
             pending.append(target)
         else:
@@ -91,10 +94,10 @@ def check_shard(policy: Policy, shard: shards.Shard,
         checker.close()
 
 
-def _without_network(site: Site, target: Target, policy: Policy,
+def _without_network(judge: Callable[[Target], Verdict], target: Target, policy: Policy,
                      cache: LinkCache | None) -> Verdict | None:
     if target.internal:
-        return internal.check(site, target)
+        return judge(target)
     if policy.excluded(target.uri, display(target.uri)):
         return Verdict(State.EXCLUDED, detail="exclude pattern")
     if policy.offline:

@@ -11,6 +11,10 @@ Codes::
     LNK007 error    URL cannot be parsed
     LNK010 error    internal link to an article that does not exist
     LNK011 error    internal link to a file that is not under public/
+    LNK012 error    (--built) link to a file that is not in the output folder
+    LNK030 error    (--sitemap) a sitemap that cannot be read
+    LNK050-053      usage: unknown git ref, --remap without --built, a --files path that is
+                    not an article (warning), no built site
     LNK020-023 warning  suspicious encoding: double-encoded, invalid UTF-8, bare '%', space
 """
 
@@ -115,6 +119,9 @@ def _problem(target: Target, verdict: Verdict) -> tuple[str, Severity, str, str]
             hint = f"did you mean {verdict.suggestion}?" if verdict.suggestion else \
                 "fix the slug or the locale"
             return "LNK010", Severity.ERROR, f"no article at {url}", hint
+        if target.key.startswith("built:"):
+            return "LNK012", Severity.ERROR, f"no file for {url} in the output folder", \
+                "fix the link, or build the page it names"
         return "LNK011", Severity.ERROR, f"no file for {url} under public/", \
             "add the file under public/ or fix the path"
     if state is State.BROKEN:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.links.types import OK_STATES
 from pipeline.report import human_line, summary_line

@@ -112,6 +112,38 @@ class HttpChecker:
         return Verdict(State.REDIRECTS, chain[-1][0] if chain else None, "too-many-redirects",
                        url, chain)
 
+    def fetch(self, url: str, max_bytes: int) -> bytes:
+        """The body of ``url`` (redirects followed) under the same policy as checks;
+        ``OSError`` naming the problem otherwise."""
+        for _ in range(self.rules.max_redirects + 1):
+            parts = urlsplit(url)
+            if parts.scheme not in CHECKED_SCHEMES or not parts.hostname:
+                raise OSError(f"unsupported URL {url}")
+            host = parts.hostname.lower()
+            proxies = self._proxies_for(parts.scheme, host)
+            vetted = self.vetting.vet(host, parts.port or DEFAULT_PORTS[parts.scheme])
+            if vetted.problem and not (vetted.problem == "dns" and proxies):
+                raise OSError(vetted.problem)
+            with self.watchdog.guard(self.rules.read_timeout) as deadline:
+                try:
+                    resp = self.client.open("GET", url, proxies, self.rules.connect_timeout,
+                                            self.rules.read_timeout)
+                    try:
+                        if resp.status in REDIRECTS and resp.headers.get("Location"):
+                            url = iri_to_uri(urljoin(url, _location(resp.headers["Location"])))
+                            continue
+                        if resp.status not in self.accept:
+                            raise OSError(f"HTTP {resp.status}")
+                        body = resp.read(max_bytes + 1, decode_content=True)
+                    finally:
+                        resp.close()
+                except (urllib3.exceptions.HTTPError, ValueError) as exc:
+                    raise OSError(_failure(exc, deadline).detail) from None
+            if len(body) > max_bytes:
+                raise OSError(f"larger than {max_bytes} bytes")
+            return body
+        raise OSError("too many redirects")
+
     def _judge(self, answer: Answer, url: str, chain: list[tuple[int, str]]) -> Verdict:
         if answer.status not in self.accept:
             return Verdict(State.BROKEN, answer.status, f"http-{answer.status}", url, chain)

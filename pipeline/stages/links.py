@@ -15,14 +15,12 @@ from typing import Any
 
 from pipeline.core.fsutil import write_bytes
 from pipeline.core.model import Finding, Severity, Site, StageResult
-from pipeline.links import formats
+from pipeline.links import formats, inputs
 from pipeline.links.cache import FILE_NAME, LinkCache
 from pipeline.links.checker import check_all
-from pipeline.links.extract import extract_all
 from pipeline.links.findings import encoding_findings, link_record, target_findings
 from pipeline.links.policy import build_policy
 from pipeline.links.progress import Progress
-from pipeline.links.targets import collect
 from pipeline.links.types import Target
 
 
@@ -73,28 +71,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--user-agent", help="User-Agent header")
     group.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                        help="progress bar on stderr (auto: only on a terminal)")
+    source = group.add_mutually_exclusive_group()
+    source.add_argument("--files", nargs="+", metavar="PATH",
+                        help="check only the links of these articles")
+    source.add_argument("--changed-since", metavar="REF",
+                        help="check only the links of articles changed since this git ref")
+    source.add_argument("--built", action="store_true",
+                        help="check the HTML in the output folder instead of the articles")
+    source.add_argument("--sitemap", metavar="URL_OR_PATH",
+                        help="check every URL of this sitemap or sitemap index (gzip too)")
+    group.add_argument("--remap", nargs=2, action="append", metavar=("PATTERN", "REPLACEMENT"),
+                       help="with --built: rewrite links matching PATTERN (repeatable)")
 
 
 def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
-    """Extract, check and judge every link of the site."""
+    """Extract, check and judge every link of the site (or of the chosen input)."""
     settings = site.settings
-    policy = build_policy(settings.links, options)
+    policy = build_policy(settings.links, options, settings.root)
     findings: list[Finding] = _unloaded(site)
     cache = LinkCache(settings.path("cache") / FILE_NAME, policy.rules.max_cache_age) \
         if policy.use_cache and not policy.offline else None
     if cache is not None and cache.note:
         findings.append(Finding(settings.paths.cache, 1, 1, "LNK040", Severity.INFO, cache.note))
     try:
-        links = extract_all(site.articles, cache)
-        for _, occ in links:
+        chosen = inputs.choose(site, options, policy, cache)
+        findings += chosen.findings
+        for _, occ in chosen.links:
             findings += encoding_findings(occ)
-        targets = sorted(collect(site, links).values(), key=lambda t: t.key)
+        targets = sorted(chosen.targets.values(), key=lambda t: t.key)
         if cache is not None:
             cache.preload()
         progress = Progress(len(targets), enabled=_progress_enabled(options))
         try:
             check_all(site, targets, policy, cache, lambda t: progress.advance(t.uri),
-                      jobs=getattr(options, "jobs", None))
+                      jobs=getattr(options, "jobs", None), check_internal=chosen.check_internal)
         finally:
             progress.close()
     finally:
@@ -103,7 +113,9 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
     for target in targets:
         findings += target_findings(target)
     cached = sum(bool(t.verdict and t.verdict.from_cache) for t in targets)
-    result = LinksResult("links", sorted(findings), data=_data(targets, len(links)), cached=cached)
+    result = LinksResult("links", sorted(findings), data=_data(targets, len(chosen.links)),
+                         cached=cached)
+    result.data["input"] = chosen.name
     junit = getattr(options, "junit", None)
     if junit is not None:
         path = junit if junit.is_absolute() else Path.cwd() / junit
