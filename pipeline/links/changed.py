@@ -16,8 +16,11 @@ from pipeline.core.settings import ConfigError
 
 
 def changed_since(root: Path, ref: str) -> set[str]:
-    """Paths (relative to ``root``) changed since ``ref``: committed, staged, unstaged or new."""
-    diff = _git(root, "diff", "--relative", "--name-only", "-z", ref, "--")
+    """Paths (relative to ``root``) changed since ``ref`` forked off: committed, staged,
+    unstaged or new (so changes made on ``ref`` since then are not counted, as in a
+    pull request's diff)."""
+    base = _git(root, "merge-base", ref, "HEAD").strip()
+    diff = _git(root, "diff", "--relative", "--name-only", "-z", base, "--")
     new = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
     return {p for p in (diff + new).split("\0") if p}
 
