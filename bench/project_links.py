@@ -3,10 +3,11 @@
 
 Run from the corpus directory (as ``run_peers.sh`` runs every checker)::
 
-    python bench/project_links.py --report OUT.json [--warm] [-- extra links flags]
+    python bench/project_links.py --report OUT.json [--config tuned|defaults] [--warm]
+                                  [-- extra links flags]
 
-Writes a ``site.toml`` into the corpus if it has none, clears ``.cache/`` unless
-``--warm``, runs the stage with loopback targets allowed, then converts
+Writes the corpus' ``site.toml`` (the tuned ``[links]`` below, or ``defaults``: only
+``allow_private``), clears ``.cache/`` unless ``--warm``, runs the stage, then converts
 ``reports/links.json``: one entry per checked URL (and per fragment) with ``state``
 ``ok`` or ``broken``. Exit status is the stage's.
 """
@@ -37,13 +38,13 @@ PYTHON = os.environ.get("PYTHON") or str(PROJECT / ".venv" / "bin" / "python")
 OK = {"ok", "redirected"}
 
 
-def site_toml() -> str:
-    """The project's own ``[[locales]]``, a bench host and the tuned ``[links]``."""
+def site_toml(links: str = LINKS) -> str:
+    """The project's own ``[[locales]]``, a bench host and the given ``[links]``."""
     text = (PROJECT / "site.toml").read_text(encoding="utf-8")
     locales = text[text.index("[[locales]]"):]
     end = re.search(r"^\[(?!\[)", locales, re.M)
     locales = locales[: end.start()] if end else locales
-    return f'[site]\nbase_url = "https://bench.example"\n\n{locales.rstrip()}\n{LINKS}'
+    return f'[site]\nbase_url = "https://bench.example"\n\n{locales.rstrip()}\n{links}'
 
 
 def generic(report: dict) -> list[dict]:
@@ -64,11 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--warm", action="store_true", help="keep the cache from a prior run")
+    parser.add_argument("--config", choices=("tuned", "defaults"), default="tuned")
     parser.add_argument("extra", nargs="*", help="more flags for 'seo-pipeline links'")
     args = parser.parse_args(argv)
     root = Path.cwd()
-    if not (root / "site.toml").exists():
-        (root / "site.toml").write_text(site_toml(), encoding="utf-8")
+    links = LINKS if args.config == "tuned" else "\n[links]\nallow_private = true\n"
+    (root / "site.toml").write_text(site_toml(links), encoding="utf-8")
     if not args.warm:
         shutil.rmtree(root / ".cache", ignore_errors=True)
     env = dict(os.environ, PYTHONPATH=str(PROJECT))
