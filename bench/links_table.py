@@ -43,7 +43,7 @@ def runs(run: Path) -> dict[str, list[dict[str, float]]]:
         score = json.loads(score_file.read_text())
         row = parse_time(time_file)
         row.update(fp=score["false_positives"], fn=score["false_negatives"],
-                   missing=score["missing_or_skipped"], requests=score["wire"]["requests"])
+                   missing=score["missing_or_skipped"], requests=score["wire"].get("requests", 0))
         groups[re.sub(r"-\d+$", "", name)].append(row)
     return groups
 
@@ -79,7 +79,9 @@ def ratios(groups: dict[str, list[dict[str, float]]]) -> list[str]:
                                ("project defaults / project tuned", "project-defaults",
                                 "project-tuned"),
                                ("project defaults / lychee defaults", "project-defaults",
-                                "lychee-defaults")):
+                                "lychee-defaults"),
+                               ("project tuned / before (same config)", "project-tuned",
+                                "before-tuned")):
         cells = []
         for corpus in ("nostall", "stall"):
             a, b = wall(f"{top}-{corpus}"), wall(f"{bottom}-{corpus}")

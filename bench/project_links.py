@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--warm", action="store_true", help="keep the cache from a prior run")
     parser.add_argument("--config", choices=("tuned", "defaults"), default="tuned")
+    parser.add_argument("--tree", type=Path, default=PROJECT,
+                        help="the source tree to run (e.g. an older commit's, for before/after)")
     parser.add_argument("extra", nargs="*", help="more flags for 'seo-pipeline links'")
     args = parser.parse_args(argv)
     root = Path.cwd()
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     (root / "site.toml").write_text(site_toml(links), encoding="utf-8")
     if not args.warm:
         shutil.rmtree(root / ".cache", ignore_errors=True)
-    env = dict(os.environ, PYTHONPATH=str(PROJECT))
+    env = dict(os.environ, PYTHONPATH=str(args.tree.resolve()))
     code = subprocess.call([PYTHON, "-m", "pipeline", "links", "--root", str(root), "--progress", "never",
                             *args.extra], stdout=subprocess.DEVNULL, env=env)
     report = json.loads((root / "reports" / "links.json").read_text(encoding="utf-8"))

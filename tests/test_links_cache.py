@@ -129,3 +129,25 @@ def test_unwritable_cache_folder_disables_the_cache(tmp_path: Path) -> None:
     cache.record("https://a.example/", Verdict(State("ok"), 200))
     assert cache.get("https://a.example/") is None
     cache.close()
+
+
+def test_extractions_are_reused_by_source_hash_and_redone_after_an_edit(tmp_path: Path) -> None:
+    import sqlite3 as sq
+
+    from links_support import article, make_project, read_report
+
+    from pipeline.cli import main
+
+    root = make_project(tmp_path / "site", {"en/a.md": article("a", "[x](/en/a/)")})
+    assert main(["links", "--root", str(root), "--offline"]) == 0
+    assert main(["links", "--root", str(root)]) == 0
+    db = sq.connect(root / ".cache" / "links.sqlite3")
+    (digest,) = db.execute("SELECT hash FROM extracted").fetchone()
+    db.close()
+    source = root / "content" / "en" / "a.md"
+    source.write_text(article("a", "[x](/en/a/)\n\n[y](/en/missing/)"), encoding="utf-8")
+    assert main(["links", "--root", str(root)]) == 1
+    assert "/en/missing/" in {link["url"] for link in read_report(root)["data"]["links"]}
+    db = sq.connect(root / ".cache" / "links.sqlite3")
+    assert db.execute("SELECT hash FROM extracted").fetchone()[0] != digest
+    db.close()
