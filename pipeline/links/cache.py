@@ -1,11 +1,14 @@
-"""SQLite cache of successful link checks, keyed by normalised URL.
+"""SQLite cache of successful link checks, keyed by normalised URL, and of each
+article's extracted links, keyed by its path and source hash.
 
 Only successes are stored (failures are always checked again) and an entry is fresh
-for ``max_age`` seconds. The database runs in WAL mode with a busy timeout, and every
-write is one short ``BEGIN IMMEDIATE`` transaction, so several processes may share it
-and a process killed mid-run leaves it consistent (SQLite's journal rolls back the
-unfinished transaction). A file that is not a readable database is moved aside and
-rebuilt: the cache is an optimisation and never fails the stage.
+for ``max_age`` seconds; fresh entries can be read in one query (``preload``) and
+results are written many per transaction (``record_many``). An extraction is reused
+only for the same source hash and extractor version. The database runs in WAL mode
+with a busy timeout, and every write is one short ``BEGIN IMMEDIATE`` transaction, so
+several processes may share it and a process killed mid-run leaves it consistent
+(SQLite's journal rolls back the unfinished transaction). A file that is not a readable
+database is moved aside and rebuilt: the cache is an optimisation and never fails the stage.
 """
 
 from __future__ import annotations
@@ -91,13 +94,14 @@ class LinkCache:
             return
         self._fresh = dict(rows)
 
-    def extracted(self) -> dict[str, tuple[str, int, str]]:
-        """Stored link extractions: ``path -> (source hash, extractor version, JSON)``."""
-        if self._db is None:
+    def extracted(self, paths: set[str]) -> dict[str, tuple[str, int, str]]:
+        """Stored link extractions of ``paths``: ``path -> (source hash, version, JSON)``."""
+        if self._db is None or not paths:
             return {}
         try:
             rows = self._db.execute("SELECT path, hash, version, links FROM extracted")
-            return {path: (digest, version, text) for path, digest, version, text in rows}
+            return {path: (digest, version, text) for path, digest, version, text in rows
+                    if path in paths}
         except sqlite3.DatabaseError:
             return {}
 

@@ -43,7 +43,7 @@ def extract_all(articles: tuple[Article, ...] | list[Article],
                 cache: LinkCache | None) -> list[tuple[Article, Occurrence]]:
     """Every link of every article; extractions stored in ``cache`` by source hash are
     reused and new ones stored."""
-    stored = cache.extracted() if cache is not None else {}
+    stored = cache.extracted({a.source.as_posix() for a in articles}) if cache is not None else {}
     found: list[tuple[Article, Occurrence]] = []
     new_rows = []
     for article in articles:

@@ -23,6 +23,8 @@ from pipeline.links.policy import build_policy
 from pipeline.links.progress import Progress
 from pipeline.links.types import Target
 
+PRELOAD_FROM = 500  # targets from which every fresh cache entry is read at once
+
 
 @dataclass
 class LinksResult(StageResult):
@@ -99,8 +101,8 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
         for _, occ in chosen.links:
             findings += encoding_findings(occ)
         targets = sorted(chosen.targets.values(), key=lambda t: t.key)
-        if cache is not None:
-            cache.preload()
+        if cache is not None and len(targets) > PRELOAD_FROM:
+            cache.preload()  # one query instead of one per URL; a few changed files: per URL
         progress = Progress(len(targets), enabled=_progress_enabled(options))
         try:
             check_all(site, targets, policy, cache, lambda t: progress.advance(t.uri),
