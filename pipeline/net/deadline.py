@@ -42,9 +42,6 @@ class Deadline:
         for sock in self._sockets:
             _shut(sock)
 
-    def remaining(self) -> float:
-        return self.at - time.monotonic()
-
 
 def attach(sock: socket.socket | None) -> None:
     """Attach ``sock`` to the deadline of the request running on this thread, if any."""
