@@ -166,6 +166,20 @@ def _verdict(text: str) -> Verdict | None:
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """Open and set up the database; another process setting it up at the same moment
+    (a locked database) is waited for, up to ``busy_timeout``."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            return _connect_once(path, busy_timeout)
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _connect_once(path: Path, busy_timeout: float) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
                          check_same_thread=False)
     try:

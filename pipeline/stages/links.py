@@ -104,8 +104,14 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
         if cache is not None and len(targets) > PRELOAD_FROM:
             cache.preload()  # one query instead of one per URL; a few changed files: per URL
         progress = Progress(len(targets), enabled=_progress_enabled(options))
+        judged: dict[str, tuple[list[Finding], dict[str, Any]]] = {}
+
+        def done(target: Target) -> None:  # runs while other targets are still in flight
+            progress.advance(target.uri)
+            judged[target.key] = (target_findings(target), link_record(target))
+
         try:
-            check_all(site, targets, policy, cache, lambda t: progress.advance(t.uri),
+            check_all(site, targets, policy, cache, done,
                       jobs=getattr(options, "jobs", None), check_internal=chosen.check_internal)
         finally:
             progress.close()
@@ -113,9 +119,10 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
         if cache is not None:
             cache.close()
     for target in targets:
-        findings += target_findings(target)
+        findings += judged[target.key][0] if target.key in judged else target_findings(target)
+    records = [judged[t.key][1] if t.key in judged else link_record(t) for t in targets]
     cached = sum(bool(t.verdict and t.verdict.from_cache) for t in targets)
-    result = LinksResult("links", sorted(findings), data=_data(targets, len(chosen.links)),
+    result = LinksResult("links", sorted(findings), data=_data(records, len(chosen.links)),
                          cached=cached)
     result.data["input"] = chosen.name
     junit = getattr(options, "junit", None)
@@ -148,8 +155,7 @@ def _unloaded(site: Site) -> list[Finding]:
                     "run 'seo-pipeline validate'")]
 
 
-def _data(targets: list[Target], occurrences: int) -> dict[str, Any]:
-    records = [link_record(t) for t in targets]
+def _data(records: list[dict[str, Any]], occurrences: int) -> dict[str, Any]:
     external = [r for r in records if not r["internal"]]
     checked = [r for r in external if r["state"] not in ("skipped", "excluded")]
     return {
