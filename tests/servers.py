@@ -85,3 +85,89 @@ class RawServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class Listener:
+    """A raw TCP listener that records every connection and byte, and answers by ``mode``:
+
+    ``silent``   read and say nothing
+    ``trickle``  a status line and headers one byte per ``gap`` seconds, never finishing
+    ``body``     complete HTML headers, then the body one byte per ``gap`` seconds
+    ``ok``       a complete 200 answer to every request on the connection
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, mode: str = "silent",
+                 gap: float = 0.2, limit: float = 10.0):
+        self.mode, self.gap, self.limit = mode, gap, limit
+        self.sock = socket.create_server((host, port))
+        self.sock.settimeout(0.2)
+        self.host, self.port = self.sock.getsockname()[:2]
+        self.connections = 0
+        self.received = bytearray()
+        self.lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with self.lock:
+                self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(0.5)
+        started = time.monotonic()
+        try:
+            first = conn.recv(65536)
+            with self.lock:
+                self.received += first
+            if self.mode == "ok":
+                self._answer_ok(conn, first)
+                return
+            out = {"trickle": b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 10_000,
+                   "body": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                           b"Content-Length: 100000\r\n\r\n" + b"<p>" * 40_000}.get(self.mode)
+            for byte in out or b"":
+                if self._stop.is_set() or time.monotonic() - started > self.limit:
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(self.gap)
+            while out is None and not self._stop.is_set():
+                try:
+                    data = conn.recv(65536)
+                except TimeoutError:
+                    continue
+                if not data:
+                    break
+                with self.lock:
+                    self.received += data
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def _answer_ok(self, conn: socket.socket, data: bytes) -> None:
+        while data:
+            body = b"<html><body><h2 id='x'>x</h2></body></html>"
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
+                         str(len(body)).encode() + b"\r\n\r\n" +
+                         (b"" if data.startswith(b"HEAD") else body))
+            try:
+                data = conn.recv(65536)
+            except TimeoutError:
+                return
+            with self.lock:
+                self.received += data
+
+    def url(self, path: str = "/", host: str | None = None, scheme: str = "http") -> str:
+        return f"{scheme}://{host or self.host}:{self.port}{path}"
+
+    def close(self) -> None:
+        self._stop.set()
+        self.sock.close()
+        self._thread.join(timeout=2)

@@ -252,24 +252,3 @@ def test_fragment_after_the_byte_cap_is_unchecked_not_missing(project, server: H
     assert run_links(root_full) == 1
     assert by_url(read_report(root_full))[url]["fragments"] == {"late": "ok",
                                                                 "nowhere": "missing"}
-
-
-def test_a_name_that_resolves_elsewhere_at_connect_time_is_refused(
-        project, server: HTTPServer) -> None:  # type: ignore[no-untyped-def]
-    """DNS rebinding: the name check saw a public address, the connection went to loopback."""
-    import argparse
-
-    from pipeline.core.settings import load_settings
-    from pipeline.links.http import HttpChecker
-    from pipeline.links.policy import build_policy
-
-    server.expect_request("/inside").respond_with_data("secret")
-    root = one_page(project, "x", allow_private=False)
-    checker = HttpChecker(build_policy(load_settings(root).links, argparse.Namespace()))
-    checker._addresses[("127.0.0.1", server.port)] = None  # what a rebinding resolver answered
-    try:
-        verdict = checker.check(server.url_for("/inside"))
-    finally:
-        checker.close()
-    assert verdict.state == "refused" and "127.0.0.1 (at connect)" in verdict.detail
-    assert server.log == []  # refused after connecting, before any byte of the request

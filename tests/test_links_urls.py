@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipeline.core.urls import display, encoding_issues, iri_to_uri, normalise
-from pipeline.links.http import retry_after_seconds
+from pipeline.net.retry import retry_after
 
 
 @pytest.mark.parametrize(("url", "kinds"), [
@@ -79,8 +79,8 @@ def test_display_keeps_undecodable_escapes() -> None:
     ("0", 0.0),
     ("Mon, 23 Nov 2026 12:00:30 GMT", 30.0),
     ("Mon, 23 Nov 2026 11:00:00 GMT", 0.0),  # in the past: retry now
-    ("soon", 0.0),
+    ("soon", None),
 ])
-def test_retry_after_seconds_or_http_date(value: str, seconds: float) -> None:
+def test_retry_after_seconds_or_http_date(value: str, seconds: float | None) -> None:
     now = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
-    assert retry_after_seconds(value, now) == seconds
+    assert retry_after(value, now) == seconds

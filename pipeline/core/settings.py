@@ -80,8 +80,8 @@ class ValidateSection:
 
 @dataclass(frozen=True)
 class LinksSection:
-    workers: int = 32
-    per_host: int = 4
+    workers: int = 64
+    per_host: int = 32  # ceiling: each host starts at 2 and adapts (links/hosts.py)
     rate_per_host: float = 0.0
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
@@ -94,7 +94,7 @@ class LinksSection:
     exclude: tuple[str, ...] = ()
     allow_private: bool = False
     user_agent: str = "seo-pipeline-linkcheck/0.1 (+https://example.org/bot)"
-    backoff: float = 0.5  # first retry wait in seconds; doubles per attempt, plus jitter
+    backoff: float = 0.25  # first retry wait in seconds; doubles per attempt, plus jitter
     check_fragments: bool = True
     BOUNDS: ClassVar[dict[str, Bound]] = {
         "workers": at_least(1, 256), "per_host": at_least(1, 64), "rate_per_host": at_least(0),

@@ -11,13 +11,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-import requests
-
-from pipeline.core.urls import host_of, normalise
+from pipeline.core.urls import normalise
 from pipeline.links.cache import LinkCache
-from pipeline.links.http import HttpChecker, classify
+from pipeline.links.http import HttpChecker
 from pipeline.links.policy import Policy
-from pipeline.links.types import Verdict
+from pipeline.links.types import State, Verdict
 
 CHUNK = 64 * 1024
 
@@ -76,26 +74,12 @@ class Fetcher:
         return verdict
 
     def get(self, url: str, limit: int) -> Fetched:
-        """Judge ``url``; read its body when it answers 200 without a redirect."""
+        """Judge ``url``; read its body (at most ``limit`` bytes) when it answers 200
+        without a redirect, under the links stage's policy."""
         verdict = self.judge(url)
-        if verdict.redirects or verdict.state != "ok" or verdict.status != 200:
+        if verdict.redirects or verdict.state != State.OK or verdict.status != 200:
             return Fetched(url, verdict)
-        rules = self.policy.rules
-        host = host_of(url)
         try:
-            self.checker.gate.wait_turn(host)
-            with self.checker.gate.slot(host), self.checker.total, self.checker.session.get(
-                    url, stream=True, allow_redirects=False,
-                    timeout=(rules.connect_timeout, rules.read_timeout)) as resp:
-                if resp.status_code != 200:
-                    return Fetched(url, Verdict("broken", resp.status_code,
-                                                f"http-{resp.status_code}", url))
-                body = bytearray()
-                for chunk in resp.iter_content(CHUNK):
-                    body += chunk
-                    if len(body) > limit:
-                        del body[limit:]
-                        break
-                return Fetched(url, verdict, bytes(body), resp.headers.get("Content-Type", ""))
-        except requests.RequestException as exc:
-            return Fetched(url, Verdict("network", None, classify(exc), url))
+            return Fetched(url, verdict, self.checker.fetch(url, limit))
+        except OSError as exc:
+            return Fetched(url, Verdict(State.NETWORK, None, str(exc), url))

@@ -10,28 +10,70 @@ encodes URLs and can see suspicious encodings.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterator
-
-import lxml.etree
-import lxml.html
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from pipeline.core.model import Article
 from pipeline.links.types import Occurrence, Source
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from pipeline.links.cache import LinkCache
+
 FRONT_MATTER_FIELDS = ("coverImage", "ogImage.url", "author.picture")
 HTML_ATTRS = {"a": "href", "img": "src"}
+VERSION = 1  # bump when what ``extract`` returns changes: stored extractions are then redone
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: warm runs never parse
+
     md = MarkdownIt("commonmark").enable("table")
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
     return md
 
 
-_MD = _parser()
+def extract_all(articles: tuple[Article, ...] | list[Article],
+                cache: LinkCache | None) -> list[tuple[Article, Occurrence]]:
+    """Every link of every article; extractions stored in ``cache`` by source hash are
+    reused and new ones stored."""
+    stored = cache.extracted({a.source.as_posix() for a in articles}) if cache is not None else {}
+    found: list[tuple[Article, Occurrence]] = []
+    new_rows = []
+    for article in articles:
+        path = article.source.as_posix()
+        row = stored.get(path)
+        occurrences = None
+        if row is not None and article.source_hash and row[:2] == (article.source_hash, VERSION):
+            occurrences = _decode(row[2], path)
+        if occurrences is None:
+            occurrences = extract(article)
+            if article.source_hash:
+                new_rows.append((path, article.source_hash, VERSION, _encode(occurrences)))
+        found += [(article, occ) for occ in occurrences]
+    if cache is not None:
+        cache.save_extracted(new_rows)
+    return found
+
+
+def _encode(occurrences: list[Occurrence]) -> str:
+    return json.dumps([[o.raw, o.source.line, o.source.col, o.source.kind]
+                       for o in occurrences], ensure_ascii=False)
+
+
+def _decode(text: str, path: str) -> list[Occurrence] | None:
+    try:
+        rows: list[Any] = json.loads(text)
+        return [Occurrence(str(raw), Source(path, int(line), int(col), str(kind)))
+                for raw, line, col, kind in rows]
+    except (ValueError, TypeError):
+        return None
 
 
 def extract(article: Article) -> list[Occurrence]:
@@ -57,7 +99,7 @@ def _front_matter(article: Article, path: str) -> Iterator[Occurrence]:
 
 def _body_links(body: str) -> Iterator[tuple[str, int, str]]:
     """``(destination, 0-based body line, kind)`` for every link in the Markdown body."""
-    for token in _MD.parse(body):
+    for token in _parser().parse(body):
         if token.map is None:
             continue
         start = token.map[0]
@@ -82,6 +124,9 @@ def _inline_links(children: list[Token], start: int) -> Iterator[tuple[str, int,
 
 
 def _html_links(html: str, start: int) -> Iterator[tuple[str, int, str]]:
+    import lxml.etree
+    import lxml.html
+
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (lxml.etree.ParserError, ValueError):

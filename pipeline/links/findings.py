@@ -11,17 +11,22 @@ Codes::
     LNK007 error    URL cannot be parsed
     LNK010 error    internal link to an article that does not exist
     LNK011 error    internal link to a file that is not under public/
+    LNK012 error    (--built) link to a file that is not in the output folder
+    LNK030 error    (--sitemap) a sitemap that cannot be read
+    LNK050-053      usage: unknown git ref, --remap without --built, a --files path that is
+                    not an article (warning), no built site
     LNK020-023 warning  suspicious encoding: double-encoded, invalid UTF-8, bare '%', space
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.urls import ENCODING_KINDS, display, encoding_issues
 from pipeline.links.fragments import has_fragment
-from pipeline.links.types import Occurrence, Target, Verdict
+from pipeline.links.types import Occurrence, State, Target, Verdict
 
 ENCODING_CODES = {"double-encoded": "LNK020", "invalid-utf8": "LNK021",
                   "bare-percent": "LNK022", "space": "LNK023"}
@@ -35,6 +40,7 @@ NETWORK_TEXT = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def readable(uri: str) -> str:
     """The decoded form of ``uri``; an unparseable URI as written."""
     try:
@@ -70,7 +76,7 @@ def fragment_states(target: Target) -> dict[str, str]:
 
 def target_findings(target: Target) -> list[Finding]:
     """Findings for every occurrence of one target."""
-    verdict = target.verdict or Verdict("skipped")
+    verdict = target.verdict or Verdict(State.SKIPPED)
     findings = []
     problem = _problem(target, verdict)
     missing = {f for f, state in fragment_states(target).items() if state == "missing"}
@@ -108,31 +114,34 @@ _ENCODING_HINTS = {
 def _problem(target: Target, verdict: Verdict) -> tuple[str, Severity, str, str] | None:
     url = shown(target.uri)
     state, detail = verdict.state, verdict.detail
-    if state == "broken" and target.internal:
+    if state is State.BROKEN and target.internal:
         if detail == "no-such-article":
-            hint = f"did you mean {verdict.final_url}?" if verdict.final_url else \
+            hint = f"did you mean {verdict.suggestion}?" if verdict.suggestion else \
                 "fix the slug or the locale"
             return "LNK010", Severity.ERROR, f"no article at {url}", hint
+        if target.key.startswith("built:"):
+            return "LNK012", Severity.ERROR, f"no file for {url} in the output folder", \
+                "fix the link, or build the page it names"
         return "LNK011", Severity.ERROR, f"no file for {url} under public/", \
             "add the file under public/ or fix the path"
-    if state == "broken":
+    if state is State.BROKEN:
         status = verdict.status
         return "LNK001", Severity.ERROR, f"broken link {url}: {detail or f'HTTP {status}'}", \
             _status_hint(status)
-    if state == "network":
+    if state is State.NETWORK:
         text = NETWORK_TEXT.get(detail, detail)
         return "LNK002", Severity.ERROR, f"cannot reach {url}: {detail} ({text})", \
             "check the host name, or run again when the site is reachable"
-    if state == "redirects":
+    if state is State.REDIRECTS:
         return "LNK003", Severity.ERROR, f"{detail} from {url} after " \
             f"{len(verdict.redirects)} hop(s)", "link to the page's final address"
-    if state == "redirected":
+    if state is State.REDIRECTED:
         return "LNK004", Severity.WARNING, f"{url} redirects permanently to " \
             f"{shown(verdict.final_url)}", f"update the link to {readable(verdict.final_url)}"
-    if state == "refused":
+    if state is State.REFUSED:
         return "LNK006", Severity.ERROR, f"refused to check {url}: {detail}", \
             "private, loopback and link-local targets need --allow-private"
-    if state == "invalid":
+    if state is State.INVALID:
         return "LNK007", Severity.ERROR, f"invalid URL {target.uri!r}: {detail}", \
             "fix the URL"
     return None
@@ -155,13 +164,13 @@ def _at(occ: Occurrence, code: str, severity: Severity, message: str, hint: str)
 
 def link_record(target: Target) -> dict[str, Any]:
     """One unique target as it appears in ``reports/links.json``."""
-    verdict = target.verdict or Verdict("skipped")
+    verdict = target.verdict or Verdict(State.SKIPPED)
     problem = _problem(target, verdict)
     return {
         "url": target.uri,
         "display": readable(target.uri),
         "internal": target.internal,
-        "state": verdict.state,
+        "state": verdict.state.value,
         "status": verdict.status,
         "detail": verdict.detail,
         "final_url": verdict.final_url if verdict.redirects else "",

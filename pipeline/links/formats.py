@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from lxml import etree
-
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.links.types import OK_STATES
 from pipeline.report import human_line, summary_line
@@ -63,6 +61,8 @@ def _cell(text: str) -> str:
 
 def junit(result: StageResult) -> bytes:
     """JUnit XML: one test case per unique link, failed when it has an error."""
+    from lxml import etree  # only when a JUnit file is asked for
+
     links = result.data.get("links", [])
     errors_by_source: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:

@@ -2,10 +2,13 @@
 
 Per request: HEAD first (GET when the page's ids are needed for a fragment), falling
 back to GET on 405/403/501; GET bodies are streamed and read only for fragments, up to
-``max_bytes``. Retries with exponential backoff and jitter on connection errors and
-5xx; 429 waits for ``Retry-After`` (seconds or an HTTP date) up to ``max_retry_after``.
-Redirects are followed by hand so the chain is recorded, every hop passes the address
-policy, and loops are detected.
+``max_bytes``. Retries follow ``pipeline.net.retry``: connection errors and 5xx back
+off exponentially with jitter, 429 (and 503) wait for ``Retry-After`` up to
+``max_retry_after``. Redirects are followed by hand so the chain is recorded, every hop
+passes the address policy, and loops are detected. Each host name is resolved and
+vetted once per run and connections go only to the vetted addresses
+(``pipeline.net.pinning``); one deadline of ``read_timeout`` covers each request whole
+(``pipeline.net.deadline``). Connections are kept alive and reused.
 
 Error tree (``Verdict.detail`` of state ``network``)::
 
@@ -13,32 +16,34 @@ Error tree (``Verdict.detail`` of state ``network``)::
     connection-refused  nothing listens (retried)
     connection-reset    the peer closed or reset the connection (retried)
     connect-timeout     no connection within connect_timeout (retried)
-    timeout             no answer within read_timeout (not retried: the server is slow)
+    timeout             no complete answer within read_timeout (not retried: the server is slow)
     tls                 certificate or handshake failure
     network             anything else requests reports
 """
 
 from __future__ import annotations
 
-import email.utils
-import random
-import socket
+import os
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from http.cookiejar import DefaultCookiePolicy
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
 import urllib3
-from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 
+from pipeline.core.settings import LinksSection
 from pipeline.core.urls import DEFAULT_PORTS, iri_to_uri, normalise
 from pipeline.links import fragments
-from pipeline.links.policy import CHECKED_SCHEMES, Policy, non_global_address
-from pipeline.links.types import Verdict
+from pipeline.links.hosts import HostLimits
+from pipeline.links.policy import CHECKED_SCHEMES, Policy
+from pipeline.links.types import State, Verdict
+from pipeline.net.addresses import RefusedAddress, Vetting
+from pipeline.net.client import PinnedClient
+from pipeline.net.deadline import Deadline, Watchdog
+from pipeline.net.retry import RetryPolicy, TooLong, retry_after
+
+__all__ = ["HttpChecker", "classify", "retry_after"]
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -46,7 +51,7 @@ HEAD_FALLBACK = frozenset({403, 405, 501})
 RETRY_NETWORK = frozenset({"connection-refused", "connection-reset", "connect-timeout"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHUNK = 64 * 1024
-DNS_FAILED = "dns"  # _address_check's answer when the name does not resolve
+DRAIN_LIMIT = 64 * 1024  # unread bodies up to this size are drained to keep the connection
 
 
 @dataclass(frozen=True)
@@ -60,46 +65,29 @@ class Answer:
     truncated: bool = False
 
 
-class HostGate:
-    """Per-host concurrency cap and minimum interval between request starts."""
-
-    def __init__(self, per_host: int, rate: float):
-        self.per_host = max(1, per_host)
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self._lock = threading.Lock()
-        self._slots: dict[str, threading.Semaphore] = {}
-        self._next: dict[str, float] = {}
-
-    def slot(self, host: str) -> threading.Semaphore:
-        with self._lock:
-            return self._slots.setdefault(host, threading.Semaphore(self.per_host))
-
-    def wait_turn(self, host: str) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next.get(host, now))
-            self._next[host] = start + self.interval
-        if start > now:
-            time.sleep(start - now)
-
-
 class HttpChecker:
-    """Checks external URLs; safe to call from many threads at once."""
+    """Checks external URLs; safe to call from many threads at once.
 
-    def __init__(self, policy: Policy):
+    ``workers`` overrides ``[links] workers`` (requests in flight); ``share`` names hosts
+    whose ceiling this process shares with others (see ``HostLimits``).
+    """
+
+    def __init__(self, policy: Policy, workers: int | None = None,
+                 share: dict[str, int] | None = None):
         self.policy = policy
-        self.rules = policy.rules
-        self.gate = HostGate(self.rules.per_host, self.rules.rate_per_host)
-        self.total = threading.BoundedSemaphore(max(1, self.rules.workers))
-        self._lock = threading.Lock()
-        self._addresses: dict[tuple[str, int], str | None] = {}
-        self.session = _session(self.rules.workers, self.rules.per_host, self.rules.user_agent,
-                                guard_peer=not self.rules.allow_private)
+        self.rules = rules = policy.rules
+        self.accept = policy.accept
+        self.retry = RetryPolicy(rules.retries, rules.backoff, rules.max_retry_after, jitter=True)
+        self.hosts = HostLimits(rules.per_host, rules.rate_per_host, share=share)
+        self.total = threading.BoundedSemaphore(max(1, workers or rules.workers))
+        self.vetting = Vetting(rules.allow_private)
+        self.watchdog = Watchdog()
+        self.client = _client(rules, self.vetting)
+        self._proxies: dict[tuple[str, str], dict[str, str]] = {}
 
     def close(self) -> None:
-        self.session.close()
+        self.client.close()
+        self.watchdog.close()
 
     def check(self, uri: str, want_anchors: bool = False) -> Verdict:
         """Follow ``uri`` to its final answer and judge it."""
@@ -113,22 +101,54 @@ class HttpChecker:
                 try:
                     url = iri_to_uri(urljoin(url, _location(answer.location)))
                 except ValueError as exc:
-                    return Verdict("invalid", answer.status, f"bad redirect target: {exc}",
-                                   url, chain)
+                    return Verdict(State.INVALID, answer.status,
+                                   f"bad redirect target: {exc}", url, chain)
                 chain.append((answer.status, url))
                 if normalise(url) in seen:
-                    return Verdict("redirects", answer.status, "redirect-loop", url, chain)
+                    return Verdict(State.REDIRECTS, answer.status, "redirect-loop", url, chain)
                 seen.add(normalise(url))
                 continue
             return self._judge(answer, url, chain)
-        return Verdict("redirects", chain[-1][0] if chain else None, "too-many-redirects",
+        return Verdict(State.REDIRECTS, chain[-1][0] if chain else None, "too-many-redirects",
                        url, chain)
 
+    def fetch(self, url: str, max_bytes: int) -> bytes:
+        """The body of ``url`` (redirects followed) under the same policy as checks;
+        ``OSError`` naming the problem otherwise."""
+        for _ in range(self.rules.max_redirects + 1):
+            parts = urlsplit(url)
+            if parts.scheme not in CHECKED_SCHEMES or not parts.hostname:
+                raise OSError(f"unsupported URL {url}")
+            host = parts.hostname.lower()
+            proxies = self._proxies_for(parts.scheme, host)
+            vetted = self.vetting.vet(host, parts.port or DEFAULT_PORTS[parts.scheme])
+            if vetted.problem and not (vetted.problem == "dns" and proxies):
+                raise OSError(vetted.problem)
+            with self.watchdog.guard(self.rules.read_timeout) as deadline:
+                try:
+                    resp = self.client.open("GET", url, proxies, self.rules.connect_timeout,
+                                            self.rules.read_timeout)
+                    try:
+                        if resp.status in REDIRECTS and resp.headers.get("Location"):
+                            url = iri_to_uri(urljoin(url, _location(resp.headers["Location"])))
+                            continue
+                        if resp.status not in self.accept:
+                            raise OSError(f"HTTP {resp.status}")
+                        body = resp.read(max_bytes + 1, decode_content=True)
+                    finally:
+                        resp.close()
+                except (urllib3.exceptions.HTTPError, ValueError) as exc:
+                    raise OSError(_failure(exc, deadline).detail) from None
+            if len(body) > max_bytes:
+                raise OSError(f"larger than {max_bytes} bytes")
+            return body
+        raise OSError("too many redirects")
+
     def _judge(self, answer: Answer, url: str, chain: list[tuple[int, str]]) -> Verdict:
-        if answer.status not in self.policy.accept:
-            return Verdict("broken", answer.status, f"http-{answer.status}", url, chain)
+        if answer.status not in self.accept:
+            return Verdict(State.BROKEN, answer.status, f"http-{answer.status}", url, chain)
         permanent = any(status in PERMANENT for status, _ in chain)
-        return Verdict("redirected" if permanent else "ok", answer.status,
+        return Verdict(State.REDIRECTED if permanent else State.OK, answer.status,
                        "permanent-redirect" if permanent else "", url, chain, answer.anchors,
                        answer.truncated)
 
@@ -136,131 +156,171 @@ class HttpChecker:
         """Scheme and address policy for one hop, then the request."""
         parts = urlsplit(url)
         if parts.scheme not in CHECKED_SCHEMES or not parts.hostname:
-            return Verdict("refused", None, f"unsupported-scheme {parts.scheme or '(none)'}")
-        if not self.rules.allow_private:
-            try:
-                port = parts.port or DEFAULT_PORTS[parts.scheme]
-            except ValueError:
-                return Verdict("invalid", None, "bad port")
-            address = self._address_check(parts.hostname, port)
-            if address == DNS_FAILED:
-                return Verdict("network", None, "dns")
-            if address:
-                return Verdict("refused", None, f"private-address {address}")
-        return self._request(url, parts.hostname.lower(), want_anchors)
-
-    def _address_check(self, host: str, port: int) -> str | None:
-        """``non_global_address`` once per host and port for the whole run."""
-        key = (host, port)
-        with self._lock:
-            if key in self._addresses:
-                return self._addresses[key]
+            return Verdict(State.REFUSED, None,
+                           f"unsupported-scheme {parts.scheme or '(none)'}")
         try:
-            address = non_global_address(host, port)
-        except (OSError, UnicodeError):
-            address = DNS_FAILED
-        with self._lock:
-            self._addresses[key] = address
-        return address
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+        except ValueError:
+            return Verdict(State.INVALID, None, "bad port")
+        host = parts.hostname.lower()
+        proxies = self._proxies_for(parts.scheme, host)
+        vetted = self.vetting.vet(host, port)
+        if vetted.problem == "dns" and not proxies:
+            return Verdict(State.NETWORK, None, "dns")
+        if vetted.problem.startswith("private-address"):
+            return Verdict(State.REFUSED, None, vetted.problem)
+        return self._request(url, host, want_anchors, proxies)
 
-    def _request(self, url: str, host: str, want_anchors: bool) -> Answer | Verdict:
+    def _proxies_for(self, scheme: str, host: str) -> dict[str, str]:
+        """The environment's proxy for this scheme and host, looked up once."""
+        key = (scheme, host)
+        proxies = self._proxies.get(key)
+        if proxies is None:
+            proxies = get_environ_proxies(f"{scheme}://{host}/")
+            for proxy in proxies.values():
+                parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+                if parts.hostname:
+                    self.vetting.allow(parts.hostname,
+                                       parts.port or DEFAULT_PORTS.get(parts.scheme, 80))
+            self._proxies[key] = proxies
+        return proxies
+
+    def _request(self, url: str, host: str, want_anchors: bool,
+                 proxies: dict[str, str]) -> Answer | Verdict:
         """One logical request with HEAD/GET fallback, retries, backoff and 429 waits."""
         method = "GET" if want_anchors else "HEAD"
         attempt = 0
         while True:
-            self.gate.wait_turn(host)
-            with self.gate.slot(host), self.total:
-                result = self._send(method, url, want_anchors)
+            started = self.hosts.acquire(host)
+            result: Answer | Verdict | None = None
+            try:
+                with self.total:
+                    result = self._send(method, url, want_anchors, proxies)
+            finally:
+                self.hosts.release(host, started,
+                                   result.status if isinstance(result, Answer) else None)
             if isinstance(result, Answer) and method == "HEAD" and \
                     result.status in HEAD_FALLBACK:
                 method = "GET"
                 continue
+            attempt += 1
             wait = self._retry_wait(result, attempt)
             if wait is None:
                 return result
             if isinstance(wait, Verdict):
                 return wait
             time.sleep(wait)
-            attempt += 1
 
     def _retry_wait(self, result: Answer | Verdict, attempt: int) -> float | Verdict | None:
         """Seconds to wait before retrying, a final verdict, or ``None`` (no retry)."""
-        if attempt >= self.rules.retries:
-            return None
         if isinstance(result, Verdict):
-            return self._backoff(attempt) if result.detail in RETRY_NETWORK else None
-        if result.status == 429:
-            delay = result.retry_after
-            seconds = retry_after_seconds(delay) if delay else self._backoff(attempt)
-            if seconds > self.rules.max_retry_after:
-                return Verdict("broken", 429, f"rate-limited (Retry-After {seconds:.0f}s "
-                               f"exceeds {self.rules.max_retry_after:.0f}s)")
-            return seconds
-        if result.status >= 500:
-            return self._backoff(attempt)
-        return None
+            if result.detail not in RETRY_NETWORK:
+                return None
+            wait = self.retry.next_wait(attempt)
+        elif result.status == 429 or result.status >= 500:
+            wait = self.retry.next_wait(attempt, result.retry_after)
+        else:
+            return None
+        if isinstance(wait, TooLong):
+            return Verdict(State.BROKEN, result.status if isinstance(result, Answer) else None,
+                           f"rate-limited (Retry-After {wait.asked:.0f}s exceeds "
+                           f"{self.rules.max_retry_after:.0f}s)")
+        return wait
 
-    def _backoff(self, attempt: int) -> float:
-        base = self.rules.backoff * (2 ** attempt)
-        return base + random.uniform(0, base)
-
-    def _send(self, method: str, url: str, want_anchors: bool) -> Answer | Verdict:
+    def _send(self, method: str, url: str, want_anchors: bool,
+              proxies: dict[str, str]) -> Answer | Verdict:
         rules = self.rules
-        try:
-            with self.session.request(method, url, stream=True, allow_redirects=False,
-                                      timeout=(rules.connect_timeout, rules.read_timeout)) as resp:
-                status = resp.status_code
-                if status == 429:
-                    return Answer(429, retry_after=resp.headers.get("Retry-After"))
+        with self.watchdog.guard(rules.read_timeout) as deadline:
+            try:
+                resp = self.client.open(method, url, proxies, rules.connect_timeout,
+                                        rules.read_timeout)
+            except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+                return _failure(exc, deadline)
+            try:
+                status, headers = resp.status, resp.headers
                 anchors, truncated = None, False
-                if method == "GET" and want_anchors and status in self.policy.accept:
+                if method == "GET" and want_anchors and status in self.accept:
                     anchors, truncated = _read_anchors(resp, rules.max_bytes)
-                return Answer(status, resp.headers.get("Location"), anchors, truncated=truncated)
-        except requests.RequestException as exc:
-            detail = classify(exc)
-            state = "refused" if detail.startswith("private-address") else "network"
-            return Verdict(state, None, detail)
+                if status in (429, 503):
+                    return Answer(status, retry_after=headers.get("Retry-After"))
+                return Answer(status, headers.get("Location"), anchors, truncated=truncated)
+            except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+                return _failure(exc, deadline)
+            finally:
+                _finish(resp, method, deadline)
 
 
-def _read_anchors(resp: requests.Response,
+def _failure(exc: BaseException, deadline: Deadline) -> Verdict:
+    if deadline.expired:
+        return Verdict(State.NETWORK, None, "timeout")
+    detail = classify(exc)
+    return Verdict(State.REFUSED if detail.startswith(("private-address", "unvetted"))
+                   else State.NETWORK, None, detail)
+
+
+def _finish(resp: urllib3.BaseHTTPResponse, method: str, deadline: Deadline) -> None:
+    """Give the connection back to the pool when the rest of the body is small, else close."""
+    length = resp.headers.get("Content-Length")
+    small = length is not None and length.isdigit() and int(length) <= DRAIN_LIMIT
+    if deadline.expired or not (small or method == "HEAD" or resp.closed):
+        resp.close()
+        return
+    try:
+        resp.drain_conn()
+        resp.release_conn()
+    except Exception:  # noqa: BLE001 - a connection that cannot be reused is just closed
+        resp.close()
+
+
+def _read_anchors(resp: urllib3.BaseHTTPResponse,
                   max_bytes: int) -> tuple[frozenset[str] | None, bool]:
     """Ids of an HTML page read up to ``max_bytes``, and whether it was cut there."""
-    ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if ctype and ctype not in HTML_TYPES:
+    ctype, _, params = resp.headers.get("Content-Type", "").partition(";")
+    if ctype.strip() and ctype.strip().lower() not in HTML_TYPES:
         return None, False
     body = bytearray()
     truncated = False
-    for chunk in resp.iter_content(CHUNK):
+    for chunk in resp.stream(CHUNK, decode_content=True):
         body += chunk
         if len(body) > max_bytes:
             del body[max_bytes:]
             truncated = True
             break
-    charset = resp.encoding if "charset" in resp.headers.get("Content-Type", "") else None
-    return fragments.anchors(bytes(body), charset), truncated
+    return fragments.anchors(bytes(body), _charset(params)), truncated
+
+
+def _charset(params: str) -> str | None:
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("'\"")
+    return None
 
 
 def classify(exc: BaseException) -> str:
     """Name a requests failure by walking its chain of causes."""
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "tls"
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "connect-timeout"
-    if isinstance(exc, requests.exceptions.ReadTimeout | requests.exceptions.Timeout):
-        return "timeout"
     causes = _causes(exc)
     for cause in causes:
-        if isinstance(cause, PrivatePeerError):
+        if isinstance(cause, RefusedAddress):
             return str(cause)
+    errors = urllib3.exceptions
+    if isinstance(exc, errors.SSLError):
+        return "tls"
+    if isinstance(exc, errors.NameResolutionError):
+        return "dns"
+    if isinstance(exc, errors.ConnectTimeoutError) and \
+            not isinstance(exc, errors.NewConnectionError):
+        return "connect-timeout"
+    if isinstance(exc, errors.ReadTimeoutError | TimeoutError):
+        return "timeout"
     text = " ".join(repr(e) for e in causes)
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "connection-reset"
     if "NameResolutionError" in text or "gaierror" in text or "Name or service" in text:
         return "dns"
     if "ConnectionRefusedError" in text or "Connection refused" in text:
         return "connection-refused"
     if any(word in text for word in ("ConnectionResetError", "RemoteDisconnected",
-                                     "Connection aborted", "BrokenPipe", "IncompleteRead")):
+                                     "Connection aborted", "BrokenPipe", "IncompleteRead",
+                                     "ProtocolError")):
         return "connection-reset"
     if "SSL" in text or "CERTIFICATE" in text:
         return "tls"
@@ -283,20 +343,6 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-def retry_after_seconds(value: str, now: datetime | None = None) -> float:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date (RFC 9110 10.2.3)."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 0.0
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def _location(value: str) -> str:
     """http.client decodes header bytes as Latin-1; raw UTF-8 in Location is recovered."""
     try:
@@ -305,59 +351,10 @@ def _location(value: str) -> str:
         return value
 
 
-def _session(workers: int, per_host: int, user_agent: str,
-             guard_peer: bool) -> requests.Session:
-    session = requests.Session()
-    session.headers["User-Agent"] = user_agent
-    session.headers["Accept"] = "text/html,application/xhtml+xml,*/*;q=0.8"
-    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    adapter_class = PeerGuardAdapter if guard_peer else HTTPAdapter
-    adapter = adapter_class(pool_connections=max(10, workers), pool_maxsize=max(per_host, 4),
-                            max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
-class PrivatePeerError(OSError):
-    """The socket connected to a non-global address although the name check passed."""
-
-
-def _check_peer(sock: socket.socket | None) -> None:
-    """Refuse a connection whose peer is not global (a name may resolve differently at
-    connect time than when it was checked: DNS rebinding). Runs before any byte is sent."""
-    if sock is None:
-        return
-    address = sock.getpeername()[0]
-    if non_global_address(address, 0):
-        sock.close()
-        raise PrivatePeerError(f"private-address {address} (at connect)")
-
-
-class _GuardedHTTPConnection(urllib3.connection.HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _check_peer(self.sock)
-
-
-class _GuardedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _check_peer(self.sock)
-
-
-class _GuardedHTTPPool(urllib3.HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
-
-
-class _GuardedHTTPSPool(urllib3.HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
-
-
-class PeerGuardAdapter(HTTPAdapter):
-    """Direct connections check their peer address; proxied ones go through the proxy."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
-                                                   "https": _GuardedHTTPSPool}
+def _client(rules: LinksSection, vetting: Vetting) -> PinnedClient:
+    """Keep-alive, no cookies; the CA bundle of requests (or REQUESTS_CA_BUNDLE)."""
+    headers = {"User-Agent": rules.user_agent, "Accept-Encoding": "gzip, deflate",
+               "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+               "Connection": "keep-alive"}
+    verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    return PinnedClient(vetting, headers, verify, pool_maxsize=rules.per_host)

@@ -14,8 +14,7 @@ from urllib.parse import unquote
 from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.model import Article, Site
 from pipeline.links.fragments import norm_anchor
-from pipeline.links.types import Target, Verdict
-from pipeline.render.markdown import headings, parser, policy_of
+from pipeline.links.types import State, Target, Verdict
 
 
 def check(site: Site, target: Target) -> Verdict:
@@ -25,22 +24,24 @@ def check(site: Site, target: Target) -> Verdict:
     path = unquote(target.uri)
     codes = site.settings.locale_codes
     if path in ("", "/") or path.strip("/") in codes:
-        return Verdict("ok", detail="site page")
+        return Verdict(State.OK, detail="site page")
     page = _page_match(site.settings.site.url_pattern, path)
     if page is not None and page[0] in codes:
         locale, slug = page
         article = site.find(locale, slug)
         if article is not None:
-            return Verdict("ok", detail="article", anchors=article_anchors(site, article))
-        return Verdict("broken", detail="no-such-article",
-                       final_url=_suggest_slug(site, locale, slug))
+            return Verdict(State.OK, detail="article", anchors=article_anchors(site, article))
+        return Verdict(State.BROKEN, detail="no-such-article",
+                       suggestion=_suggest_slug(site, locale, slug))
     if public_file(site.settings.path("public"), target.uri) is not None:
-        return Verdict("ok", detail="public file")
-    return Verdict("broken", detail="missing-file")
+        return Verdict(State.OK, detail="public file")
+    return Verdict(State.BROKEN, detail="missing-file")
 
 
 def article_anchors(site: Site, article: Article) -> frozenset[str]:
     """The heading ids the article's page will carry, as the bundles stage renders them."""
+    from pipeline.render.markdown import headings, parser, policy_of  # only when needed
+
     tokens = parser(policy_of(site.settings.bundles)).parse(article.body)
     return frozenset(norm_anchor(h.id) for h in headings(tokens) if h.id)
 
@@ -77,7 +78,7 @@ def _suggest_slug(site: Site, locale: str, slug: str) -> str:
 def _check_source(site: Site, source: str) -> Verdict:
     for article in site.articles:
         if article.source.as_posix() == source:
-            return Verdict("ok", detail="article source")
+            return Verdict(State.OK, detail="article source")
     if (site.settings.root / source).is_file():
-        return Verdict("ok", detail="file")
-    return Verdict("broken", detail="missing-file")
+        return Verdict(State.OK, detail="file")
+    return Verdict(State.BROKEN, detail="missing-file")

@@ -1,18 +1,18 @@
 """What may be checked and how: settings merged with flags, exclusions, address safety.
 
 Content anyone may edit must not make CI probe its own network, so by default a target
-whose host resolves to a non-global address (private, loopback, link-local, reserved)
-is refused; ``allow_private`` lifts that for local testing.
+whose host resolves to a non-global address (private, loopback, link-local, reserved;
+``pipeline.net.addresses``) is refused; ``allow_private`` lifts that for local testing.
+Exclusions come from ``[links] exclude``, ``--exclude`` and the project's ``.linkignore``.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import ipaddress
 import re
-import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import ConfigError, LinksSection
@@ -41,8 +41,13 @@ class Policy:
         return any(p.search(form) for p in self.exclude for form in forms)
 
 
-def build_policy(rules: LinksSection, options: argparse.Namespace | None) -> Policy:
-    """Merge flags into the ``[links]`` settings; a bad pattern raises ``ConfigError``."""
+IGNORE_FILE = ".linkignore"
+
+
+def build_policy(rules: LinksSection, options: argparse.Namespace | None,
+                 root: Path | None = None) -> Policy:
+    """Merge flags and ``root/.linkignore`` into the ``[links]`` settings; a bad pattern
+    raises ``ConfigError`` at its line."""
     changes = {}
     for flag, name in OVERRIDES.items():
         value = getattr(options, flag, None)
@@ -56,8 +61,37 @@ def build_policy(rules: LinksSection, options: argparse.Namespace | None) -> Pol
     if extra:
         changes["exclude"] = rules.exclude + extra
     rules = dataclasses.replace(rules, **changes)
-    return Policy(rules, _compile(rules.exclude), use_cache=not getattr(options, "no_cache", False),
+    ignored = read_ignore_file(root / IGNORE_FILE) if root is not None else ()
+    return Policy(rules, _compile(rules.exclude) + ignored,
+                  use_cache=not getattr(options, "no_cache", False),
                   offline=bool(getattr(options, "offline", False)))
+
+
+def read_ignore_file(path: Path) -> tuple[re.Pattern[str], ...]:
+    """``.linkignore``: one regular expression per line; blank lines and lines starting
+    with ``#`` are skipped, surrounding whitespace is dropped. Missing file: nothing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Finding(IGNORE_FILE, 1, 1, "CF101", Severity.ERROR,
+                                   f"cannot read {IGNORE_FILE}: {exc}",
+                                   "save it as UTF-8 text")]) from None
+    compiled, problems = [], []
+    for number, line in enumerate(text.splitlines(), 1):
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            problems.append(Finding(IGNORE_FILE, number, 1, "CF101", Severity.ERROR,
+                                    f"{pattern!r} is not a valid regular expression: {exc}",
+                                    "fix the pattern, or escape it with '\\'"))
+    if problems:
+        raise ConfigError(problems)
+    return tuple(compiled)
 
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
@@ -72,20 +106,3 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     if problems:
         raise ConfigError(problems)
     return tuple(compiled)
-
-
-def non_global_address(host: str, port: int) -> str | None:
-    """The first non-global address ``host`` resolves to, or ``None``.
-
-    Raises ``socket.gaierror`` when the name does not resolve.
-    """
-    try:
-        addresses = [ipaddress.ip_address(host.strip("[]"))]
-    except ValueError:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    for address in addresses:
-        mapped = getattr(address, "ipv4_mapped", None)
-        if not address.is_global or (mapped is not None and not mapped.is_global):
-            return str(address)
-    return None

@@ -17,9 +17,26 @@ State of a checked target (what a report shows)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-OK_STATES = frozenset({"ok", "redirected", "excluded", "skipped"})
+
+class State(StrEnum):
+    """A target's state; the values are what ``reports/links.json`` shows."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    BROKEN = "broken"
+    FRAGMENT = "fragment"
+    NETWORK = "network"
+    REDIRECTS = "redirects"
+    REFUSED = "refused"
+    INVALID = "invalid"
+    EXCLUDED = "excluded"
+    SKIPPED = "skipped"
+
+
+OK_STATES = frozenset({State.OK, State.REDIRECTED, State.EXCLUDED, State.SKIPPED})
 
 
 @dataclass(frozen=True, order=True)
@@ -47,33 +64,37 @@ class Occurrence:
 class Verdict:
     """The outcome of checking one target (a normalised URL without fragment)."""
 
-    state: str
+    state: State
     status: int | None = None
     detail: str = ""  # classification: http-404, dns, timeout, loop, private-address, ...
-    final_url: str = ""
+    final_url: str = ""  # where the last request went (after redirects)
     redirects: list[tuple[int, str]] = field(default_factory=list)
     anchors: frozenset[str] | None = None  # ids on the page when it was read as HTML
     truncated: bool = False  # the page was longer than max_bytes; later ids are unknown
-    cached: bool = False
+    suggestion: str = ""  # an internal link's closest existing page ("did you mean")
+    from_cache: bool = False  # answered by the link cache, not over the network
 
     @property
     def ok(self) -> bool:
         return self.state in OK_STATES
 
-    def to_cache(self) -> dict[str, Any]:
-        return {"state": self.state, "status": self.status, "detail": self.detail,
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the cache and the checker processes use it)."""
+        return {"state": self.state.value, "status": self.status, "detail": self.detail,
                 "final_url": self.final_url, "redirects": self.redirects,
                 "anchors": sorted(self.anchors) if self.anchors is not None else None,
-                "truncated": self.truncated}
+                "truncated": self.truncated, "suggestion": self.suggestion}
 
     @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> Verdict:
+    def from_dict(cls, data: dict[str, Any], from_cache: bool = False) -> Verdict:
+        """The inverse of ``to_dict``; ``ValueError`` or ``KeyError`` on foreign data."""
         anchors = data.get("anchors")
-        return cls(state=data["state"], status=data.get("status"), detail=data.get("detail", ""),
-                   final_url=data.get("final_url", ""),
+        return cls(state=State(data["state"]), status=data.get("status"),
+                   detail=str(data.get("detail", "")), final_url=str(data.get("final_url", "")),
                    redirects=[(int(s), str(u)) for s, u in data.get("redirects") or []],
-                   anchors=frozenset(anchors) if anchors is not None else None,
-                   truncated=bool(data.get("truncated")), cached=True)
+                   anchors=frozenset(map(str, anchors)) if anchors is not None else None,
+                   truncated=bool(data.get("truncated")),
+                   suggestion=str(data.get("suggestion", "")), from_cache=from_cache)
 
 
 @dataclass

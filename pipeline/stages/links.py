@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.core.fsutil import write_bytes
 from pipeline.core.model import Finding, Severity, Site, StageResult
-from pipeline.links import formats
+from pipeline.links import formats, inputs
 from pipeline.links.cache import FILE_NAME, LinkCache
 from pipeline.links.checker import check_all
-from pipeline.links.extract import extract
 from pipeline.links.findings import encoding_findings, link_record, target_findings
 from pipeline.links.policy import build_policy
 from pipeline.links.progress import Progress
-from pipeline.links.targets import collect
 from pipeline.links.types import Target
+
+PRELOAD_FROM = 500  # targets from which every fresh cache entry is read at once
+
+
+@dataclass
+class LinksResult(StageResult):
+    """The stage's result plus what only the console shows (the report does not change
+    whether answers came from the cache)."""
+
+    cached: int = 0  # targets answered by the link cache
 
 
 def _positive_int(text: str) -> int:
@@ -51,7 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="check internal links only; external ones are skipped")
     group.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
     group.add_argument("--workers", type=_positive_int, help="concurrent requests in total")
-    group.add_argument("--per-host", type=_positive_int, help="concurrent requests per host")
+    group.add_argument("--per-host", type=_positive_int,
+                       help="most concurrent requests per host (the adaptive limit's ceiling)")
+    group.add_argument("--jobs", type=_positive_int, metavar="N",
+                       help="checker processes (default: one per core from 300 URLs on)")
     group.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                        help="connect and read timeout")
     group.add_argument("--retries", type=int, help="retries after a failed request")
@@ -61,33 +73,58 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--user-agent", help="User-Agent header")
     group.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                        help="progress bar on stderr (auto: only on a terminal)")
+    source = group.add_mutually_exclusive_group()
+    source.add_argument("--files", nargs="+", metavar="PATH",
+                        help="check only the links of these articles")
+    source.add_argument("--changed-since", metavar="REF",
+                        help="check only the links of articles changed since this git ref")
+    source.add_argument("--built", action="store_true",
+                        help="check the HTML in the output folder instead of the articles")
+    source.add_argument("--sitemap", metavar="URL_OR_PATH",
+                        help="check every URL of this sitemap or sitemap index (gzip too)")
+    group.add_argument("--remap", nargs=2, action="append", metavar=("PATTERN", "REPLACEMENT"),
+                       help="with --built: rewrite links matching PATTERN (repeatable)")
 
 
 def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
-    """Extract, check and judge every link of the site."""
+    """Extract, check and judge every link of the site (or of the chosen input)."""
     settings = site.settings
-    policy = build_policy(settings.links, options)
+    policy = build_policy(settings.links, options, settings.root)
     findings: list[Finding] = _unloaded(site)
-    links = [(a, occ) for a in site.articles for occ in extract(a)]
-    for _, occ in links:
-        findings += encoding_findings(occ)
-    targets = sorted(collect(site, links).values(), key=lambda t: t.key)
     cache = LinkCache(settings.path("cache") / FILE_NAME, policy.rules.max_cache_age) \
         if policy.use_cache and not policy.offline else None
     if cache is not None and cache.note:
         findings.append(Finding(settings.paths.cache, 1, 1, "LNK040", Severity.INFO, cache.note))
-    progress = Progress(len(targets), enabled=_progress_enabled(options))
     try:
-        check_all(site, targets, policy, cache, lambda t: progress.advance(t.uri))
+        chosen = inputs.choose(site, options, policy, cache)
+        findings += chosen.findings
+        for _, occ in chosen.links:
+            findings += encoding_findings(occ)
+        targets = sorted(chosen.targets.values(), key=lambda t: t.key)
+        if cache is not None and len(targets) > PRELOAD_FROM:
+            cache.preload()  # one query instead of one per URL; a few changed files: per URL
+        progress = Progress(len(targets), enabled=_progress_enabled(options))
+        judged: dict[str, tuple[list[Finding], dict[str, Any]]] = {}
+
+        def done(target: Target) -> None:  # runs while other targets are still in flight
+            progress.advance(target.uri)
+            judged[target.key] = (target_findings(target), link_record(target))
+
+        try:
+            check_all(site, targets, policy, cache, done,
+                      jobs=getattr(options, "jobs", None), check_internal=chosen.check_internal)
+        finally:
+            progress.close()
     finally:
-        progress.close()
         if cache is not None:
             cache.close()
     for target in targets:
-        findings += target_findings(target)
-    result = StageResult("links", sorted(findings), data=_data(targets, len(links)))
-    # For the console only: the JSON report stays identical whether answers came from the cache.
-    result.cached = sum(bool(t.verdict and t.verdict.cached) for t in targets)  # type: ignore[attr-defined]
+        findings += judged[target.key][0] if target.key in judged else target_findings(target)
+    records = [judged[t.key][1] if t.key in judged else link_record(t) for t in targets]
+    cached = sum(bool(t.verdict and t.verdict.from_cache) for t in targets)
+    result = LinksResult("links", sorted(findings), data=_data(records, len(chosen.links)),
+                         cached=cached)
+    result.data["input"] = chosen.name
     junit = getattr(options, "junit", None)
     if junit is not None:
         path = junit if junit.is_absolute() else Path.cwd() / junit
@@ -98,7 +135,7 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
 def render(result: StageResult, fmt: str, root: Path) -> str | None:
     """Console output for ``human`` and ``markdown``; other formats use the common one."""
     if fmt == "human":
-        return formats.human(result, getattr(result, "cached", 0))
+        return formats.human(result, result.cached if isinstance(result, LinksResult) else 0)
     if fmt == "markdown":
         return formats.markdown(result)
     return None
@@ -118,8 +155,7 @@ def _unloaded(site: Site) -> list[Finding]:
                     "run 'seo-pipeline validate'")]
 
 
-def _data(targets: list[Target], occurrences: int) -> dict[str, Any]:
-    records = [link_record(t) for t in targets]
+def _data(records: list[dict[str, Any]], occurrences: int) -> dict[str, Any]:
     external = [r for r in records if not r["internal"]]
     checked = [r for r in external if r["state"] not in ("skipped", "excluded")]
     return {

@@ -23,7 +23,7 @@ from pipeline import __version__
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, _line_of
 from pipeline.submit import indexnow, search_console
-from pipeline.submit.retry import RetryPolicy, Sleep
+from pipeline.submit.retry import RetryPolicy, Sleep, policy_of
 from pipeline.submit.state import (
     announced_to,
     load_state,
@@ -63,7 +63,7 @@ class _Run:
 
     @property
     def policy(self) -> RetryPolicy:
-        return RetryPolicy.of(self.settings.submit)
+        return policy_of(self.settings.submit)
 
 
 def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:

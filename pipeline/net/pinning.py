@@ -1,0 +1,92 @@
+"""urllib3 connections that connect only to addresses a ``Vetting`` approved.
+
+The host name is never resolved again at connect time: the socket goes to one of the
+vetted addresses (tried in order), and its peer is checked before the first byte (the
+TLS ClientHello included) is written. The host name stays the connection's ``host``,
+so the ``Host`` header, SNI and certificate checks are unchanged. Every socket a
+request opens or reuses is attached to that request's ``deadline``.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import connection
+
+from pipeline.net import deadline
+from pipeline.net.addresses import RefusedAddress, Vetting, non_global, parse_address
+
+
+class _Pinned:
+    """Mixin for urllib3's HTTP(S)Connection; ``vetting`` is set by ``pinned_adapter``."""
+
+    vetting: Vetting
+    host: str
+    port: int
+    timeout: Any
+    source_address: Any
+    socket_options: Any
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        error: Exception | None = None
+        for address in self.vetting.pinned(self.host, self.port):
+            try:
+                sock = connection.create_connection(
+                    (address, self.port), self.timeout, source_address=self.source_address,
+                    socket_options=self.socket_options)
+            except TimeoutError as exc:
+                error = ConnectTimeoutError(self, f"Connection to {self.host} timed out. "
+                                                  f"(connect timeout={self.timeout})")
+                error.__cause__ = exc
+                continue
+            except OSError as exc:
+                error = NewConnectionError(self, f"Failed to establish a new connection: {exc}")
+                error.__cause__ = exc
+                continue
+            _check_peer(sock, address, self.vetting.allow_private)
+            deadline.attach(sock)
+            sys.audit("http.client.connect", self, self.host, self.port)
+            return sock
+        assert error is not None
+        raise error
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        deadline.attach(self.sock)  # a reused connection joins this request's deadline
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+def _check_peer(sock: socket.socket, pinned: str, allow_private: bool) -> None:
+    peer = parse_address(sock.getpeername()[0])
+    if peer is None or str(peer) != pinned or (not allow_private and non_global(peer)):
+        sock.close()
+        raise RefusedAddress(f"private-address {peer} (at connect)")
+
+
+def pinned_adapter(vetting: Vetting, **kwargs: Any) -> HTTPAdapter:
+    """A requests adapter whose pools connect only to ``vetting``'s addresses."""
+    http = type("PinnedHTTPConnection", (_Pinned, urllib3.connection.HTTPConnection),
+                {"vetting": vetting})
+    https = type("PinnedHTTPSConnection", (_Pinned, urllib3.connection.HTTPSConnection),
+                 {"vetting": vetting})
+    pools = {"http": type("PinnedHTTPPool", (urllib3.HTTPConnectionPool,),
+                          {"ConnectionCls": http}),
+             "https": type("PinnedHTTPSPool", (urllib3.HTTPSConnectionPool,),
+                           {"ConnectionCls": https})}
+
+    class PinnedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kw: Any) -> None:
+            super().init_poolmanager(*args, **kw)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, proxy: str, **kw: Any) -> Any:
+            manager = super().proxy_manager_for(proxy, **kw)
+            manager.pool_classes_by_scheme = pools
+            return manager
+
+    return PinnedAdapter(**kwargs)
