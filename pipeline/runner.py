@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.commands import STAGES, Stage
+from pipeline.content import assets
 from pipeline.content.load import load_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
@@ -43,6 +44,7 @@ def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResu
     publishes its outputs when it ends, one run by ``build`` when the build ends."""
     started = time.perf_counter()
     if getattr(options, "outputs", None) is None:
+        assets.forget()
         noop.forget(site.settings)  # a stage run alone changes what a build would replay
     with run_outputs(site.settings, options) as outputs:
         if item.needs_valid_content and any(f.is_error for f in site.load_findings):
@@ -61,6 +63,7 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
     """``build`` over the project at ``root``: nothing is rebuilt when nothing it reads
     changed since the last build (``engine.noop``); ``options.force`` rebuilds all."""
     started = time.perf_counter()
+    assets.forget()  # one scan of public/ per run
     settings = load_settings(root, config)
     force = bool(getattr(options, "force", False))
     stamp = noop.inputs(settings, config or root / CONFIG_NAME, (force,))

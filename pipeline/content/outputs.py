@@ -18,7 +18,6 @@ loop (FM006) is an error too: copying it would block or fail.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import unicodedata
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from pipeline.content.assets import tree_of
 from pipeline.content.tree import printable
 from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Severity, Site
@@ -91,31 +91,23 @@ def article_outputs(site: Site, json_file: Callable[[str], str]) -> list[Output]
 
 def public_outputs(site: Site) -> list[Output]:
     """Files under ``public/`` (symlinked folders not followed), copied to the same path."""
-    public = site.settings.path("public")
     shown = site.settings.paths.public.rstrip("/")
-    found = []
-    skip = len(str(public)) + 1
-    for dirpath, dirnames, filenames in os.walk(public):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        folder = dirpath[skip:].replace(os.sep, "/")
-        for name in sorted(n for n in filenames if not n.startswith(".")):
-            relpath = f"{folder}/{name}" if folder else name
-            found.append(Output(relpath, printable(f"{shown}/{relpath}")))
-    return found
+    return [Output(rel, printable(f"{shown}/{rel}"))
+            for rel in tree_of(site.settings.path("public")).files]
 
 
 def special_files(outputs: list[Output], public: Path) -> list[Finding]:
     """``public/`` entries the bundles stage could not copy: FIFOs, sockets, devices, loops."""
     findings = []
+    files = tree_of(public).files
     for output in outputs:
         if output.generated or output.article is not None:
             continue
-        try:
-            mode = os.stat(public / output.path).st_mode
-        except OSError as exc:
-            findings.append(_finding(output, "FM006", f"cannot be read ({exc.strerror}): a "
-                                     "symlink loop or a link to nothing",
-                                     "remove it or point it at a file"))
+        item = files.get(output.path)
+        mode = item.mode if item is not None else 0
+        if not mode:
+            findings.append(_finding(output, "FM006", "cannot be read: a symlink loop or a "
+                                     "link to nothing", "remove it or point it at a file"))
             continue
         if not stat.S_ISREG(mode):
             findings.append(_finding(output, "FM008", f"is {kind_of(mode)}, not a regular "

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import orjson
 
+from pipeline.content.assets import tree_of
 from pipeline.content.records import finding_of
 from pipeline.core.model import StageResult
 from pipeline.core.settings import Settings
@@ -53,8 +54,11 @@ def inputs(settings: Settings, config: Path, options: tuple[object, ...]) -> str
     except OSError:
         parts.append(b"")
     newest = [0]
-    for name in ("content", "public", "locales"):
+    for name in ("content", "locales"):
         parts += _tree(settings.path(name), newest)
+    tree = tree_of(settings.path("public"))
+    parts += tree.stamp()
+    newest[0] = max([newest[0], *(f.mtime_ns for f in tree.files.values())])
     if newest[0] >= started - RACY_NS:
         return None
     return fingerprint.of(*parts)

@@ -41,10 +41,14 @@ class SourceCache:
         scanned = data.get("scanned")
         self.trust_before = (scanned if isinstance(scanned, int) else 0) - RACY_NS
         self.scanned = time.time_ns()
+        self._prefix = str(self.root).rstrip(os.sep) + os.sep
         self.changed = False
         self._pending: dict[str, tuple[int, int, str]] = {}
 
     def _key(self, path: Path) -> str:
+        text = str(path)
+        if text.startswith(self._prefix):
+            return text[len(self._prefix):].replace(os.sep, "/")
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def get(self, path: Path, locale: str) -> Entry | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import os
+import stat
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.content.assets import tree_of
 from pipeline.content.translations import source_hash
 from pipeline.core import fsutil, urls
 from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
@@ -200,10 +202,10 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
     state, _ = read_state(state_path, "assets", "1", ASSETS_STATE)
     known: dict[str, list[Any]] = {} if force else state.get("files", {})
     seen: dict[str, list[Any]] = {}
-    real_public = os.path.realpath(public)
-    for relpath, entry in walk(public):
+    tree = tree_of(settings.path("public"))
+    for relpath, item in tree.files.items():
         shown = f"{settings.paths.public}/{relpath}"
-        if entry.is_symlink() and not paths.is_below(os.path.realpath(entry.path), real_public):
+        if not tree.inside(item):
             findings.append(Finding(shown, 1, 1, "BN204", Severity.WARNING,
                                     "symlink points outside public/; not copied"))
             continue
@@ -217,35 +219,16 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
                                     f"{relpath} is also written for {owners[relpath]}",
                                     "rename the file under public/"))
             continue
-        st = entry.stat()
+        if not stat.S_ISREG(item.mode):
+            continue  # validate reports it (FM006, FM008); nothing to copy
         old = known.get(relpath)
-        unchanged = old and old[0] == st.st_size and old[1] == st.st_mtime_ns
-        sha = old[2] if unchanged else file_digest(entry.path)
-        seen[relpath] = [st.st_size, st.st_mtime_ns, sha]
-        dist.put_copy(relpath, Path(entry.path), sha)
+        unchanged = old and old[0] == item.size and old[1] == item.mtime_ns
+        sha = old[2] if unchanged else file_digest(item.path)
+        seen[relpath] = [item.size, item.mtime_ns, sha]
+        dist.put_copy(relpath, Path(item.path), sha)
         owners[relpath] = shown
     if seen != state.get("files"):
         write_state(state_path, "assets", "1", {"files": seen})
-
-
-def walk(folder: str) -> list[tuple[str, os.DirEntry[str]]]:
-    """Files below ``folder`` (relative path, entry) in sorted order, hidden names skipped."""
-    found: list[tuple[str, os.DirEntry[str]]] = []
-    stack = [("", folder)]
-    while stack:
-        prefix, path = stack.pop()
-        with os.scandir(path) as it:
-            entries = sorted((e for e in it if not e.name.startswith(".")),
-                             key=lambda e: e.name)
-        folders = []
-        for entry in entries:
-            if entry.is_dir():
-                folders.append((prefix + entry.name + "/", entry.path))
-            else:
-                found.append((prefix + entry.name, entry))
-        stack += reversed(folders)
-    found.sort(key=lambda item: item[0])
-    return found
 
 
 def manifest_data(site: Site, bundles: list[tuple[Any, Any]], dist: FolderRun,

@@ -10,15 +10,22 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import orjson
+
 from pipeline.content import outputs
-from pipeline.content.assets import public_of
+from pipeline.content.assets import public_of, tree_of
+from pipeline.content.records import finding_of, finding_record
 from pipeline.core import output_names as names
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
+from pipeline.engine import fingerprint
+from pipeline.engine.state import read_state, write_state
 from pipeline.seo import lengths
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+MEMO_FILE = "engine/validate.json"
 
 
 def run(site: Site, options: object = None) -> StageResult:
@@ -29,14 +36,66 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += _duplicates(articles, lambda a: a.slug, "slug", "FM202", "slug")
     findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
                             "translation key")
-    findings += outputs.check(site, reserved_outputs(site), names.json_file)
+    memo = ValidateMemo(site, trust=not getattr(options, "force", False))
+    findings += memo.output_names()
     exists = _file_checker(site.settings.path("public"))
     for article in articles:
         findings += _assets(article, exists)
-        findings += _title_and_excerpt(article, site)
+        findings += memo.per_article(article, _title_and_excerpt)
+    memo.save()
     findings = sorted(set(findings))
     return StageResult("validate", findings, data={"articles": len(articles),
                                                   "locales": list(site.settings.locale_codes)})
+
+
+class ValidateMemo:
+    """Rules whose inputs did not change are not evaluated again: the output-name check
+    (keyed by every article's path, locale, slug and line, the files under ``public/`` and
+    the settings) and each article's title and excerpt rules (keyed by its source hash)."""
+
+    def __init__(self, site: Site, trust: bool = True):
+        self.site = site
+        settings = site.settings
+        self.path = settings.path("cache") / MEMO_FILE
+        self.settings_fp = fingerprint.of(fingerprint.sections(
+            settings, "site", "paths", "locales", "validate", "submit"), settings.root)
+        data, _ = read_state(self.path, "validate", fingerprint.code(), MEMO_FILE)
+        fresh = trust and data.get("settings") == self.settings_fp
+        self.old: dict[str, Any] = data.get("articles", {}) if fresh else {}
+        self.old_names: dict[str, Any] = data.get("names", {}) if fresh else {}
+        self.new: dict[str, Any] = {}
+        self.names: dict[str, Any] = {}
+
+    def output_names(self) -> list[Finding]:
+        site = self.site
+        rows = [(a.source.as_posix(), a.locale, a.slug, a.line_of("slug"), a.meta.draft)
+                for a in site.articles]
+        tree = tree_of(site.settings.path("public"))
+        fp = fingerprint.of(orjson.dumps(rows), orjson.dumps(
+            [(f.rel, f.mode, f.symlink) for f in tree.files.values()]))
+        if self.old_names.get("fp") == fp:
+            found = [finding_of(f) for f in self.old_names["findings"]]
+        else:
+            found = outputs.check(site, reserved_outputs(site), names.json_file)
+        self.names = {"fp": fp, "findings": [finding_record(f) for f in found]}
+        return found
+
+    def per_article(self, article: Article,
+                    rule: Callable[[Article, Site], list[Finding]]) -> list[Finding]:
+        key = article.source.as_posix()
+        old = self.old.get(key)
+        if old and old[0] == article.source_hash:
+            found = [finding_of(f) for f in old[1]]
+        else:
+            found = rule(article, self.site)
+        self.new[key] = [article.source_hash, [finding_record(f) for f in found]]
+        return found
+
+    def save(self) -> None:
+        if self.new != self.old or self.names != self.old_names:
+            write_state(self.path, "validate", fingerprint.code(),
+                        {"settings": self.settings_fp, "articles": self.new,
+                         "names": self.names})
 
 
 def reserved_outputs(site: Site) -> outputs.Reserved:
