@@ -1,0 +1,1 @@
+"""The build engine: work units, fingerprints and caches, crash-safe publishing."""
