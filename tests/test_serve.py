@@ -53,7 +53,7 @@ def test_content_types(base: str, path: str, content_type: str):
 
 
 def test_missing_paths_get_the_404_page(base: str):
-    for path in ("/nope/", "/en/nope", "/%D8%AD%D9%82%D9%86/", "/%ff%fe/"):
+    for path in ("/nope/", "/en/nope", "/%D8%AD%D9%82%D9%86/", "/%ff%fe/", "/404.html/"):
         response = get(base + path)
         assert response.status_code == 404, path
         assert "Page not found" in response.text

@@ -102,6 +102,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 return "index"
             if path and Path(path).is_dir():
                 return "folder"
+            if path.endswith("/"):  # a file asked for as a folder
+                return "missing"
             return "file" if path and Path(path).is_file() else "missing"
         except (UnicodeDecodeError, ValueError, OSError):
             return "missing"
