@@ -13,6 +13,7 @@ from urllib.parse import quote
 import lxml.html
 
 from pipeline.audit import lighthouse, nu
+from pipeline.audit.official import official_errors
 from pipeline.preview.serve import make_server
 from pipeline.sitemaps.schema import check as check_sitemap
 
@@ -93,7 +94,16 @@ def audit(output: Path, run_lighthouse: bool = True,
         for page, score in zip(indexable, scores, strict=True):
             page.lighthouse = score
     maps = sorted(p for p in output.glob("sitemap*.xml*") if p.is_file())
-    return SiteAudit(pages, {p.name: check_sitemap(p) for p in maps})
+    return SiteAudit(pages, {p.name: sitemap_errors(p) for p in maps})
+
+
+def sitemap_errors(path: Path) -> list[str]:
+    """The project's own schema check, and for ``<urlset>`` files (not compressed) the
+    official sitemaps.org schema too."""
+    errors = check_sitemap(path)
+    if path.suffix == ".xml" and b"<urlset" in path.read_bytes()[:4096]:
+        errors += [f"official schema: {e}" for e in official_errors(path)]
+    return errors
 
 
 def lines(result: SiteAudit) -> Iterator[str]:
