@@ -103,9 +103,15 @@ class Public:
         return relative
 
     def path_of(self, ref: str) -> str | None:
-        """The file a site path names below ``public/`` (it may not exist)."""
+        """The file a site path names below ``public/`` (it may not exist); ``None`` also
+        for a symlink that resolves outside ``public/``."""
         relative = self.relative(ref)
-        return None if relative is None else os.path.join(self.folder, relative)
+        if relative is None:
+            return None
+        item = self.tree.files.get(relative)
+        if item is not None and not self.tree.inside(item):
+            return None
+        return os.path.join(self.folder, relative)
 
     def is_file(self, ref: str) -> bool:
         """True when the reference names a regular file under ``public/``."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.content import schema
 from pipeline.content import tree as guards
 from pipeline.content.parsing import err, read_text, split
-from pipeline.content.tree import shown
+from pipeline.content.tree import shown as shown_path
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.core.text import invisible_chars
@@ -94,7 +94,7 @@ def _load_chunk(jobs: list[tuple[Path, str]], settings: Settings,
 def _unknown_trees(settings: Settings, content: Path) -> list[Finding]:
     known = set(settings.locale_codes)
     return [
-        err(_shown(child, settings.root), 1, "FM205",
+        err(shown_path(child, settings.root), 1, "FM205",
             f"'{guards.printable(child.name)}' is not a configured locale; its files are ignored",
             f"add a [[locales]] entry to site.toml or rename it to one of: {', '.join(known)}")
         for child in sorted(content.iterdir())
@@ -110,7 +110,7 @@ def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> 
     FIFOs, sockets and devices, names that are not UTF-8. Folder symlinks are not followed.
     """
     content_real = content.resolve()
-    if problem := guards.root_problem(content_real, root, shown(content, root),
+    if problem := guards.root_problem(content_real, root, shown_path(content, root),
                                       "content"):
         findings.append(problem)
         return []
@@ -123,7 +123,7 @@ def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> 
 
     def unreadable(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else tree
-        findings.append(err(shown(where, root), 1, "FM001",
+        findings.append(err(shown_path(where, root), 1, "FM001",
                             f"cannot read folder: {exc.strerror or exc}"))
 
     for dirpath, dirnames, filenames in os.walk(tree, onerror=unreadable):
@@ -163,7 +163,7 @@ def _file_problem(path: Path, content_real: Path, root: Path) -> Finding | None:
 
 def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article | None, list[Finding]]:
     """One file -> a typed ``Article`` (or ``None``) and every problem found in it."""
-    shown = _shown(path, settings.root)
+    shown = shown_path(path, settings.root)
     text, findings = read_text(path, shown, settings.validate.max_file_bytes)
     if text is None:
         return None, findings
@@ -192,5 +192,3 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
     return article, findings
 
 
-def _shown(path: Path, root: Path) -> str:
-    return shown(path, root)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from pipeline.core.fsutil import OutputPathError, safe_join
+from pipeline.content.assets import public_of
 from pipeline.core.model import Article, Site
 from pipeline.links.fragments import norm_anchor
 from pipeline.links.types import State, Target, Verdict
@@ -40,23 +40,24 @@ def check(site: Site, target: Target) -> Verdict:
 
 def article_anchors(site: Site, article: Article) -> frozenset[str]:
     """The heading ids the article's page will carry, as the bundles stage renders them."""
-    from pipeline.render.markdown import headings, parser, policy_of  # only when needed
+    from pipeline.render.markdown import heading_ids, policy_of  # only when needed
 
-    tokens = parser(policy_of(site.settings.bundles)).parse(article.body)
-    return frozenset(norm_anchor(h.id) for h in headings(tokens) if h.id)
+    headings = heading_ids(article.body, policy_of(site.settings.bundles))
+    return frozenset(norm_anchor(h.id) for h in headings if h.id)
 
 
 def public_file(public: Path, path: str) -> Path | None:
-    """The file under ``public/`` that a site path names (``index.html`` for folders)."""
-    relative = unquote(path).lstrip("/")
-    try:
-        file = safe_join(public, relative) if relative else public
-    except OutputPathError:
+    """The file under ``public/`` that a site path names (``index.html`` for folders),
+    through the one lookup under ``public/`` (``content.assets``)."""
+    lookup = public_of(public)
+    relative = lookup.relative(path if path.startswith("/") else "/" + path)
+    if relative is None:
         return None
-    if file.is_file():
-        return file
-    index = file / "index.html"
-    return index if index.is_file() else None
+    folder = relative.rstrip("/")
+    for candidate in (folder, f"{folder}/index.html" if folder else "index.html"):
+        if candidate and lookup.is_file("/" + candidate):
+            return Path(lookup.folder, candidate)
+    return None
 
 
 def _page_match(pattern: str, path: str) -> tuple[str, str] | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.content.tree import shown
 from pipeline.core.model import Finding, Severity
 from pipeline.links.types import Occurrence, Source
 
@@ -53,13 +54,8 @@ def read(source: str, fetch: Fetch, root: Path) -> tuple[list[Occurrence], list[
 
 
 def _shown(source: str, root: Path) -> str:
-    if "://" in source:
-        return source
-    path = Path(source)
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """A URL as it is; a file as findings show it (``content.tree.shown``)."""
+    return source if "://" in source else shown(Path(source).resolve(), root.resolve())
 
 
 def _load(source: str, fetch: Fetch, root: Path) -> bytes:

@@ -19,6 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
+from pipeline.content.tree import shown as tree_shown
 from pipeline.core.model import Finding, Locale, Severity
 
 DOMAIN = "messages"
@@ -30,10 +31,8 @@ def catalog_path(locales_dir: Path, locale: Locale) -> Path:
 
 
 def shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """``path`` as findings show it (``content.tree.shown``), resolved first."""
+    return tree_shown(path.resolve(), root.resolve())
 
 
 def read_catalog(path: Path, label: str) -> tuple[Catalog | None, list[Finding]]:
