@@ -171,3 +171,19 @@ def test_deleted_output_folder_is_rebuilt(tmp_path: Path) -> None:
     shutil.rmtree(root / "dist")
     assert build(root) == 0
     assert snapshot(root) == before
+
+
+def test_code_fingerprint_covers_templates_static_files_and_code(tmp_path: Path) -> None:
+    """A template, stylesheet or module change rebuilds everything: every unit's and
+    cache's fingerprint starts from the code's, which reads every file of the package."""
+    from pipeline.engine.fingerprint import PACKAGE, code, code_of
+
+    package = tmp_path / "pipeline"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    assert code_of(package) == code()
+    seen = {code()}
+    for rel in ("render/templates/article.html", "render/static/site.css", "seo/metadata.py"):
+        with (package / rel).open("a", encoding="utf-8") as fh:
+            fh.write("\n")
+        seen.add(code_of(package))
+    assert len(seen) == 4

@@ -26,8 +26,11 @@ def safe_join(root: Path, *parts: str) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temp file beside ``path``; rename it over ``path`` only on success."""
+def atomic_open(path: Path, mode: str = "wb", sync: bool = True) -> Iterator[IO[Any]]:
+    """Open a temp file beside ``path``; rename it over ``path`` only on success.
+
+    ``sync=False`` skips the fsync: the rename is still atomic for readers and a killed
+    process, only not durable across a power cut (enough for caches)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -35,7 +38,8 @@ def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
         with os.fdopen(fd, mode, encoding=encoding, newline=None if encoding is None else "") as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -44,8 +48,8 @@ def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
         raise
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    with atomic_open(path, "wb") as fh:
+def write_bytes(path: Path, data: bytes, sync: bool = True) -> Path:
+    with atomic_open(path, "wb", sync) as fh:
         fh.write(data)
     return path
 

@@ -34,15 +34,21 @@ def of(*parts: object) -> str:
 @cache
 def code() -> str:
     """The package's files and the library versions (computed once per process)."""
+    return code_of(PACKAGE)
+
+
+def code_of(package: Path) -> str:
+    """Every file of ``package`` (Python, templates, static files, schemas, by path and
+    content) and the versions of the libraries whose output lands in pages."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(__version__.encode())
-    for dirpath, dirnames, filenames in os.walk(PACKAGE):
+    for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")):
                 continue
             path = os.path.join(dirpath, name)
-            digest.update(os.path.relpath(path, PACKAGE).encode())
+            digest.update(os.path.relpath(path, package).encode())
             with open(path, "rb") as fh:
                 digest.update(fh.read())
     for name in LIBRARIES:

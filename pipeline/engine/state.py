@@ -8,13 +8,12 @@ caller starts afresh and gets an info finding saying why. Writes are atomic.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from pipeline.core.fsutil import write_bytes
 from pipeline.core.model import Finding, Severity
 
 STATE_SCHEMA = "seo-pipeline/engine-state/1"
@@ -43,16 +42,7 @@ def write_state(path: Path, kind: str, code_fp: str, data: dict[str, Any]) -> No
     """Write atomically (temp file + rename); a read-only cache folder is not an error."""
     document = {"schema": STATE_SCHEMA, "kind": kind, "code": code_fp, "data": data}
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(orjson.dumps(document))
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_bytes(path, orjson.dumps(document), sync=False)
 
 
 def _ignored(shown: str, why: str) -> Finding:
