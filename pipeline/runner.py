@@ -13,7 +13,6 @@ from pathlib import Path
 
 from pipeline.commands import STAGES, Stage
 from pipeline.content import assets
-from pipeline.content.load import load_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
 from pipeline.engine import noop
@@ -72,6 +71,8 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
             if on_result:
                 on_result(result)
         return Build(settings, results, {}, time.perf_counter() - started, replayed=True)
+    from pipeline.content.load import load_site  # not needed when nothing changed
+
     loading = time.perf_counter()
     site, _ = load_site(settings, use_cache=not force)
     loaded = time.perf_counter() - loading
@@ -83,6 +84,8 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
 
 def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
     """Settings and the loaded site (``ConfigError`` propagates)."""
+    from pipeline.content.load import load_site
+
     settings = load_settings(root, config)
     site, _ = load_site(settings)
     return settings, site
