@@ -1,7 +1,9 @@
 """Builds on a Dask cluster (a real two-worker ``LocalCluster`` on loopback) are
 byte-identical to builds on the local process pool: the bundled content, a generated
 corpus large enough for units to be dispatched (both file modes), and a build during
-which a worker process is killed. An unreachable scheduler is exit 2, writing nothing."""
+which a worker process is killed. An unreachable scheduler is exit 2, writing nothing.
+Link checks against a loopback server report the same on both executors, keep the
+per-host ceiling across the cluster, and fill the client's cache."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 import cloudpickle  # noqa: E402 - a dependency of distributed
 from conftest import REPO, SITE_TOML, write_image  # noqa: E402
+from links_support import article  # noqa: E402
 
 from pipeline.cli import main  # noqa: E402
 from pipeline.engine.units import PARALLEL_FROM  # noqa: E402
@@ -155,3 +158,22 @@ def test_unknown_executor_is_a_configuration_error(tmp_path: Path) -> None:
     assert main(["build", "--root", str(root)]) == 2
     assert main(["build", "--root", str(root), "--executor", "local"]) == 2  # still CF107
     assert not (root / "dist").exists()
+
+
+def test_links_on_dask_are_identical_and_keep_the_host_ceiling(
+        project, raw_server, scheduler: str, capsys: pytest.CaptureFixture[str]) -> None:
+    urls = [raw_server.url(f"/page/{i}") for i in range(40)] + [raw_server.url("/reset/1")]
+    body = "\n\n".join(f"[{i}]({u})" for i, u in enumerate(urls))
+    root = project({"en/a.md": article("a", body)}, {"per_host": 4, "workers": 16})
+    runs = []
+    for executor in ("local", scheduler):
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        capsys.readouterr()
+        code = main(["links", "--root", str(root), "--jobs", "2", "--format", "json",
+                     "--executor", executor])
+        runs.append((code, capsys.readouterr().out, (root / "reports/links.json").read_bytes()))
+    assert runs[0] == runs[1] and runs[0][0] == 1  # the reset link is broken on both
+    assert raw_server.max_in_flight <= 4  # the host's ceiling, across both workers
+    requests = len(raw_server.requests)
+    assert main(["links", "--root", str(root), "--executor", scheduler]) == 1
+    assert len(raw_server.requests) - requests == 2  # the 40 good ones: from the cache
