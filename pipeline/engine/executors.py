@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import socket
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol
@@ -36,6 +37,7 @@ class Executor(Protocol):
     """Maps a task over items; results come back in item order."""
 
     name: str
+    files: str  # "shared": workers write outputs themselves; "return": they send the bytes
 
     def slots(self) -> int:
         """How many tasks can run at once (for sizing batches)."""
@@ -72,6 +74,7 @@ class LocalExecutor:
     """Forked worker processes on this machine (one per CPU by default)."""
 
     name = "local"
+    files = "shared"
 
     def __init__(self, workers: int = 0):
         self.workers = workers or os.cpu_count() or 1
@@ -131,13 +134,13 @@ class DaskExecutor:
     def map(self, task: Task, shared: Any, items: list[Any]) -> Iterator[Any]:
         client = self.client
         shared_future = client.scatter(shared, broadcast=True, hash=False)
-        futures = [client.submit(task, shared_future, item, pure=False, retries=RETRIES)
-                   for item in items]
+        futures = deque(client.submit(task, shared_future, item, pure=False, retries=RETRIES)
+                        for item in items)
         try:
-            for future in futures:
-                yield future.result()
+            while futures:  # a result read is released on the cluster at once
+                yield futures.popleft().result()
         finally:
-            client.cancel(futures)
+            client.cancel(list(futures))
             client.cancel(shared_future)
 
     def close(self) -> None:

@@ -165,8 +165,7 @@ def run_units(settings: Settings, spare: Path, jobs: list[Job], workers: int,
         yield from (run_unit(ctx, job) for job in jobs)
         return
     executor = executor or LocalExecutor(workers)
-    files = getattr(executor, "files", "shared")
-    shared = Shared(settings, spare, files, uuid.uuid4().hex)
+    shared = Shared(settings, spare, executor.files, uuid.uuid4().hex)
     size = batch_size(len(jobs), executor.slots())
     batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     writer = Writer(spare)
