@@ -15,7 +15,7 @@ from pipeline.commands import STAGES, Stage
 from pipeline.content import assets
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
-from pipeline.engine import noop
+from pipeline.engine import executors, noop
 from pipeline.engine.outputs import FolderChanges, Outputs, run_outputs
 from pipeline.engine.summary import Build
 from pipeline.report import put_report
@@ -45,12 +45,14 @@ def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResu
     if getattr(options, "outputs", None) is None:
         assets.forget()
         noop.forget(site.settings)  # a stage run alone changes what a build would replay
-    with run_outputs(site.settings, options) as outputs:
+    with run_outputs(site.settings, options) as outputs, \
+            executors.session(site.settings, options) as executor:
         if item.needs_valid_content and any(f.is_error for f in site.load_findings):
             result = blocked_by_content(site, item.name)
         else:
             run, _ = item.load()
-            shared = argparse.Namespace(**{**vars(options), "outputs": outputs})
+            shared = argparse.Namespace(**{**vars(options), "outputs": outputs,
+                                           "engine_executor": executor})
             result = run(site, shared)
         put_report(result, outputs, site.settings.root)
     result.run_stats["seconds"] = time.perf_counter() - started
@@ -64,6 +66,14 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
     started = time.perf_counter()
     assets.forget()  # one scan of public/ per run
     settings = load_settings(root, config)
+    with executors.session(settings, options, eager=True) as executor:  # before any write
+        return _build_project(settings, root, config,
+                              executors.with_executor(options, executor), on_result, started)
+
+
+def _build_project(settings: Settings, root: Path, config: Path | None,
+                   options: argparse.Namespace,
+                   on_result: Callable[[StageResult], None] | None, started: float) -> Build:
     force = bool(getattr(options, "force", False))
     stamp = noop.inputs(settings, config or root / CONFIG_NAME, (force,))
     if not force and (results := noop.replay(settings, stamp)) is not None:

@@ -83,3 +83,22 @@ def test_invalid_toml_and_missing_file_exit_2(tmp_path: Path, capsys) -> None:
     assert main(["validate", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "configuration file not found" in err and "site.toml:1:6: error CF100 invalid TOML" in err
+
+
+@pytest.mark.parametrize("spec", ["local", "dask-local", "dask://127.0.0.1:8786",
+                                  "dask://scheduler.internal:8786"])
+def test_build_executors_accepted(tmp_path: Path, spec: str) -> None:
+    settings = _load(tmp_path, SITE_TOML + f'\n[build]\nexecutor = "{spec}"\n'
+                     'dask_files = "return"\n')
+    assert (settings.build.executor, settings.build.dask_files) == (spec, "return")
+
+
+@pytest.mark.parametrize("spec", ["spark://x:1", "dask://host", "dask://host:0x",
+                                  "dask://host:8786/path", "tcp://host:8786", ""])
+def test_unknown_build_executor_is_cf107_at_its_line(tmp_path: Path, spec: str) -> None:
+    text = SITE_TOML + f'\n[build]\nexecutor = "{spec}"\ndask_files = "ftp"\n'
+    with pytest.raises(ConfigError) as info:
+        _load(tmp_path, text)
+    lines = text.splitlines()
+    found = {(f.code, lines[f.line - 1].split(" =")[0]) for f in info.value.findings}
+    assert found == {("CF107", "executor"), ("CF107", "dask_files")}

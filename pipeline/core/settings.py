@@ -158,6 +158,14 @@ class SubmitSection:
 
 
 @dataclass(frozen=True)
+class BuildSection:
+    """Where the engine's work units run (``engine/executors.py``)."""
+
+    executor: str = "local"  # "local", "dask-local" or "dask://HOST:PORT"
+    dask_files: str = "shared"  # "shared": workers write outputs; "return": the client does
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole configuration, resolved against ``root``."""
 
@@ -171,6 +179,7 @@ class Settings:
     metadata: MetadataSection = field(default_factory=MetadataSection)
     bundles: BundlesSection = field(default_factory=BundlesSection)
     submit: SubmitSection = field(default_factory=SubmitSection)
+    build: BuildSection = field(default_factory=BuildSection)
 
     def locale(self, code: str) -> Locale:
         for loc in self.locales:
@@ -206,6 +215,7 @@ SECTIONS: dict[str, type] = {
     "metadata": MetadataSection,
     "bundles": BundlesSection,
     "submit": SubmitSection,
+    "build": BuildSection,
 }
 
 
@@ -269,6 +279,9 @@ def parse_settings(
     locales = _read_locales(data.get("locales"), err)
     sections["site"] = _check_site(sections["site"], locales, err)
     _check_ranges(sections, err)
+    for key, problem in rules.build_problems(sections["build"].executor,
+                                             sections["build"].dask_files).items():
+        err("build", key, f"build.{key} {problem}", code="CF107")
     for key, problem in rules.folder_problems(root, dataclasses.asdict(sections["paths"])).items():
         err("paths", key, f"paths.{key} {problem}", "use e.g. dist, sitemap, reports, .cache",
             code="CF105")

@@ -3,7 +3,8 @@ numeric bounds and the folders. Each returns problems as text; ``settings`` loca
 
 Codes: CF101 required section or key missing, CF102 ``base_url``, CF103 ``url_pattern``,
 CF104 number out of bounds, CF105 folders overlapping or outside the project,
-CF106 ``site.toml`` not readable as UTF-8 text.
+CF106 ``site.toml`` not readable as UTF-8 text, CF107 a ``[build]`` executor or file mode
+that does not exist.
 """
 
 from __future__ import annotations
@@ -182,3 +183,32 @@ def line_of(text: str, section: str, key: str) -> int:
         ):
             return i + 1
     return start + 1
+
+
+EXECUTORS = ("local", "dask-local", "dask://HOST:PORT")
+DASK_FILES = ("shared", "return")
+
+
+def executor_problem(spec: str) -> str:
+    """Why ``spec`` names no executor ('' when it does): local, dask-local, dask://HOST:PORT."""
+    if spec in ("local", "dask-local"):
+        return ""
+    if spec.startswith("dask://"):
+        parts = urlsplit("tcp://" + spec.removeprefix("dask://"))
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if parts.hostname and port and not parts.path and not parts.query:
+            return ""
+    return f"must be one of {', '.join(EXECUTORS)}, got {spec!r}"
+
+
+def build_problems(executor: str, dask_files: str) -> dict[str, str]:
+    """The ``[build]`` keys with a problem, and the problem."""
+    problems = {}
+    if problem := executor_problem(executor):
+        problems["executor"] = problem
+    if dask_files not in DASK_FILES:
+        problems["dask_files"] = f"must be one of {', '.join(DASK_FILES)}, got {dask_files!r}"
+    return problems

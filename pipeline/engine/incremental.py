@@ -21,6 +21,7 @@ from pipeline.content.records import finding_of
 from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Site
 from pipeline.engine import fingerprint
+from pipeline.engine.executors import Executor
 from pipeline.engine.outputs import Outputs
 from pipeline.engine.progress import progress
 from pipeline.engine.state import read_state, write_state
@@ -80,17 +81,20 @@ def settings_fingerprint(site: Site) -> str:
         fingerprint.files(catalog_files), settings.root)
 
 
-def unit_results(site: Site, outputs: Outputs, jobs: int = 0) -> UnitResults:
-    """Results of every unit of ``site``, running those that changed (once per run)."""
+def unit_results(site: Site, outputs: Outputs, jobs: int = 0,
+                 executor: Executor | None = None) -> UnitResults:
+    """Results of every unit of ``site``, running those that changed (once per run), on
+    ``executor`` (default: ``jobs`` local processes)."""
     memo = outputs.memo.get("units")
     if memo is not None and memo[0] is site:
         return memo[1]
-    results = _compute(site, outputs, jobs)
+    results = _compute(site, outputs, jobs, executor)
     outputs.memo["units"] = (site, results)
     return results
 
 
-def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
+def _compute(site: Site, outputs: Outputs, jobs: int,
+             executor: Executor | None) -> UnitResults:
     settings = site.settings
     path = settings.path("cache") / STATE_FILE
     base_fp = settings_fingerprint(site)
@@ -129,7 +133,8 @@ def _compute(site: Site, outputs: Outputs, jobs: int) -> UnitResults:
         todo.append(Job(key, members, current))
         units[key] = {"fp": fp}
     with progress("rendering", len(todo)) as advance:
-        for result in run_units(settings, dist.root, todo, default_workers(jobs)):
+        for result in run_units(settings, dist.root, todo, default_workers(jobs),
+                                executor):
             advance(1)
             _record(result, units, results)
     for job in todo:  # the fingerprint covers the images this run looked up

@@ -2,18 +2,18 @@
 
 A unit is the smallest piece of the site whose outputs depend on nothing outside it (an
 article page shows its translations' titles and links, and its JSON the translation state
-against the group's source). Units run in worker processes on every core; a worker
-writes the files that changed straight into the output folder's spare buffer and
-returns only small results (hashes, findings, index entries, metadata lines).
+against the group's source). Units run in batches through an executor (worker processes
+on every core, or a Dask cluster: ``executors``); a worker writes the files that changed
+straight into the output folder's spare buffer and returns only small results (hashes,
+findings, index entries, metadata lines), or with ``[build] dask_files = "return"`` sends
+the changed files' bytes for the client to write.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
+import uuid
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from pipeline.content.records import finding_record
 from pipeline.core.fsutil import dumps_json_bytes
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
+from pipeline.engine.executors import Executor, LocalExecutor
 from pipeline.engine.publish import Writer, digest
 from pipeline.render import catalogs, pages
 from pipeline.render.bundle import (
@@ -107,45 +108,72 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
     return {"key": job.key, "articles": results, "deps": sorted(deps)}
 
 
-_CONTEXT: Context | None = None
+@dataclass(frozen=True)
+class Shared:
+    """What every batch of a run needs; ``files`` is "shared" (workers write into the
+    spare) or "return" (workers send the bytes, the client writes them)."""
+
+    settings: Settings
+    spare: Path
+    files: str = "shared"
+    token: str = ""
 
 
-def _init(settings: Settings, spare: Path) -> None:
-    global _CONTEXT
-    _orphan_guard()
-    _CONTEXT = Context(settings, spare)
+class Collector:
+    """A writer that keeps the files for the client instead of writing them."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, rel: str, data: bytes) -> None:
+        self.files[rel] = data
 
 
-def _batch(jobs: list[Job]) -> list[dict[str, Any]]:
-    assert _CONTEXT is not None
-    return [run_unit(_CONTEXT, job) for job in jobs]
+_CONTEXTS: dict[str, Context] = {}  # per worker process, by run
 
 
-def _orphan_guard() -> None:
-    """A worker exits when the parent dies (kill -9 included), never lingering."""
-    try:
-        import ctypes
+def run_batch(shared: Shared, jobs: list[Job]) -> list[dict[str, Any]]:
+    """Run a batch of units in this worker process; its context is made once per run."""
+    ctx = _CONTEXTS.get(shared.token)
+    if ctx is None:
+        _CONTEXTS.clear()
+        ctx = _CONTEXTS[shared.token] = Context(shared.settings, shared.spare)
+    if shared.files != "return":
+        ctx.writer = Writer(shared.spare)  # a retried batch may find its files half made
+        return [run_unit(ctx, job) for job in jobs]
+    results = []
+    for job in jobs:
+        collector = Collector()
+        ctx.writer = collector  # type: ignore[assignment]
+        result = run_unit(ctx, job)
+        result["files"] = collector.files
+        results.append(result)
+    return results
 
-        libc = ctypes.CDLL(None)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+
+def batch_size(jobs: int, slots: int) -> int:
+    """Units per batch: about eight batches per slot, within 8..128 units."""
+    return max(8, min(128, jobs // (slots * 8) or 1))
 
 
 def run_units(settings: Settings, spare: Path, jobs: list[Job], workers: int,
-              ) -> Iterator[dict[str, Any]]:
-    """Every job's result, in job order; in ``workers`` processes when there are many."""
-    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+              executor: Executor | None = None) -> Iterator[dict[str, Any]]:
+    """Every job's result, in job order; through ``executor`` (default: ``workers`` local
+    processes) when there are many, else in this process."""
+    if len(jobs) < PARALLEL_FROM or (executor is None and workers <= 1):
         ctx = Context(settings, spare)
         yield from (run_unit(ctx, job) for job in jobs)
         return
-    size = max(8, min(128, len(jobs) // (workers * 8) or 1))
+    executor = executor or LocalExecutor(workers)
+    shared = Shared(settings, spare, executor.files, uuid.uuid4().hex)
+    size = batch_size(len(jobs), executor.slots())
     batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init,
-                             initargs=(settings, spare)) as pool:
-        for batch in pool.map(_batch, batches):
-            yield from batch
+    writer = Writer(spare)
+    for batch in executor.map(run_batch, shared, batches):
+        for result in batch:
+            for rel, data in result.pop("files", {}).items():
+                writer.put(rel, data)
+            yield result
 
 
 def default_workers(jobs: int = 0) -> int:

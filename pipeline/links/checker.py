@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.core.model import Site
 from pipeline.core.urls import display, host_of
+from pipeline.engine.executors import Executor
 from pipeline.links import internal, shards
 from pipeline.links.cache import LinkCache
 from pipeline.links.policy import Policy
@@ -33,8 +34,10 @@ CACHE_BATCH = 200  # results per cache transaction
 
 def check_all(site: Site, targets: list[Target], policy: Policy, cache: LinkCache | None,
               on_done: Callable[[Target], None] = lambda t: None, jobs: int | None = None,
-              check_internal: Callable[[Target], Verdict] | None = None) -> None:
-    """Give every target a verdict (in place); ``jobs`` processes (default: per core).
+              check_internal: Callable[[Target], Verdict] | None = None,
+              executor: Executor | None = None) -> None:
+    """Give every target a verdict (in place); ``jobs`` processes (default: per core), or
+    shards on a Dask ``executor`` (default: one per worker slot).
 
     ``check_internal`` judges internal targets (default: against the loaded site)."""
     judge = check_internal or (lambda target: internal.check(site, target))
@@ -62,9 +65,16 @@ def check_all(site: Site, targets: list[Target], policy: Policy, cache: LinkCach
             unsaved.clear()
         on_done(target)
 
+    distributed = executor is not None and executor.name == "dask"
     count = shards.processes_for(len(items), jobs)
+    if distributed:
+        assert executor is not None
+        count = jobs or max(1, min(executor.slots(), len(items) // shards.MIN_PER_PROCESS))
     try:
-        if count == 1:
+        if distributed:
+            assert executor is not None
+            shards.run_on(executor, policy, shards.plan(items, count), check_shard, record)
+        elif count == 1:
             check_shard(policy, shards.Shard(items), record)
         else:
             shards.run(policy, shards.plan(items, count), check_shard, record)

@@ -8,6 +8,11 @@ then gets ``1/n`` of that host's ``per_host`` ceiling and ``rate_per_host``, so 
 never sees more than the ceiling from the run as a whole. Workers report each verdict
 as one JSON message over a pipe as soon as it is known; the parent alone touches the
 cache and the progress bar. No pickle crosses the pipe.
+
+On a Dask cluster (``run_on``) the same plan is dealt to the cluster's worker slots: each
+shard is one task holding its hosts whole (or its ``1/n`` share of a split host), so a
+host's limits hold across the cluster; a shard's verdicts come back when it ends and only
+the client writes the cache. A shard whose worker dies runs again on another worker.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from pipeline.core.urls import host_of
+from pipeline.engine.executors import Executor
 from pipeline.links.policy import Policy
 from pipeline.links.types import State, Verdict
 
@@ -100,6 +106,23 @@ def run(policy: Policy, shards: list[Shard],
             if proc.is_alive():
                 proc.terminate()
             proc.join(timeout=5)
+
+
+def run_on(executor: Executor, policy: Policy, shards: list[Shard],
+           check: Callable[[Policy, Shard, Callable[[int, Verdict], None]], None],
+           on_result: Callable[[int, Verdict], None]) -> None:
+    """Run ``check`` on every shard as one task of ``executor``; verdicts by shard."""
+    for verdicts in executor.map(_collected, (policy, check), shards):
+        for index, data in verdicts:
+            on_result(index, Verdict.from_dict(data))
+
+
+def _collected(shared: tuple[Policy, Callable[..., None]], shard: Shard,
+               ) -> list[tuple[int, dict[str, object]]]:
+    policy, check = shared
+    verdicts: list[tuple[int, dict[str, object]]] = []
+    check(policy, shard, lambda index, verdict: verdicts.append((index, verdict.to_dict())))
+    return verdicts
 
 
 def _child(writer: Connection, policy: Policy, shard: Shard,

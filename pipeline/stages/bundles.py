@@ -32,6 +32,7 @@ from pipeline.core import fsutil, urls
 from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
 from pipeline.engine import fingerprint, paths
+from pipeline.engine.executors import Executor
 from pipeline.engine.incremental import Stamps, json_name, settings_fingerprint, unit_results
 from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
@@ -52,15 +53,20 @@ PAGES_STATE = "engine/pages.json"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=0,
-                        help="worker processes (default: one per CPU)")
+                        help="worker processes (default: one per CPU; dask-local: 2)")
+    parser.add_argument("--executor", default=None, metavar="SPEC",
+                        help="where work units run: local (default), dask-local (a local "
+                        "Dask cluster) or dask://HOST:PORT (default: [build] executor)")
 
 
 def run(site: Site, options: object = None) -> StageResult:
     with run_outputs(site.settings, options) as outputs:
-        return build(site, outputs, getattr(options, "jobs", 0) or 0)
+        return build(site, outputs, getattr(options, "jobs", 0) or 0,
+                     getattr(options, "engine_executor", None))
 
 
-def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
+def build(site: Site, outputs: Outputs, jobs: int = 0,
+          executor: Executor | None = None) -> StageResult:
     settings = site.settings
     findings = check_settings(site)
     if has_errors(findings):
@@ -75,7 +81,7 @@ def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
     if has_errors(findings):
         return StageResult("bundles", findings)
     dist = outputs.replace("output", "bundles", previous_files(outputs.folder("output")))
-    units = unit_results(site, outputs, jobs)
+    units = unit_results(site, outputs, jobs, executor)
     findings += units.findings + units.findings_of("findings")
     owners: dict[str, str] = {}
     bundles = []

@@ -64,6 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="most concurrent requests per host (the adaptive limit's ceiling)")
     group.add_argument("--jobs", type=_positive_int, metavar="N",
                        help="checker processes (default: one per core from 300 URLs on)")
+    group.add_argument("--executor", metavar="SPEC",
+                       help="check on a Dask cluster: dask-local or dask://HOST:PORT "
+                       "(default: [build] executor; local: processes on this machine)")
     group.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                        help="connect and read timeout")
     group.add_argument("--retries", type=int, help="retries after a failed request")
@@ -112,7 +115,8 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
 
         try:
             check_all(site, targets, policy, cache, done,
-                      jobs=getattr(options, "jobs", None), check_internal=chosen.check_internal)
+                      jobs=getattr(options, "jobs", None), check_internal=chosen.check_internal,
+                      executor=getattr(options, "engine_executor", None))
         finally:
             progress.close()
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import orjson
 
 from pipeline.core.model import Article, Site, StageResult
+from pipeline.engine.executors import Executor
 from pipeline.engine.incremental import METADATA_FILE, unit_results
 from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.engine.publish import digest
@@ -23,7 +24,8 @@ RECORDS_FILE = METADATA_FILE
 
 def run(site: Site, options: object = None) -> StageResult:
     with run_outputs(site.settings, options) as outputs:
-        result = build(site, outputs, getattr(options, "jobs", 0) or 0)
+        result = build(site, outputs, getattr(options, "jobs", 0) or 0,
+                       getattr(options, "engine_executor", None))
         if getattr(options, "outputs", None) is None:
             outputs.discard("output")  # pages rendered on the way are published by bundles
         return result
@@ -38,8 +40,9 @@ def _line(site: Site, article: Article) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def build(site: Site, outputs: Outputs, jobs: int = 0) -> StageResult:
-    units = unit_results(site, outputs, jobs)
+def build(site: Site, outputs: Outputs, jobs: int = 0,
+          executor: Executor | None = None) -> StageResult:
+    units = unit_results(site, outputs, jobs, executor)
     _, findings = locale_limits(site)
     findings += units.findings_of("metaFindings")
     findings += site_findings(list(site.published()))
