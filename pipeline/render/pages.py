@@ -48,7 +48,41 @@ def _environment(translations: gettext.NullTranslations) -> Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _plain_gettext(translations.gettext)
     return env
+
+
+def _plain_gettext(gettext: Any) -> Any:
+    """What the i18n extension's newstyle ``_`` returns in an autoescaped template (every
+    template here is), without resolving ``gettext`` through the context on each call."""
+
+    def _(__string: str, **variables: Any) -> Markup:
+        return Markup(gettext(__string)) % variables
+
+    return _
+
+
+_HREFS: dict[tuple[Any, ...], str] = {}
+
+
+def _href(make: Any, settings: Any, *args: str) -> str:
+    """``make(settings, *args)`` for the ``urls`` link builders used here, memoised: they
+    read nothing of ``settings`` but ``base_url`` and ``site.url_pattern``."""
+    key = (make, settings.base_url, settings.site.url_pattern, *args)
+    href = _HREFS.get(key)
+    if href is None:
+        if len(_HREFS) >= 65536:
+            _HREFS.clear()
+        href = _HREFS[key] = make(settings, *args)
+    return href
+
+
+class _Fields:
+    """A template value read by attribute: Jinja tries attributes before items, so a
+    dict costs it a caught ``AttributeError`` on every ``page.title``."""
+
+    def __init__(self, fields: dict[str, Any]):
+        self.__dict__.update(fields)
 
 
 def render(kit_translations: gettext.NullTranslations, name: str, **context: Any) -> str:
@@ -61,8 +95,8 @@ def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]]
     return {"lang": html_lang(locale), "dir": locale.direction, "numbering": locale.numbering,
             "title": title,
             "site_name": settings.site.name, "publisher": settings.site.publisher,
-            "stylesheet": urls.file_href(settings, STYLESHEET_FILE),
-            "home": urls.locale_index_href(settings, locale.code), "switcher": switcher,
+            "stylesheet": _href(urls.file_href, settings, STYLESHEET_FILE),
+            "home": _href(urls.locale_index_href, settings, locale.code), "switcher": switcher,
             "head_html": None, **extra}
 
 
@@ -77,7 +111,7 @@ def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, Any]]:
     """
     versions = site.translations(bundle.article)
     return [{**_language(site.locale(a.locale)), "current": a is bundle.article,
-             "href": urls.page_href(site.settings, a.locale, a.slug)}
+             "href": _href(urls.page_href, site.settings, a.locale, a.slug)}
             for a in versions] if len(versions) > 1 else []
 
 
@@ -93,17 +127,20 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     page = _page(site, kit.locale, meta.title, article_switcher(site, bundle),
                  description=meta.excerpt, canonical=bundle.url,
                  head_html=Markup(bundle.head_html) if bundle.head_html else None)
+    page["switcher"] = [_Fields(item) for item in page["switcher"]]
     toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
         "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
         "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
-        "translations": [{**_language(site.locale(a.locale)), "title": a.meta.title,
-                          "href": urls.page_href(site.settings, a.locale, a.slug)}
+        "translations": [_Fields({**_language(site.locale(a.locale)), "title": a.meta.title,
+                                  "href": _href(urls.page_href, site.settings, a.locale,
+                                                a.slug)})
                          for a in others],
     }
-    return render(kit.translations, "article.html", page=page, article=context)
+    return render(kit.translations, "article.html", page=_Fields(page),
+                  article=_Fields(context))
 
 
 def index_entry(bundle: ArticleBundle) -> dict[str, Any]:
