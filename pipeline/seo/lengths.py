@@ -12,6 +12,8 @@ _GRAPHEME = regex.compile(r"\X")
 
 def length(text: str) -> int:
     """User-perceived characters (extended grapheme clusters)."""
+    if text.isascii():  # every ASCII character is a cluster of its own, but CR LF is one
+        return len(text) - text.count("\r\n")
     return len(_GRAPHEME.findall(text))
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Site
-from pipeline.seo import images
 from pipeline.core.settings import Settings
+from pipeline.seo import images
 from pipeline.seo.alternates import alternates, article_url
 
 # Characters that could end a <script> element or start markup, and the two line
