@@ -10,9 +10,8 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -44,18 +43,19 @@ def slug_problem(slug: str) -> str:
     """Why ``slug`` cannot be used in a URL path segment, or '' when it can."""
     if slug != slug.strip():
         return "has leading or trailing spaces"
-    if any(c.isspace() for c in slug):
+    chars = set(slug)  # each check below asks about characters, not positions
+    if any(c.isspace() for c in chars):
         return "contains whitespace (use '-')"
     if ".." in slug or slug.startswith("."):
         return "contains '..' or starts with '.' (path traversal)"
-    if any(c in SLUG_FORBIDDEN for c in slug):
-        bad = "".join(sorted({c for c in slug if c in SLUG_FORBIDDEN}))
+    if bad_chars := chars & SLUG_FORBIDDEN:
+        bad = "".join(sorted(bad_chars))
         return f"contains characters not allowed in a slug: {bad}"
-    if any(c in BIDI_CONTROLS for c in slug):
+    if chars & BIDI_CONTROLS:
         return "contains bidirectional control characters"
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in slug):
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in chars):
         return "contains control or invisible characters"
-    if slug != unicodedata.normalize("NFC", slug):
+    if not unicodedata.is_normalized("NFC", slug):
         return "is not in Unicode NFC form"
     return ""
 
@@ -64,6 +64,11 @@ def url_or_path_problem(value: str) -> str:
     """Why an image/URL field is unusable, or ''."""
     if not isinstance(value, str):
         return ""
+    return _url_or_path_problem(value)
+
+
+@lru_cache(maxsize=65536)  # a pure function of the text; covers and pictures repeat
+def _url_or_path_problem(value: str) -> str:
     if hidden := invisible_chars(value):
         return f"contains control or invisible characters ({', '.join(hidden)})"
     try:
@@ -80,7 +85,7 @@ def url_or_path_problem(value: str) -> str:
         except ValueError as exc:
             return f"is not a valid URL: {exc}"
         return ""
-    if ".." in PurePosixPath(unquote(parts.path)).parts:
+    if ".." in unquote(parts.path).split("/"):  # PurePosixPath(...).parts keeps '..' as is
         return "must not contain '..' (also when percent-encoded)"
     return ""
 
