@@ -17,7 +17,7 @@ from markupsafe import Markup
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Locale, Site
-from pipeline.render.bundle import ArticleBundle, LocaleKit
+from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
 from pipeline.render.i18n import N_, html_lang
 from pipeline.seo.alternates import root_url
 from pipeline.seo.home import chooser_metadata, index_metadata, newest_first
@@ -62,21 +62,6 @@ def _plain_gettext(gettext: Any) -> Any:
     return _
 
 
-_HREFS: dict[tuple[Any, ...], str] = {}
-
-
-def _href(make: Any, settings: Any, *args: str) -> str:
-    """``make(settings, *args)`` for the ``urls`` link builders used here, memoised: they
-    read nothing of ``settings`` but ``base_url`` and ``site.url_pattern``."""
-    key = (make, settings.base_url, settings.site.url_pattern, *args)
-    href = _HREFS.get(key)
-    if href is None:
-        if len(_HREFS) >= 65536:
-            _HREFS.clear()
-        href = _HREFS[key] = make(settings, *args)
-    return href
-
-
 class _Fields:
     """A template value read by attribute: Jinja tries attributes before items, so a
     dict costs it a caught ``AttributeError`` on every ``page.title``."""
@@ -95,8 +80,8 @@ def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]]
     return {"lang": html_lang(locale), "dir": locale.direction, "numbering": locale.numbering,
             "title": title,
             "site_name": settings.site.name, "publisher": settings.site.publisher,
-            "stylesheet": _href(urls.file_href, settings, STYLESHEET_FILE),
-            "home": _href(urls.locale_index_href, settings, locale.code), "switcher": switcher,
+            "stylesheet": url_of(urls.file_href, settings, STYLESHEET_FILE),
+            "home": url_of(urls.locale_index_href, settings, locale.code), "switcher": switcher,
             "head_html": None, **extra}
 
 
@@ -111,7 +96,7 @@ def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, Any]]:
     """
     versions = site.translations(bundle.article)
     return [{**_language(site.locale(a.locale)), "current": a is bundle.article,
-             "href": _href(urls.page_href, site.settings, a.locale, a.slug)}
+             "href": url_of(urls.page_href, site.settings, a.locale, a.slug)}
             for a in versions] if len(versions) > 1 else []
 
 
@@ -135,7 +120,7 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
         "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
         "translations": [_Fields({**_language(site.locale(a.locale)), "title": a.meta.title,
-                                  "href": _href(urls.page_href, site.settings, a.locale,
+                                  "href": url_of(urls.page_href, site.settings, a.locale,
                                                 a.slug)})
                          for a in others],
     }
