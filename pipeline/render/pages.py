@@ -56,8 +56,15 @@ def _plain_gettext(gettext: Any) -> Any:
     """What the i18n extension's newstyle ``_`` returns in an autoescaped template (every
     template here is), without resolving ``gettext`` through the context on each call."""
 
+    plain: dict[str, Markup] = {}  # the strings without variables, per catalog
+
     def _(__string: str, **variables: Any) -> Markup:
-        return Markup(gettext(__string)) % variables
+        if variables:
+            return Markup(gettext(__string)) % variables
+        text = plain.get(__string)
+        if text is None:
+            text = plain[__string] = Markup(gettext(__string)) % variables
+        return text
 
     return _
 
