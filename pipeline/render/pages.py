@@ -164,7 +164,8 @@ def index_page_of(site: Site, kit: LocaleKit, entries: list[dict[str, Any]],
                  description=description,
                  canonical=urls.locale_index_url(settings, kit.locale.code),
                  head_html=Markup(head.head_html))
-    return render(kit.translations, "index.html", page=page, entries=entries)
+    return render(kit.translations, "index.html", page=_Fields(page),
+                  entries=[_Fields(entry) for entry in entries])
 
 
 def _choices(site: Site, kits: dict[str, LocaleKit]) -> list[dict[str, Any]]:
