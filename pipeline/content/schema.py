@@ -25,6 +25,10 @@ from pipeline.core.text import invisible_chars, sanitize_line
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
+# ASCII letters, digits, '-' and '_', Arabic letters and Arabic-Indic digits: no space,
+# dot, forbidden, control or bidi character, and text of them alone is NFC (every pair
+# of them was checked with ``unicodedata``).
+_PLAIN_SLUG = re.compile("[0-9A-Za-z_\\-\u0621-\u063a\u0641-\u064a\u0660-\u0669]+")
 
 
 def parse_datetime(text: str) -> dt.datetime | None:
@@ -41,6 +45,8 @@ def parse_datetime(text: str) -> dt.datetime | None:
 
 def slug_problem(slug: str) -> str:
     """Why ``slug`` cannot be used in a URL path segment, or '' when it can."""
+    if _PLAIN_SLUG.fullmatch(slug):  # the usual slug: passes every check below
+        return ""
     if slug != slug.strip():
         return "has leading or trailing spaces"
     chars = set(slug)  # each check below asks about characters, not positions
