@@ -73,7 +73,7 @@ def url_or_path_problem(value: str) -> str:
     return _url_or_path_problem(value)
 
 
-@lru_cache(maxsize=65536)  # a pure function of the text; covers and pictures repeat
+@lru_cache(maxsize=4096)  # a pure function of the text; covers and pictures repeat
 def _url_or_path_problem(value: str) -> str:
     if hidden := invisible_chars(value):
         return f"contains control or invisible characters ({', '.join(hidden)})"

@@ -60,7 +60,7 @@ def url_of(make: Callable[..., str], settings: Any, *args: str) -> str:
     key = (make, settings.base_url, settings.site.url_pattern, *args)
     url = _URLS.get(key)
     if url is None:
-        if len(_URLS) >= 65536:
+        if len(_URLS) >= 4096:
             _URLS.clear()
         url = _URLS[key] = make(settings, *args)
     return url

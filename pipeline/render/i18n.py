@@ -79,7 +79,7 @@ def format_long_date(value: datetime, locale: Locale) -> str:
     return _long_date(value.date(), locale.babel, locale.numbering)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _long_date(day: date, tag: str, numbering: str) -> str:
     text = format_date(day, format="long", locale=_babel(tag))
     return localise_digits(_ascii_digits(text), numbering)

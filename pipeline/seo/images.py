@@ -57,7 +57,7 @@ def inspect(settings: Settings, ref: str) -> ImageInfo | ImageProblem:
     return _read(path, stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=65536)  # a pure function of the reference
+@lru_cache(maxsize=4096)  # a pure function of the reference; hits come from nearby articles
 def _asset_path(ref: str) -> str | None:
     return urls.asset_path(ref)
 

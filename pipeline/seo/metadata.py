@@ -68,7 +68,7 @@ def metadata_data(site: Site, article: Article) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=65536)  # a pure function of the URL; shared images repeat
+@lru_cache(maxsize=4096)  # a pure function of the URL; shared images repeat
 def _display(url: str) -> str:
     return urls.display(url)
 
@@ -81,7 +81,7 @@ def asset_url(settings: Settings, ref: str) -> str:
     key = (settings.base_url, ref)
     url = _ASSET_URLS.get(key)
     if url is None:
-        if len(_ASSET_URLS) >= 65536:
+        if len(_ASSET_URLS) >= 4096:
             _ASSET_URLS.clear()
         url = _ASSET_URLS[key] = urls.asset_url(settings, ref)
     return url
