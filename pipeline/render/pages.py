@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
 from pipeline.core import urls
@@ -36,10 +37,31 @@ INDEX_DESCRIPTION = N_("All articles of %(site)s")
 CHOOSER_DESCRIPTION = N_("%(site)s: articles in %(languages)s. Choose your language.")
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates shared by the environments below (one per catalog, all with the
+    same settings), in memory: a template's code is reused while its source is unchanged
+    (the bucket's checksum is the source's), so a catalog costs no recompilation."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str, Any]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        entry = self._code.get(bucket.key)
+        if entry is not None and entry[0] == bucket.checksum:
+            bucket.code = entry[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledTemplates()
+
+
 @lru_cache(maxsize=16)  # one per catalog; watch mode loads catalogs anew on every build
 def _environment(translations: gettext.NullTranslations) -> Environment:
     env = Environment(
         loader=PackageLoader("pipeline.render", "templates"),
+        bytecode_cache=_COMPILED,
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
