@@ -163,7 +163,12 @@ def _file_problem(path: Path, content_real: Path, root: Path) -> Finding | None:
 
 def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article | None, list[Finding]]:
     """One file -> a typed ``Article`` (or ``None``) and every problem found in it."""
-    shown = shown_path(path, settings.root)
+    try:  # once for both the shown path (``tree.shown``) and the article's source
+        relative: Path | None = path.relative_to(settings.root)
+    except ValueError:
+        relative = None
+    source = path if relative is None else relative
+    shown = guards.printable(source.as_posix())
     text, findings = read_text(path, shown, settings.validate.max_file_bytes)
     if text is None:
         return None, findings
@@ -185,10 +190,9 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
         return None, findings
     meta = schema.to_front_matter(parsed.data, default_slug=stem, default_key=stem)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    article = Article(source=path.relative_to(settings.root) if path.is_relative_to(
-        settings.root) else path, locale=locale, meta=meta, text=parsed.body,
-        body_line=parsed.body_line, key_lines=parsed.key_lines, source_hash=digest,
-        root=settings.root)
+    article = Article(source=source, locale=locale, meta=meta, text=parsed.body,
+                      body_line=parsed.body_line, key_lines=parsed.key_lines,
+                      source_hash=digest, root=settings.root)
     return article, findings
 
 

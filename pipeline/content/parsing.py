@@ -83,7 +83,7 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
     yaml_text, body = match.group(1) or "", text[match.end():]
     body_line = 1 + text[: match.end()].count("\n")
     try:
-        node, data = _compose_and_load(yaml_text)
+        node, data, plain = _compose_and_load(yaml_text)
     except yaml_limits.LimitExceeded as exc:
         return None, [err(shown, exc.line + 2, exc.code, exc.message, exc.hint, col=exc.col + 1)]
     except (ValueError, TypeError) as exc:  # a scalar YAML accepted but cannot construct
@@ -100,19 +100,62 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
     lines: dict[str, int] = {}
     cols: dict[str, int] = {}
     findings = _index_keys(node, "", lines, cols, shown)
-    return Parsed(_plain(data), body, body_line, lines, cols), findings
+    return Parsed(data if plain else _plain(data), body, body_line, lines, cols), findings
 
 
-def _compose_and_load(yaml_text: str) -> tuple[Any, Any]:
-    """One YAML pass (within ``yaml_limits``) giving both the node tree and the data."""
+def _compose_and_load(yaml_text: str) -> tuple[Any, Any, bool]:
+    """One YAML pass (within ``yaml_limits``) giving the node tree and the data; the flag
+    says whether the data is already plain (``_plain``)."""
     node = yaml_limits.compose(yaml_text)
     if node is None:
-        return None, None
+        return None, None, True
     loader = _LOADER("")
     try:
-        return node, loader.construct_document(node)
+        if type(node) is yaml.MappingNode:  # other roots are reported by their type
+            try:
+                return node, _plain_of(node, loader), True
+            except Exception:  # noqa: BLE001 - anything unusual: the full constructor decides
+                pass
+        loader.dispose()
+        loader = _LOADER("")
+        return node, loader.construct_document(node), False
     finally:
         loader.dispose()
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Unusual(Exception):
+    """A node the short path leaves to PyYAML's constructor (merge keys, other tags)."""
+
+
+def _plain_of(node: Any, loader: Any) -> Any:
+    """``_plain(loader.construct_document(node))`` for the usual front matter: mappings
+    with text keys, lists and scalars (scalars other than text are built by PyYAML's own
+    constructor). Raises on anything else, and whatever the constructor raises."""
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()
+        if isinstance(value, dict | list):
+            raise _Unusual(node.tag)
+        return value
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
+                raise _Unusual(key_node.tag)  # merge keys, '=' and keys other than text
+            data[key_node.value] = _plain_of(value_node, loader)
+        return data
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_plain_of(item, loader) for item in node.value]
+    raise _Unusual(node.tag)
 
 
 PY_REPARSE_MAX = 64 * 1024  # the pure-Python parser's messages are clearer, but 20x slower

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +25,10 @@ from pipeline.core.text import invisible_chars, sanitize_line
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
+# ASCII letters, digits, '-' and '_', Arabic letters and Arabic-Indic digits: no space,
+# dot, forbidden, control or bidi character, and text of them alone is NFC (every pair
+# of them was checked with ``unicodedata``).
+_PLAIN_SLUG = re.compile("[0-9A-Za-z_\\-\u0621-\u063a\u0641-\u064a\u0660-\u0669]+")
 
 
 def parse_datetime(text: str) -> dt.datetime | None:
@@ -41,20 +45,23 @@ def parse_datetime(text: str) -> dt.datetime | None:
 
 def slug_problem(slug: str) -> str:
     """Why ``slug`` cannot be used in a URL path segment, or '' when it can."""
+    if _PLAIN_SLUG.fullmatch(slug):  # the usual slug: passes every check below
+        return ""
     if slug != slug.strip():
         return "has leading or trailing spaces"
-    if any(c.isspace() for c in slug):
+    chars = set(slug)  # each check below asks about characters, not positions
+    if any(c.isspace() for c in chars):
         return "contains whitespace (use '-')"
     if ".." in slug or slug.startswith("."):
         return "contains '..' or starts with '.' (path traversal)"
-    if any(c in SLUG_FORBIDDEN for c in slug):
-        bad = "".join(sorted({c for c in slug if c in SLUG_FORBIDDEN}))
+    if bad_chars := chars & SLUG_FORBIDDEN:
+        bad = "".join(sorted(bad_chars))
         return f"contains characters not allowed in a slug: {bad}"
-    if any(c in BIDI_CONTROLS for c in slug):
+    if chars & BIDI_CONTROLS:
         return "contains bidirectional control characters"
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in slug):
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in chars):
         return "contains control or invisible characters"
-    if slug != unicodedata.normalize("NFC", slug):
+    if not unicodedata.is_normalized("NFC", slug):
         return "is not in Unicode NFC form"
     return ""
 
@@ -63,6 +70,11 @@ def url_or_path_problem(value: str) -> str:
     """Why an image/URL field is unusable, or ''."""
     if not isinstance(value, str):
         return ""
+    return _url_or_path_problem(value)
+
+
+@lru_cache(maxsize=4096)  # a pure function of the text; covers and pictures repeat
+def _url_or_path_problem(value: str) -> str:
     if hidden := invisible_chars(value):
         return f"contains control or invisible characters ({', '.join(hidden)})"
     try:
@@ -79,7 +91,7 @@ def url_or_path_problem(value: str) -> str:
         except ValueError as exc:
             return f"is not a valid URL: {exc}"
         return ""
-    if ".." in PurePosixPath(unquote(parts.path)).parts:
+    if ".." in unquote(parts.path).split("/"):  # PurePosixPath(...).parts keeps '..' as is
         return "must not contain '..' (also when percent-encoded)"
     return ""
 
@@ -103,6 +115,8 @@ def _validator() -> Draft202012Validator:
 
 def check(parsed: Parsed, shown: str) -> list[Finding]:
     """Every schema problem of one article's front matter, located at its key."""
+    if _fast_valid(parsed.data):
+        return []
     errors = sorted(_validator().iter_errors(parsed.data), key=lambda e: list(e.absolute_path))
     findings: list[Finding] = []
     for error in errors:
@@ -111,6 +125,103 @@ def check(parsed: Parsed, shown: str) -> list[Finding]:
         else:
             findings.append(_to_finding(error, parsed, shown))
     return findings
+
+
+# The schema the hand-written check below was written against; when the schema file
+# says anything else, every document goes through jsonschema.
+_FAST_SCHEMA_TEXT = (
+    '{"$schema":"https://json-schema.org/draft/2020-12/schema",'
+    '"$id":"https://seo-pipeline.invalid/schemas/frontmatter.schema.json",'
+    '"title":"Article front matter",'
+    '"description":"Next.js blog-starter fields plus what a multilingual site needs.",'
+    '"type":"object","required":["title","excerpt","coverImage","date","author"],'
+    '"properties":{"title":{"type":"string","minLength":1,"pattern":"\\\\S"},'
+    '"excerpt":{"type":"string","minLength":1,"pattern":"\\\\S"},'
+    '"coverImage":{"type":"string","minLength":1,"format":"url-or-path"},'
+    '"coverAlt":{"type":"string","minLength":1,"pattern":"\\\\S"},'
+    '"date":{"type":"string","format":"iso8601"},'
+    '"lastmod":{"type":"string","format":"iso8601"},'
+    '"author":{"type":"object","required":["name","picture"],'
+    '"properties":{"name":{"type":"string","minLength":1},'
+    '"picture":{"type":"string","minLength":1,"format":"url-or-path"}},'
+    '"additionalProperties":false},'
+    '"ogImage":{"type":"object","required":["url"],'
+    '"properties":{"url":{"type":"string","minLength":1,"format":"url-or-path"}},'
+    '"additionalProperties":false},'
+    '"slug":{"type":"string","minLength":1,"format":"slug"},'
+    '"translationKey":{"type":"string","minLength":1,'
+    '"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},'
+    '"translationOf":{"type":"string","pattern":"^[0-9a-f]{64}$"},'
+    '"locale":{"type":"string","minLength":1},"draft":{"type":"boolean"},'
+    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true}},'
+    '"additionalProperties":false}')
+_NOT_SPACE = re.compile(r"\S")
+_KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+_TOP_KEYS = frozenset(("title", "excerpt", "coverImage", "coverAlt", "date", "lastmod",
+                       "author", "ogImage", "slug", "translationKey", "translationOf",
+                       "locale", "draft", "tags"))
+
+
+@cache
+def _fast_path() -> bool:
+    """True when the schema file is the one ``_fast_valid`` implements."""
+    return schema() == json.loads(_FAST_SCHEMA_TEXT)
+
+
+def _text(value: Any) -> bool:
+    """``{"type": "string", "minLength": 1, "pattern": "\\S"}``."""
+    return type(value) is str and _NOT_SPACE.search(value) is not None
+
+
+def _link(value: Any) -> bool:
+    """``{"type": "string", "minLength": 1, "format": "url-or-path"}``."""
+    return type(value) is str and value != "" and not url_or_path_problem(value)
+
+
+def _date(value: Any) -> bool:
+    return type(value) is str and parse_datetime(value) is not None
+
+
+def _fast_valid(data: Any) -> bool:
+    """True only when jsonschema would find no error in ``data`` (the common case);
+    otherwise jsonschema runs and words the findings. Errs towards ``False``."""
+    if type(data) is not dict or not _fast_path() or not _TOP_KEYS.issuperset(data):
+        return False
+    get = data.get
+    author, og = get("author"), get("ogImage", {"url": "/"})
+    if not (_text(get("title")) and _text(get("excerpt")) and _link(get("coverImage"))
+            and _date(get("date")) and type(author) is dict and len(author) == 2
+            and type(author.get("name")) is str and author["name"] != ""
+            and _link(author.get("picture")) and type(og) is dict and len(og) == 1
+            and _link(og.get("url"))):
+        return False
+    if "coverAlt" in data and not _text(data["coverAlt"]):
+        return False
+    if "lastmod" in data and not _date(data["lastmod"]):
+        return False
+    if "slug" in data:
+        slug = data["slug"]
+        if type(slug) is not str or slug == "" or slug_problem(slug):
+            return False
+    if "translationKey" in data:
+        key = data["translationKey"]
+        if type(key) is not str or key == "" or _KEY_PATTERN.search(key) is None:
+            return False
+    if "translationOf" in data:
+        of = data["translationOf"]
+        if type(of) is not str or _HASH_PATTERN.search(of) is None:
+            return False
+    if "locale" in data and (type(data["locale"]) is not str or data["locale"] == ""):
+        return False
+    if "draft" in data and type(data["draft"]) is not bool:
+        return False
+    if "tags" in data:
+        tags = data["tags"]
+        if type(tags) is not list or not all(type(t) is str and t != "" for t in tags) \
+                or len(set(tags)) != len(tags):
+            return False
+    return True
 
 
 def _unknown_fields(error: ValidationError, parsed: Parsed, shown: str) -> list[Finding]:

@@ -24,7 +24,29 @@ MAX_NODES = 10_000  # values after every alias is expanded
 MAX_CHARS = 1_000_000  # characters of scalars after every alias is expanded, beyond the text
 FAST_PATH_CHARS = 64 * 1024  # alias-free text up to this size is composed before measuring
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+_TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, with the implicit tag of plain scalars (keys, mostly) memoised:
+    without path resolvers, PyYAML's ``resolve`` reads nothing but the value."""
+
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+            if not implicit[0]:
+                return self.DEFAULT_SCALAR_TAG
+            tag = _TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_TAGS) >= 4096:
+                    _TAGS.clear()
+                _TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+_LOADER = _Loader
 
 
 @dataclass

@@ -51,6 +51,21 @@ class ArticleBundle:
     metadata: dict[str, Any] | None
 
 
+_URLS: dict[tuple[Any, ...], str] = {}
+
+
+def url_of(make: Callable[..., str], settings: Any, *args: str) -> str:
+    """``make(settings, *args)`` for the ``urls`` builders of pages, links and files,
+    memoised: they read nothing of ``settings`` but ``base_url`` and ``site.url_pattern``."""
+    key = (make, settings.base_url, settings.site.url_pattern, *args)
+    url = _URLS.get(key)
+    if url is None:
+        if len(_URLS) >= 4096:
+            _URLS.clear()
+        url = _URLS[key] = make(settings, *args)
+    return url
+
+
 def image_exists(public: Path, src: str) -> bool:
     """Remote images are assumed present; site paths must exist under ``public/``."""
     return public_of(public).image_exists(src)
@@ -74,14 +89,14 @@ def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPol
     findings = list(rendered.findings)
     cover = ""
     if image_exists(public, article.meta.cover_image):
-        cover = urls.asset_href(settings, article.meta.cover_image)
+        cover = url_of(urls.asset_href, settings, article.meta.cover_image)
     else:
         findings.append(Finding(article.source.as_posix(), article.line_of("coverImage"), 1,
                                 "BN107", Severity.WARNING,
                                 f"cover image not found: {article.meta.cover_image}",
                                 "add it under public/; the page is built without it"))
     minutes = i18n.reading_minutes(rendered.words, settings.bundles.words_per_minute)
-    page_file = urls.page_file(settings, article.locale, article.slug)
+    page_file = url_of(urls.page_file, settings, article.locale, article.slug)
     meta = meta or page_metadata(site, article)
     head_html, metadata = meta.head_html, meta.data
     return ArticleBundle(
@@ -89,8 +104,8 @@ def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPol
         reading_time=i18n.reading_time_label(minutes, kit.locale, kit.translations),
         date=i18n.format_long_date(article.meta.date, kit.locale),
         page_file=page_file, json_file=json_file(page_file),
-        href=urls.page_href(settings, article.locale, article.slug),
-        url=urls.page_url(settings, article.locale, article.slug),
+        href=url_of(urls.page_href, settings, article.locale, article.slug),
+        url=url_of(urls.page_url, settings, article.locale, article.slug),
         cover=cover, head_html=head_html, metadata=metadata,
     ), findings
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gettext
 import math
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
 from babel import Locale as BabelLocale
 from babel.dates import format_date
@@ -38,6 +39,11 @@ def babel_locale(locale: Locale) -> BabelLocale:
     return BabelLocale.parse(locale.babel)
 
 
+@lru_cache(maxsize=64)
+def _babel(tag: str) -> BabelLocale:
+    return BabelLocale.parse(tag)
+
+
 def numbering_problem(numbering: str) -> str:
     """Why a numbering system cannot be used, or ''."""
     if numbering in ZERO_DIGITS:
@@ -56,17 +62,27 @@ def localise_digits(text: str, numbering: str) -> str:
 
 def format_number(value: float | int, locale: Locale) -> str:
     """A number with the locale's separators and digits: 1234 -> '1,234' / '١٬٢٣٤'."""
+    return _format_number(type(value), value, locale.babel, locale.numbering)
+
+
+@lru_cache(maxsize=4096)  # reading times repeat a handful of numbers; the type keeps 1 and 1.0 apart
+def _format_number(kind: type, value: float | int, tag: str, numbering: str) -> str:
     try:
-        text = format_decimal(value, locale=babel_locale(locale), numbering_system=locale.numbering)
+        text = format_decimal(value, locale=_babel(tag), numbering_system=numbering)
     except UnsupportedNumberingSystemError:
-        text = format_decimal(value, locale=babel_locale(locale), numbering_system="default")
-    return localise_digits(_ascii_digits(text), locale.numbering)
+        text = format_decimal(value, locale=_babel(tag), numbering_system="default")
+    return localise_digits(_ascii_digits(text), numbering)
 
 
 def format_long_date(value: datetime, locale: Locale) -> str:
     """The locale's CLDR long date: '1 July 2025' / '١ يوليو ٢٠٢٥'."""
-    text = format_date(value.date(), format="long", locale=babel_locale(locale))
-    return localise_digits(_ascii_digits(text), locale.numbering)
+    return _long_date(value.date(), locale.babel, locale.numbering)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, tag: str, numbering: str) -> str:
+    text = format_date(day, format="long", locale=_babel(tag))
+    return localise_digits(_ascii_digits(text), numbering)
 
 
 def _ascii_digits(text: str) -> str:

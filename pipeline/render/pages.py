@@ -12,12 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Locale, Site
-from pipeline.render.bundle import ArticleBundle, LocaleKit
+from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
 from pipeline.render.i18n import N_, html_lang
 from pipeline.seo.alternates import root_url
 from pipeline.seo.home import chooser_metadata, index_metadata, newest_first
@@ -36,10 +37,31 @@ INDEX_DESCRIPTION = N_("All articles of %(site)s")
 CHOOSER_DESCRIPTION = N_("%(site)s: articles in %(languages)s. Choose your language.")
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates shared by the environments below (one per catalog, all with the
+    same settings), in memory: a template's code is reused while its source is unchanged
+    (the bucket's checksum is the source's), so a catalog costs no recompilation."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str, Any]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        entry = self._code.get(bucket.key)
+        if entry is not None and entry[0] == bucket.checksum:
+            bucket.code = entry[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledTemplates()
+
+
 @lru_cache(maxsize=16)  # one per catalog; watch mode loads catalogs anew on every build
 def _environment(translations: gettext.NullTranslations) -> Environment:
     env = Environment(
         loader=PackageLoader("pipeline.render", "templates"),
+        bytecode_cache=_COMPILED,
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -48,7 +70,33 @@ def _environment(translations: gettext.NullTranslations) -> Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _plain_gettext(translations.gettext)
     return env
+
+
+def _plain_gettext(gettext: Any) -> Any:
+    """What the i18n extension's newstyle ``_`` returns in an autoescaped template (every
+    template here is), without resolving ``gettext`` through the context on each call."""
+
+    plain: dict[str, Markup] = {}  # the strings without variables, per catalog
+
+    def _(__string: str, **variables: Any) -> Markup:
+        if variables:
+            return Markup(gettext(__string)) % variables
+        text = plain.get(__string)
+        if text is None:
+            text = plain[__string] = Markup(gettext(__string)) % variables
+        return text
+
+    return _
+
+
+class _Fields:
+    """A template value read by attribute: Jinja tries attributes before items, so a
+    dict costs it a caught ``AttributeError`` on every ``page.title``."""
+
+    def __init__(self, fields: dict[str, Any]):
+        self.__dict__.update(fields)
 
 
 def render(kit_translations: gettext.NullTranslations, name: str, **context: Any) -> str:
@@ -61,8 +109,8 @@ def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]]
     return {"lang": html_lang(locale), "dir": locale.direction, "numbering": locale.numbering,
             "title": title,
             "site_name": settings.site.name, "publisher": settings.site.publisher,
-            "stylesheet": urls.file_href(settings, STYLESHEET_FILE),
-            "home": urls.locale_index_href(settings, locale.code), "switcher": switcher,
+            "stylesheet": url_of(urls.file_href, settings, STYLESHEET_FILE),
+            "home": url_of(urls.locale_index_href, settings, locale.code), "switcher": switcher,
             "head_html": None, **extra}
 
 
@@ -77,7 +125,7 @@ def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, Any]]:
     """
     versions = site.translations(bundle.article)
     return [{**_language(site.locale(a.locale)), "current": a is bundle.article,
-             "href": urls.page_href(site.settings, a.locale, a.slug)}
+             "href": url_of(urls.page_href, site.settings, a.locale, a.slug)}
             for a in versions] if len(versions) > 1 else []
 
 
@@ -93,17 +141,20 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     page = _page(site, kit.locale, meta.title, article_switcher(site, bundle),
                  description=meta.excerpt, canonical=bundle.url,
                  head_html=Markup(bundle.head_html) if bundle.head_html else None)
+    page["switcher"] = [_Fields(item) for item in page["switcher"]]
     toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
         "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
         "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
-        "translations": [{**_language(site.locale(a.locale)), "title": a.meta.title,
-                          "href": urls.page_href(site.settings, a.locale, a.slug)}
+        "translations": [_Fields({**_language(site.locale(a.locale)), "title": a.meta.title,
+                                  "href": url_of(urls.page_href, site.settings, a.locale,
+                                                a.slug)})
                          for a in others],
     }
-    return render(kit.translations, "article.html", page=page, article=context)
+    return render(kit.translations, "article.html", page=_Fields(page),
+                  article=_Fields(context))
 
 
 def index_entry(bundle: ArticleBundle) -> dict[str, Any]:
@@ -135,7 +186,8 @@ def index_page_of(site: Site, kit: LocaleKit, entries: list[dict[str, Any]],
                  description=description,
                  canonical=urls.locale_index_url(settings, kit.locale.code),
                  head_html=Markup(head.head_html))
-    return render(kit.translations, "index.html", page=page, entries=entries)
+    return render(kit.translations, "index.html", page=_Fields(page),
+                  entries=[_Fields(entry) for entry in entries])
 
 
 def _choices(site: Site, kits: dict[str, LocaleKit]) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,17 +45,21 @@ def local_file(settings: Settings, ref: str) -> Path | None:
 
 def inspect(settings: Settings, ref: str) -> ImageInfo | ImageProblem:
     """Dimensions and type of a front-matter image (``/assets/x.jpg`` or a URL)."""
-    try:
-        path = local_file(settings, ref)
-    except OutputPathError:
-        return ImageProblem("missing", f"{ref} points outside public/")
-    if path is None:
+    if _asset_path(ref) is None:
         return ImageProblem("external", f"{ref} is not a local file; not measured")
+    path = public_of(settings.path("public")).path_of(ref)  # as ``local_file``: normalised
+    if path is None:
+        return ImageProblem("missing", f"{ref} points outside public/")
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return ImageProblem("missing", f"public/{urls.asset_path(ref)} does not exist")
-    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+    return _read(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)  # a pure function of the reference; hits come from nearby articles
+def _asset_path(ref: str) -> str | None:
+    return urls.asset_path(ref)
 
 
 @lru_cache(maxsize=65536)  # ImageInfo is tiny; a large site has one cover per article

@@ -21,6 +21,7 @@ from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.seo import images
 from pipeline.seo.lengths import outside
+from pipeline.seo.metadata import asset_url
 
 LIMIT_KEYS = ("title_min", "title_max", "description_min", "description_max")
 _LIMIT = regex.compile(r"\s*([a-z0-9-]+)\s*:\s*(\w+)\s*=\s*(\d+)\s*")
@@ -100,7 +101,7 @@ def _image(site: Site, article: Article) -> list[Finding]:
     if not ref.strip():
         return [_at(article, key, "META003", Severity.ERROR, "no share image",
                     "set ogImage.url or coverImage")]
-    url = urls.asset_url(site.settings, ref)
+    url = asset_url(site.settings, ref)
     if not urls.is_absolute(url):
         return [_at(article, key, "META003", Severity.ERROR,
                     f"share image URL is not absolute: {url}", "use /assets/... or https://...")]
