@@ -99,7 +99,8 @@ def _print_result(result: StageResult, args: argparse.Namespace,
 
 def _stage_handler(item: Stage):  # type: ignore[no-untyped-def]
     def handler(args: argparse.Namespace) -> int:
-        from pipeline.runner import open_site, run_stage
+        from pipeline.content.site import open_site
+        from pipeline.runner import run_stage
 
         _, site = open_site(args.root, args.config)
         result = run_stage(item, site, args)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pipeline.commands import STAGES, Stage
 from pipeline.content import assets
-from pipeline.core.model import Finding, Severity, Site, StageResult
+from pipeline.content.site import blocked_by_content, open_site  # noqa: F401 (the runner's API)
+from pipeline.core.model import Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
 from pipeline.engine import executors, noop
 from pipeline.engine.outputs import FolderChanges, Outputs, run_outputs
@@ -26,16 +27,6 @@ def stage(name: str) -> Stage:
         if item.name == name:
             return item
     raise KeyError(name)
-
-
-def blocked_by_content(site: Site, name: str) -> StageResult:
-    """The result of a stage that refuses to run on content with errors."""
-    errors = [f for f in site.load_findings if f.severity is Severity.ERROR]
-    note = Finding(
-        "content", 1, 1, "RUN001", Severity.ERROR,
-        f"{len(errors)} article(s) have errors; {name} needs valid content",
-        "run 'seo-pipeline validate' and fix what it reports")
-    return StageResult(name, [note, *errors])
 
 
 def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResult:
@@ -90,15 +81,6 @@ def _build_project(settings: Settings, root: Path, config: Path | None,
     results = build(site, options, on_result, changes)
     noop.record(settings, stamp, results)
     return Build(settings, results, changes, time.perf_counter() - started, load_seconds=loaded)
-
-
-def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
-    """Settings and the loaded site (``ConfigError`` propagates)."""
-    from pipeline.content.load import load_site
-
-    settings = load_settings(root, config)
-    site, _ = load_site(settings)
-    return settings, site
 
 
 def build(site: Site, options: argparse.Namespace,

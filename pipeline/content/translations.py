@@ -134,7 +134,7 @@ def mark_current(site: Site, paths: list[Path]) -> list[str]:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipeline.runner import open_site
+    from pipeline.content.site import open_site
 
     _, site = open_site(args.root, args.config)
     if args.mark_current:

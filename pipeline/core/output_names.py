@@ -8,6 +8,8 @@ in step, and the writers may import them from here instead.
 
 from __future__ import annotations
 
+from pipeline.core.addresses import json_file as json_file
+
 ROOT_FILE = "index.html"  # the language chooser
 NOT_FOUND_FILE = "404.html"
 STYLESHEET_FILE = "static/site.css"
@@ -20,13 +22,6 @@ ROOT_FILES = (ROOT_FILE, NOT_FOUND_FILE, STYLESHEET_FILE, MANIFEST_FILE, SITEMAP
               SITEMAP_ALIAS, ROBOTS_FILE)
 ARTICLE_RESERVED = (FAVICON_FILE,)  # root names public/ may provide but an article may not
 ROOT_PATTERNS = (ROBOTS_FILE, "sitemap*.xml", "sitemap*.xml.gz")  # written by other stages
-
-
-def json_file(page_file: str) -> str:
-    """``en/x/index.html`` -> ``en/x/article.json``; ``en/x.html`` -> ``en/x.json``."""
-    folder, _, name = page_file.rpartition("/")
-    stem = "article" if name == "index.html" else name.rsplit(".", 1)[0]
-    return f"{folder}/{stem}.json" if folder else f"{stem}.json"
 
 
 def key_file(key: str) -> str:

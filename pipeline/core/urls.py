@@ -10,11 +10,11 @@ are kept as they are, never encoded again: ``%D8`` stays ``%D8``, it never becom
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import idna
 
+from pipeline.core.addresses import PageAddress, page_address
 from pipeline.core.settings import Settings
 
 # RFC 3986: characters allowed unescaped in each component (besides unreserved).
@@ -138,20 +138,24 @@ def encode_segment(text: str) -> str:
     return quote(text, safe="")
 
 
+def encode_page_path(raw: str) -> str:
+    """A page path from ``site.url_pattern``, encoded: a ``%`` in a slug is a literal."""
+    return quote_component(raw.replace("%", "%25"), _PATH_SAFE)
+
+
+def address(settings: Settings, locale: str, slug: str) -> PageAddress:
+    """Every address of an article page (``core.addresses``)."""
+    return page_address(settings.base_url, settings.site.url_pattern, locale, slug)
+
+
 def page_path(settings: Settings, locale: str, slug: str) -> str:
     """Site-relative, encoded path of an article page, from ``site.url_pattern``."""
-    return _page_path(settings.site.url_pattern, locale, slug)
-
-
-@lru_cache(maxsize=1 << 17)  # pages ask for their translations' addresses again and again
-def _page_path(pattern: str, locale: str, slug: str) -> str:
-    raw = pattern.format(locale=locale, slug=slug)
-    return quote_component(raw.replace("%", "%25"), _PATH_SAFE)
+    return encode_page_path(settings.site.url_pattern.format(locale=locale, slug=slug))
 
 
 def page_url(settings: Settings, locale: str, slug: str) -> str:
     """Absolute, encoded URL of an article page."""
-    return settings.base_url + _page_path(settings.site.url_pattern, locale, slug)
+    return address(settings, locale, slug).url
 
 
 def locale_index_url(settings: Settings, locale: str) -> str:
@@ -248,7 +252,7 @@ def site_href(settings: Settings, path: str) -> str:
 
 def page_href(settings: Settings, locale: str, slug: str) -> str:
     """Root-relative, encoded link to an article page."""
-    return urlsplit(page_url(settings, locale, slug)).path
+    return address(settings, locale, slug).href
 
 
 def locale_index_href(settings: Settings, locale: str) -> str:
@@ -267,8 +271,7 @@ def page_file(settings: Settings, locale: str, slug: str) -> str:
 
     A pattern ending in '/' is served from ``index.html`` in that folder.
     """
-    raw = settings.site.url_pattern.format(locale=locale, slug=slug).lstrip("/")
-    return raw + "index.html" if raw.endswith("/") or not raw else raw
+    return address(settings, locale, slug).file
 
 
 def locale_index_file(locale: str) -> str:

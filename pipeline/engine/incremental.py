@@ -126,8 +126,8 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
             continue
         current = {}
         for article in members:
-            page = urls.page_file(settings, article.locale, article.slug)
-            for rel in (page, json_name(page)):
+            address = urls.address(settings, article.locale, article.slug)
+            for rel in (address.file, address.json_file):
                 if rel in dist.current:
                     current[rel] = dist.current[rel]
         todo.append(Job(key, members, current))
@@ -186,12 +186,6 @@ def save_state(outputs: Outputs) -> None:
         metadata_sha = outputs.memo.get("units-metadata-sha")
     write_state(path, "units", fingerprint.code(), {
         "settings": base_fp, "units": units, "metadataSha": metadata_sha})
-
-
-def json_name(page_file: str) -> str:
-    from pipeline.render.bundle import json_file
-
-    return json_file(page_file)
 
 
 def _published_lines(reports: dict[str, str], state: dict[str, Any],

@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipeline.content.site import blocked_by_content, open_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.hreflang.cluster import check_pages, compare_sources, index_pages
 from pipeline.hreflang.sources import head_pages, sitemap_pages
 from pipeline.report import render, write_report
-from pipeline.runner import blocked_by_content, open_site
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.content.assets import public_of
 from pipeline.content.translations import source_hash, source_of, state_of
 from pipeline.core import urls
+from pipeline.core.addresses import json_file as json_file
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Finding, Locale, Severity, Site
 from pipeline.render import i18n
@@ -108,13 +109,6 @@ def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPol
         url=url_of(urls.page_url, settings, article.locale, article.slug),
         cover=cover, head_html=head_html, metadata=metadata,
     ), findings
-
-
-def json_file(page_file: str) -> str:
-    """``en/x/index.html`` -> ``en/x/article.json``; ``en/x.html`` -> ``en/x.json``."""
-    folder, _, name = page_file.rpartition("/")
-    stem = "article" if name == "index.html" else name.rsplit(".", 1)[0]
-    return f"{folder}/{stem}.json" if folder else f"{stem}.json"
 
 
 def alternates(site: Site, article: Article) -> list[dict[str, str]]:

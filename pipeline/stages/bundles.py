@@ -33,7 +33,7 @@ from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
 from pipeline.engine import fingerprint, paths
 from pipeline.engine.executors import Executor
-from pipeline.engine.incremental import Stamps, json_name, settings_fingerprint, unit_results
+from pipeline.engine.incremental import Stamps, settings_fingerprint, unit_results
 from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.state import read_state, write_state
@@ -138,9 +138,9 @@ def check_paths(site: Site) -> list[Finding]:
     findings = []
     owners: dict[str, str] = {}
     for article in site.published():
-        page = urls.page_file(site.settings, article.locale, article.slug)
+        address = urls.address(site.settings, article.locale, article.slug)
         owner, line = article.source.as_posix(), article.line_of("slug")
-        for rel in (page, json_name(page)):
+        for rel in (address.file, address.json_file):
             if not paths.is_safe(rel):
                 findings.append(Finding(owner, line, 1, "BN203", Severity.ERROR,
                                         f"output path is outside the output folder: {rel!r}",
