@@ -19,8 +19,6 @@ from pipeline.core.model import Finding
 from pipeline.core.settings import Settings
 from pipeline.engine.publish import Publication, PublishedFolder, digest
 
-FOLDERS = ("output", "sitemap", "reports")
-
 
 @dataclass
 class FolderRun:

@@ -159,10 +159,9 @@ class Publication:
         folder = self.folder
         for rel in set(self.current) - set(files):
             self.writer.remove(rel)
-        if files == self.current and folder.target.is_dir():
-            folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
-            return False
         folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
+        if files == self.current and folder.target.is_dir():
+            return False  # the spare is level with the published folder: nothing to swap
         if folder.target.is_dir():
             exchange.exchange(folder.target, folder.spare)
         else:

@@ -61,8 +61,9 @@ class SourceCache:
         stamp = (st.st_size, st.st_mtime_ns)
         if entry is not None and entry.get("locale") == locale \
                 and (entry.get("size"), entry.get("mtime")) == stamp \
-                and st.st_mtime_ns < self.trust_before:
-            return self._restore(entry)
+                and st.st_mtime_ns < self.trust_before \
+                and (restored := self._restore(entry)) is not None:
+            return restored
         try:
             sha = _sha(path)
         except OSError:
@@ -74,13 +75,15 @@ class SourceCache:
             return self._restore(entry)
         return None
 
-    def _restore(self, entry: dict[str, Any]) -> Entry:
+    def _restore(self, entry: dict[str, Any]) -> Entry | None:
+        """The cached result, or None when the entry cannot be read back (then the file
+        is parsed again and the entry replaced)."""
         try:
             record = entry.get("article")
             article = article_of(record, self.root) if record else None
             return article, [finding_of(f) for f in entry.get("findings", ())]
         except (KeyError, TypeError, ValueError):
-            return None  # type: ignore[return-value]
+            return None
 
     def put(self, path: Path, locale: str, result: Entry) -> None:
         key = self._key(path)
