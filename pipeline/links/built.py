@@ -19,9 +19,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.core.model import Finding, Severity
-from pipeline.core.settings import ConfigError
 from pipeline.core.urls import host_of, iri_to_uri, quote_component
 from pipeline.links import fragments
+from pipeline.links.policy import compile_patterns
 from pipeline.links.types import Occurrence, Source, State, Target, Verdict
 
 LINK_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "script": "src",
@@ -41,17 +41,15 @@ class Remap:
 
 def remaps(pairs: list[list[str]] | None) -> tuple[Remap, ...]:
     """Compile ``--remap`` pairs; a bad pattern is a usage error."""
-    rules, problems = [], []
-    for pattern, replacement in pairs or []:
-        try:
-            rules.append(Remap(re.compile(pattern), replacement))
-        except re.error as exc:
-            problems.append(Finding("--remap", 1, 1, "CF100", Severity.ERROR,
-                                    f"--remap pattern {pattern!r} is not a valid regular "
-                                    f"expression: {exc}", "fix the pattern"))
-    if problems:
-        raise ConfigError(problems)
-    return tuple(rules)
+    pairs = pairs or []
+    compiled = compile_patterns(
+        [(pattern, 1) for pattern, _ in pairs],
+        lambda pattern, line, exc: Finding(
+            "--remap", line, 1, "CF100", Severity.ERROR,
+            f"--remap pattern {pattern!r} is not a valid regular expression: {exc}",
+            "fix the pattern"))
+    return tuple(Remap(c, replacement) for c, (_, replacement) in zip(compiled, pairs,
+                                                                        strict=True))
 
 
 def pages(output: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,31 +79,35 @@ def read_ignore_file(path: Path) -> tuple[re.Pattern[str], ...]:
         raise ConfigError([Finding(IGNORE_FILE, 1, 1, "CF101", Severity.ERROR,
                                    f"cannot read {IGNORE_FILE}: {exc}",
                                    "save it as UTF-8 text")]) from None
-    compiled, problems = [], []
-    for number, line in enumerate(text.splitlines(), 1):
-        pattern = line.strip()
-        if not pattern or pattern.startswith("#"):
-            continue
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as exc:
-            problems.append(Finding(IGNORE_FILE, number, 1, "CF101", Severity.ERROR,
-                                    f"{pattern!r} is not a valid regular expression: {exc}",
-                                    "fix the pattern, or escape it with '\\'"))
-    if problems:
-        raise ConfigError(problems)
-    return tuple(compiled)
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)]
+    return compile_patterns(
+        [(p, n) for n, p in lines if p and not p.startswith("#")],
+        lambda pattern, line, exc: Finding(
+            IGNORE_FILE, line, 1, "CF101", Severity.ERROR,
+            f"{pattern!r} is not a valid regular expression: {exc}",
+            "fix the pattern, or escape it with '\\'"))
 
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return compile_patterns(
+        [(p, 1) for p in patterns],
+        lambda pattern, line, exc: Finding(
+            "site.toml", line, 1, "CF100", Severity.ERROR,
+            f"links.exclude pattern {pattern!r} is not a valid regular expression: {exc}",
+            "fix the pattern"))
+
+
+def compile_patterns(patterns: list[tuple[str, int]],
+                     problem: Callable[[str, int, re.error], Finding],
+                     ) -> tuple[re.Pattern[str], ...]:
+    """Compile ``(pattern, line)`` pairs; every bad one becomes its located finding, and
+    any finding is a ``ConfigError`` (exit 2)."""
     compiled, problems = [], []
-    for pattern in patterns:
+    for pattern, line in patterns:
         try:
             compiled.append(re.compile(pattern))
         except re.error as exc:
-            problems.append(Finding("site.toml", 1, 1, "CF100", Severity.ERROR,
-                                    f"links.exclude pattern {pattern!r} is not a valid regular "
-                                    f"expression: {exc}", "fix the pattern"))
+            problems.append(problem(pattern, line, exc))
     if problems:
         raise ConfigError(problems)
     return tuple(compiled)
