@@ -57,6 +57,8 @@ OPERATION = st.one_of(
     st.tuples(st.just("cover"), st.integers(0, 99), st.sampled_from(["a", "b"])),
     st.tuples(st.just("image"), st.sampled_from(["a", "b"]), st.integers(600, 1300)),
     st.tuples(st.just("catalog"), st.none(), TEXT),
+    st.tuples(st.just("uncatalog"), st.none(), st.none()),  # BN303: the build fails
+    st.tuples(st.just("badimage"), st.sampled_from(["a", "b"]), st.none()),
     st.tuples(st.just("config"), st.none(), TEXT),
     st.tuples(st.just("build"), st.none(), st.none()),
 )
@@ -92,13 +94,15 @@ def apply(root: Path, op: tuple[str, object, object]) -> None:
                             encoding="utf-8")
     elif kind == "image":
         write_image(root / f"public/assets/{a}.jpeg", (int(b), 630))  # type: ignore[call-overload]
-    elif kind == "catalog":
+    elif kind in ("catalog", "uncatalog"):
         po = root / "locales/ar/LC_MESSAGES/messages.po"
         text = po.read_text(encoding="utf-8")
         marker = 'msgid "Articles"\nmsgstr "'
         start = text.index(marker) + len(marker)
         end = text.index('"', start)
-        po.write_text(text[:start] + str(b) + text[end:], encoding="utf-8")
+        po.write_text(text[:start] + (str(b) if b else "") + text[end:], encoding="utf-8")
+    elif kind == "badimage":
+        (root / f"public/assets/{a}.jpeg").write_bytes(b"not an image")
     elif kind == "config":
         config = root / "site.toml"
         config.write_text(SITE_TOML.replace('name = "Test Site"', f'name = "{b}"'),

@@ -136,6 +136,10 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
         for result in run_units(settings, dist.root, todo, default_workers(jobs),
                                 executor):
             advance(1)
+            for article in result["articles"].values():
+                for rel, sha in article["shas"].items():
+                    if dist.current.get(rel) != sha:
+                        dist.touch(rel, sha)
             _record(result, units, results)
     for job in todo:  # the fingerprint covers the images this run looked up
         unit = units[job.key]

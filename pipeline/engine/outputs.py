@@ -40,6 +40,7 @@ class FolderRun:
         sha = digest(data)
         if self.current.get(rel) != sha:
             self.publication.writer.put(rel, data)
+            self.publication.touch(rel, sha)
         self.files[rel] = sha
         return sha
 
@@ -47,11 +48,17 @@ class FolderRun:
         """Stage a copy of ``source`` whose SHA-256 the caller knows."""
         if self.current.get(rel) != sha:
             self.publication.writer.copy(rel, source)
+            self.publication.touch(rel, sha)
         self.files[rel] = sha
 
     def written(self, rel: str, sha: str) -> None:
-        """Record a file a worker process wrote into ``root`` itself."""
+        """Publish ``rel`` as ``sha``: a file a worker wrote into ``root`` (``touch``ed
+        when its result came in) or one the folder already holds."""
         self.files[rel] = sha
+
+    def touch(self, rel: str, sha: str) -> None:
+        """A worker wrote ``rel`` into the spare (whether or not a stage publishes it)."""
+        self.publication.touch(rel, sha)
 
     def keep(self, rels: list[str] | set[str]) -> None:
         """Carry files over unchanged (other stages' outputs)."""
@@ -114,6 +121,7 @@ class Outputs:
         """Publish every folder used: files put this run, plus every other file kept."""
         for name, run in self.runs.items():
             if name in self.discarded:
+                run.publication.discard()
                 continue
             dropped = set().union(*self.owned.get(name, {}).values()) - set(run.files)
             run.keep(set(run.current) - dropped)

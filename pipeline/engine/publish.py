@@ -151,14 +151,45 @@ class Publication:
         self.current = current
         self.spare_id = spare_id
         self.writer = Writer(folder.spare)
+        self.touched: dict[str, str] = {}  # every file written into the spare: its SHA-256
+
+    def touch(self, rel: str, sha: str) -> None:
+        """Record that the spare's ``rel`` now holds bytes of ``sha`` (written by this
+        process or a worker); the spare's record is derived from these, never assumed."""
+        self.touched[rel] = sha
+
+    def _settle(self, files: dict[str, str]) -> None:
+        """Make the spare hold exactly ``files``: a file written this run but not wanted
+        (a stage failed after a unit wrote it) is removed, or linked back to the published
+        bytes when those are the wanted ones."""
+        target = str(self.folder.target)
+        for rel, sha in self.touched.items():
+            wanted = files.get(rel)
+            if wanted == sha:
+                continue
+            if wanted is None:
+                self.writer.remove(rel)
+            elif self.current.get(rel) == wanted:
+                self.writer.link(rel, target + "/" + rel)
+            else:
+                raise RuntimeError(f"{self.folder.label}/{rel}: recorded bytes were never "
+                                   "written")  # a stage bug: never publish a wrong record
+        for rel in set(self.current) - set(files):
+            self.writer.remove(rel)
+
+    def discard(self) -> None:
+        """Publish nothing; the spare is put back level with the published folder (only
+        the files this run wrote are touched), so the next run starts from a true record."""
+        self._settle(self.current)
+        self.folder.save({self.spare_id: self.current,
+                          **self.folder.record_of_target(self.current)})
 
     def commit(self, files: dict[str, str]) -> bool:
         """Publish ``files`` (relative path -> SHA-256, every file written or kept).
 
         Returns False when nothing changed (the folder is left as it is)."""
         folder = self.folder
-        for rel in set(self.current) - set(files):
-            self.writer.remove(rel)
+        self._settle(files)
         folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
         if files == self.current and folder.target.is_dir():
             return False  # the spare is level with the published folder: nothing to swap
