@@ -1,24 +1,27 @@
-"""Incremental loading: unchanged files come from .cache/sources.json, changes are never
-missed, and a bad cache is ignored (never trusted, never run)."""
+"""Incremental loading: unchanged files come from the state database's source rows,
+changes are never missed, and a bad cache is ignored (never trusted, never run)."""
 
 from __future__ import annotations
 
-import json
 import os
+import sqlite3
+from pathlib import Path
 
 from conftest import EN_ARTICLE
 
 from pipeline.content.load import load_site
 from pipeline.core.settings import load_settings
+from pipeline.engine import store
 
 
 def test_second_load_reuses_cache_and_equals_fresh_parse(make_site) -> None:
     settings = load_settings(make_site())
     first, _ = load_site(settings)
-    cache_file = settings.path("cache") / "sources.json"
-    assert cache_file.is_file()
-    entries = json.loads(cache_file.read_text())["data"]["files"]
-    assert len(entries) == 2
+    db = sqlite3.connect(settings.path("cache") / "state.db")
+    entries = db.execute("SELECT key FROM rows WHERE kind = 'source'").fetchall()
+    db.close()
+    assert sorted(k for (k,) in entries) == ["content/ar/laser-basics.md",
+                                             "content/en/laser-basics.md"]
     second, findings = load_site(settings)
     fresh, _ = load_site(settings, use_cache=False)
     assert second.articles == fresh.articles == first.articles
@@ -63,9 +66,13 @@ def test_same_size_and_time_but_new_bytes_needs_a_hash_change(make_site) -> None
 def test_corrupt_cache_is_ignored(make_site) -> None:
     settings = load_settings(make_site())
     load_site(settings)
-    cache = settings.path("cache") / "sources.json"
-    for junk in (b"not json", b'{"schema": "other"}', cache.read_bytes()[:40]):
+    cache = settings.path("cache") / "state.db"
+    for junk in (b"not a database", b"SQLite format 3\0" + b"\xff" * 200,
+                 cache.read_bytes()[:40]):
+        store.forget_all()
         cache.write_bytes(junk)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{cache}{suffix}").unlink(missing_ok=True)
         site, findings = load_site(settings)
         assert len(site.articles) == 2
         assert all(f.code == "ENG001" and f.severity.value == "info" for f in findings)

@@ -5,8 +5,9 @@ A unit's fingerprint covers everything its outputs are made from: the code, the
 source hash, and the state (size and modification time, or absence) of every image the
 unit looked up last time. A unit is reused when its fingerprint is the recorded one and
 the output folder still holds the files it made, byte for byte (by hash); otherwise it
-runs again. Results are kept in ``.cache/engine/units.json``; metadata lines are kept as
-byte ranges of the published ``reports/metadata.jsonl``.
+runs again. Results are rows of the state database (one per unit, ``engine.store``, only
+changed ones written); metadata lines are kept as byte ranges of the published
+``reports/metadata.jsonl``.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ from typing import Any
 from pipeline.content.records import finding_of
 from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Site
-from pipeline.engine import fingerprint
+from pipeline.engine import fingerprint, store
 from pipeline.engine.executors import Executor
 from pipeline.engine.outputs import Outputs
 from pipeline.engine.progress import progress
+from pipeline.engine.shapes import UnitRow, UnitsDoc
 from pipeline.engine.state import read_state, write_state
 from pipeline.engine.units import Job, default_workers, run_units
 from pipeline.render import catalogs
 
-STATE_FILE = "engine/units.json"
+KIND = "unit"  # one state row per translation group
+STATE_NAME = "units"
 METADATA_FILE = "metadata.jsonl"
 
 
@@ -96,18 +99,17 @@ def unit_results(site: Site, outputs: Outputs, jobs: int = 0,
 def _compute(site: Site, outputs: Outputs, jobs: int,
              executor: Executor | None) -> UnitResults:
     settings = site.settings
-    path = settings.path("cache") / STATE_FILE
+    cache = settings.path("cache")
     base_fp = settings_fingerprint(site)
-    state, notes = read_state(path, "units", fingerprint.code(),
-                              f"{settings.paths.cache}/{STATE_FILE}")
-    trusted = state.get("settings") == base_fp and not outputs.force
-    old_units: dict[str, Any] = state.get("units", {}) if trusted else {}
+    state = read_state(cache, STATE_NAME, base_fp, UnitsDoc)
+    db = store.of(cache)
+    old_units: dict[str, UnitRow] = {} if outputs.force else db.rows(KIND, base_fp, UnitRow)
     dist = outputs.folder("output")
     reports = outputs.folder("reports")
     old_lines = _published_lines(reports.current, state, settings.path("reports"))
     outputs.memo["units-metadata-sha"] = state.get("metadataSha") if old_lines[0] else None
     stamps = Stamps(settings.path("public"))
-    results = UnitResults(findings=notes)
+    results = UnitResults()
     todo: list[Job] = []
     units: dict[str, Any] = {}
     order: list[str] = []
@@ -145,7 +147,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
         unit = units[job.key]
         unit["fp"] = unit_fingerprint(base_fp, job.articles, [stamps(d) for d in unit["deps"]])
     _collect(units, results, order, old_lines)
-    outputs.memo["units-state"] = (path, base_fp, units)
+    outputs.memo["units-state"] = (cache, base_fp, units, old_units)
     outputs.after_commit.append(lambda: save_state(outputs))
     return results
 
@@ -178,18 +180,26 @@ def save_state(outputs: Outputs) -> None:
     item = outputs.memo.get("units-state")
     if item is None:
         return
-    path, base_fp, units = item
+    cache, base_fp, units, old_units = item
     metadata_offsets, metadata_sha = outputs.memo.get("metadata-lines", (None, None))
     if outputs.published.get("reports") is None:
         metadata_offsets, metadata_sha = None, None
-    for unit in units.values():
+    changed = {k: u for k, u in units.items() if old_units.get(k) is not u}
+    for key, unit in units.items():
         for source, article in unit.get("articles", {}).items():
             if metadata_offsets is not None and source in metadata_offsets:
-                article["line"] = list(metadata_offsets[source])
+                line = list(metadata_offsets[source])
+                if article.get("line") != line:
+                    article["line"] = line
+                    changed[key] = unit
     if metadata_sha is None:
         metadata_sha = outputs.memo.get("units-metadata-sha")
-    write_state(path, "units", fingerprint.code(), {
-        "settings": base_fp, "units": units, "metadataSha": metadata_sha})
+    db = store.of(cache)
+    with db.transaction():  # only the rows that changed; those of gone groups dropped
+        db.put_many(KIND, base_fp, changed, replace_all=len(changed) == len(units))
+        if len(changed) != len(units):
+            db.delete(KIND, set(old_units) - set(units))
+        write_state(cache, STATE_NAME, base_fp, {"metadataSha": metadata_sha})
 
 
 def _published_lines(reports: dict[str, str], state: dict[str, Any],

@@ -9,7 +9,6 @@ before the build reads anything, so a file saved during a build makes the next o
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from pathlib import Path
@@ -21,9 +20,10 @@ from pipeline.content.records import finding_of
 from pipeline.core.model import StageResult
 from pipeline.core.settings import Settings
 from pipeline.engine import fingerprint
-from pipeline.engine.state import read_state, write_state
+from pipeline.engine.shapes import BuildDoc
+from pipeline.engine.state import forget_state, read_state, write_state
 
-STATE_FILE = "engine/build.json"
+STATE_NAME = "build"
 FOLDERS = ("output", "sitemap", "reports")
 
 
@@ -79,7 +79,7 @@ def outputs(settings: Settings) -> str:
 def replay(settings: Settings, current: str | None) -> list[StageResult] | None:
     """The last build's results, read back from its reports, when ``current`` (the inputs)
     and the output folders are those it left."""
-    data, _ = read_state(settings.path("cache") / STATE_FILE, "build", fingerprint.code(), "")
+    data = read_state(settings.path("cache"), STATE_NAME, fingerprint.code(), BuildDoc)
     if current is None or data.get("stamp") != current \
             or data.get("outputs") != outputs(settings) \
             or not isinstance(data.get("stages"), list):
@@ -102,12 +102,11 @@ def record(settings: Settings, current: str | None, results: list[StageResult]) 
     if current is None:
         forget(settings)
         return
-    write_state(settings.path("cache") / STATE_FILE, "build", fingerprint.code(),
+    write_state(settings.path("cache"), STATE_NAME, fingerprint.code(),
                 {"stamp": current, "outputs": outputs(settings),
                  "stages": [r.stage for r in results]})
 
 
 def forget(settings: Settings) -> None:
     """Drop the stamp (a stage run alone changes what a build would replay)."""
-    with contextlib.suppress(OSError):
-        os.unlink(settings.path("cache") / STATE_FILE)
+    forget_state(settings.path("cache"), STATE_NAME)

@@ -9,9 +9,11 @@ whole new one, and never a temp file. Unchanged files are hard links shared by b
 buffers; a changed file is always a new inode (unlink, then write), so writing into the
 spare never alters a published file.
 
-Which buffer holds what is recorded by directory identity (device and inode) in a JSON
-state file, so a kill between any two steps is recovered by the next run: a buffer whose
-record is missing or marked dirty is rebuilt from the published one.
+Which buffer holds what is recorded by directory identity (device and inode) in the
+state database (``engine.store``; every recorded path must be a plain relative path below
+its folder, or nothing recorded is trusted), so a kill between any two steps is
+recovered by the next run: a buffer whose record is missing or marked dirty is rebuilt
+from the published one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pathlib import Path
 
 from pipeline.core.model import Finding
 from pipeline.engine import exchange
+from pipeline.engine.paths import is_safe
+from pipeline.engine.shapes import PublishDoc
 from pipeline.engine.state import read_state, write_state
 
 KIND = "publish"
@@ -215,7 +219,8 @@ class PublishedFolder:
         self._stats: dict[str, list[int]] = {}
         self.label = label
         spare_root = cache / "publish"
-        self.state_path = spare_root / f"{label}.json"
+        self.cache = cache
+        self.state_name = f"{KIND}/{label}"
         self.spare = spare_root / label
         with contextlib.suppress(OSError):
             spare_root.mkdir(parents=True, exist_ok=True)
@@ -227,17 +232,19 @@ class PublishedFolder:
 
     # -- state -----------------------------------------------------------------------
     def _load(self) -> None:
-        data, self.findings = read_state(self.state_path, KIND, "1", self.state_path.name)
+        data = read_state(self.cache, self.state_name, "1", PublishDoc)
         records = data.get("buffers", {})
-        self._records = {k: v for k, v in records.items() if isinstance(v, dict)}
         stats = data.get("stats", {})
-        self._stats = stats if isinstance(stats, dict) else {}
+        if not all(is_safe(rel) for files in records.values() for rel in files) \
+                or not all(is_safe(rel) for rel in stats):
+            records, stats = {}, {}  # a path out of its folder: nothing recorded is trusted
+        self._records, self._stats = records, stats
 
     def save(self, records: dict[str, dict[str, str]],
              stats: dict[str, list[int]] | None = None) -> None:
         self._records = records
         self._stats = stats or {}
-        write_state(self.state_path, KIND, "1", {"buffers": records, "stats": self._stats})
+        write_state(self.cache, self.state_name, "1", {"buffers": records, "stats": self._stats})
 
     def record_of_target(self, files: dict[str, str]) -> dict[str, dict[str, str]]:
         ident = _identity(self.target)

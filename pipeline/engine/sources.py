@@ -2,8 +2,9 @@
 
 A file is unchanged when its size and modification time are those recorded; otherwise its
 bytes are hashed and compared with the recorded hash, so a touched but identical file is
-not parsed again. Entries are JSON (``content.records``) tied to the code fingerprint and
-the ``[validate]`` and ``[[locales]]`` settings.
+not parsed again. Entries are rows of the state database (``engine.store``), JSON data
+(``content.records``) tied to the code fingerprint and the ``[validate]`` and
+``[[locales]]`` settings; only changed rows are written.
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 from pipeline.content.records import article_of, article_record, finding_of, finding_record
 from pipeline.core.model import Article, Finding
 from pipeline.core.settings import Settings
-from pipeline.engine import fingerprint
+from pipeline.engine import fingerprint, store
+from pipeline.engine.shapes import ScanDoc, SourceRow
 from pipeline.engine.state import read_state, write_state
 
 Entry = tuple[Article | None, list[Finding]]
-FILE_NAME = "sources.json"
+KIND = "source"  # one state row per source file, keyed by its path below the project
+SCAN = "sources-scan"
 RACY_NS = 2_000_000_000  # file system timestamps can be this coarse
 
 
@@ -29,20 +31,19 @@ class SourceCache:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.root = settings.root
-        self.path = settings.path("cache") / FILE_NAME
         self.fp = fingerprint.of(fingerprint.code(), fingerprint.sections(
             settings, "validate", "locales"), settings.root)
-        data, self.findings = read_state(self.path, "sources", self.fp,
-                                         f"{settings.paths.cache}/{FILE_NAME}")
-        files = data.get("files")
-        self.entries: dict[str, dict[str, Any]] = files if isinstance(files, dict) else {}
+        self.cache = settings.path("cache")
+        self.db = store.of(self.cache)
+        self.entries: dict[str, SourceRow] = self.db.rows(KIND, self.fp, SourceRow)
+        scan = read_state(self.cache, SCAN, self.fp, ScanDoc)
+        self.findings = self.db.take_findings()
         # Files changed within RACY_NS of the last scan may have changed again within the
         # same timestamp tick: their times prove nothing, so they are hashed.
-        scanned = data.get("scanned")
-        self.trust_before = (scanned if isinstance(scanned, int) else 0) - RACY_NS
+        self.trust_before = int(scan.get("scanned", 0)) - RACY_NS
         self.scanned = time.time_ns()
         self._prefix = str(self.root).rstrip(os.sep) + os.sep
-        self.changed = False
+        self.dirty: set[str] = set()
         self._pending: dict[str, tuple[int, int, str]] = {}
 
     def _key(self, path: Path) -> str:
@@ -71,11 +72,11 @@ class SourceCache:
         self._pending[key] = (*stamp, sha)
         if entry is not None and entry.get("locale") == locale and entry.get("sha") == sha:
             entry["size"], entry["mtime"] = stamp
-            self.changed = True
+            self.dirty.add(key)
             return self._restore(entry)
         return None
 
-    def _restore(self, entry: dict[str, Any]) -> Entry | None:
+    def _restore(self, entry: SourceRow) -> Entry | None:
         """The cached result, or None when the entry cannot be read back (then the file
         is parsed again and the entry replaced)."""
         try:
@@ -94,19 +95,22 @@ class SourceCache:
         self.entries[key] = {"locale": locale, "size": size, "mtime": mtime, "sha": sha,
                              "article": article_record(article) if article else None,
                              "findings": [finding_record(f) for f in findings]}
-        self.changed = True
+        self.dirty.add(key)
 
     def save(self, jobs: list[tuple[Path, str]]) -> None:
-        """Write the cache when it changed; files no longer present are dropped."""
+        """Write the rows that changed and drop those of files no longer present, in one
+        transaction; the scan time moves on when any file was recently changed."""
         keys = {self._key(path) for path, _ in jobs}
-        self.changed = self.changed or any(
-            e.get("mtime", 0) >= self.trust_before for e in self.entries.values())
-        if set(self.entries) - keys:
-            self.entries = {k: v for k, v in self.entries.items() if k in keys}
-            self.changed = True
-        if self.changed:
-            write_state(self.path, "sources", self.fp, {"files": self.entries,
-                                                        "scanned": self.scanned})
+        gone = set(self.entries) - keys
+        racy = any(e["mtime"] >= self.trust_before for e in self.entries.values())
+        if not (self.dirty or gone or racy):
+            return
+        with self.db.transaction():
+            self.db.delete(KIND, gone)
+            self.db.put_many(KIND, self.fp, {k: self.entries[k] for k in self.dirty
+                                             if k in keys and k in self.entries})
+            write_state(self.cache, SCAN, self.fp, {"scanned": self.scanned})
+        self.dirty.clear()
 
 
 def _sha(path: Path) -> str:

@@ -36,6 +36,7 @@ from pipeline.engine.executors import Executor
 from pipeline.engine.incremental import Stamps, settings_fingerprint, unit_results
 from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
+from pipeline.engine.shapes import AssetsDoc, PagesDoc
 from pipeline.engine.state import read_state, write_state
 from pipeline.render import catalogs, pages
 from pipeline.render.bundle import LocaleKit
@@ -47,8 +48,8 @@ MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA = "seo-pipeline/bundles-manifest/1"
 # Written into the output folder by other stages; public/ files of these names are skipped.
 OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz")
-ASSETS_STATE = "engine/assets.json"
-PAGES_STATE = "engine/pages.json"
+ASSETS_STATE = "assets"
+PAGES_STATE = "pages"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,12 +92,12 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
             dist.written(rel, sha)
             owners[rel] = article.source.as_posix()
         bundles.append((article, result))
-    pages_path = settings.path("cache") / PAGES_STATE
-    pages_state, _ = read_state(pages_path, "pages", fingerprint.code(), PAGES_STATE)
+    cache = settings.path("cache")
+    pages_state = read_state(cache, PAGES_STATE, fingerprint.code(), PagesDoc)
     if outputs.force:
         pages_state = {}
     site_pages(site, kits, bundles, dist, owners, pages_state)
-    outputs.after_commit.append(lambda: write_state(pages_path, "pages", fingerprint.code(),
+    outputs.after_commit.append(lambda: write_state(cache, PAGES_STATE, fingerprint.code(),
                                                     pages_state))
     assets(site, dist, owners, findings, outputs.force)
     manifest = manifest_data(site, bundles, dist, owners)
@@ -159,7 +160,7 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
     """Index pages, chooser, 404 and stylesheet; a page whose inputs (its entries and the
     settings) are those of the last run, and which the output still holds, is kept."""
     base = settings_fingerprint(site)
-    made: dict[str, list[str]] = {}
+    made: dict[str, tuple[str, str]] = {}
 
     def add(rel: str, owner: str, inputs: Any, render: Callable[[], bytes]) -> None:
         fp = fingerprint.of(base, orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS))
@@ -168,7 +169,7 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
             dist.written(rel, old[1])
         else:
             dist.put(rel, render())
-        made[rel] = [fp, dist.files[rel]]
+        made[rel] = (fp, dist.files[rel])
         owners[rel] = owner
 
     stamps = Stamps(site.settings.path("public"))
@@ -204,10 +205,10 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
     public = str(settings.path("public"))
     if not os.path.isdir(public):
         return
-    state_path = settings.path("cache") / ASSETS_STATE
-    state, _ = read_state(state_path, "assets", "1", ASSETS_STATE)
+    cache = settings.path("cache")
+    state = read_state(cache, ASSETS_STATE, "1", AssetsDoc)
     known: dict[str, list[Any]] = {} if force else state.get("files", {})
-    seen: dict[str, list[Any]] = {}
+    seen: dict[str, tuple[int, int, str]] = {}
     tree = tree_of(settings.path("public"))
     for relpath, item in tree.files.items():
         shown = f"{settings.paths.public}/{relpath}"
@@ -230,11 +231,11 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
         old = known.get(relpath)
         unchanged = old and old[0] == item.size and old[1] == item.mtime_ns
         sha = old[2] if unchanged else file_digest(item.path)
-        seen[relpath] = [item.size, item.mtime_ns, sha]
+        seen[relpath] = (item.size, item.mtime_ns, sha)
         dist.put_copy(relpath, Path(item.path), sha)
         owners[relpath] = shown
     if seen != state.get("files"):
-        write_state(state_path, "assets", "1", {"files": seen})
+        write_state(cache, ASSETS_STATE, "1", {"files": seen})
 
 
 def manifest_data(site: Site, bundles: list[tuple[Any, Any]], dist: FolderRun,

@@ -27,6 +27,7 @@ from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import Settings
 from pipeline.engine import fingerprint
 from pipeline.engine.outputs import Outputs, run_outputs
+from pipeline.engine.shapes import SitemapsDoc
 from pipeline.engine.state import read_state, write_state
 from pipeline.sitemaps import schema
 from pipeline.sitemaps.entries import locale_entries
@@ -42,7 +43,7 @@ from pipeline.sitemaps.model import (
 from pipeline.sitemaps.writer import write_sitemaps
 
 PROTOCOL_MAX_BYTES = 50 * 1024 * 1024
-STATE_FILE = "engine/sitemaps.json"
+STATE_NAME = "sitemaps"
 ROBOTS = "robots.txt"
 OWN_FILE = re.compile(rf"sitemap-[a-z0-9-]+-\d+\.xml(\.gz)?|{re.escape(INDEX_NAME)}|"
                       rf"{re.escape(ALIAS_NAME)}")
@@ -55,8 +56,8 @@ def run(site: Site, options: object = None) -> StageResult:
         return StageResult("sitemaps", findings)
     with run_outputs(settings, options) as outputs:
         fp = _inputs(site)
-        state_path = settings.path("cache") / STATE_FILE
-        state, _ = read_state(state_path, "sitemaps", fingerprint.code(), STATE_FILE)
+        cache = settings.path("cache")
+        state = read_state(cache, STATE_NAME, fingerprint.code(), SitemapsDoc)
         if not outputs.force and state.get("fp") == fp and _kept(state, outputs):
             return StageResult("sitemaps", [finding_of(f) for f in state["findings"]],
                                outputs=_listing(settings, state["names"]), data=state["data"])
@@ -75,7 +76,7 @@ def run(site: Site, options: object = None) -> StageResult:
                   "findings": [finding_record(f) for f in findings],
                   "sitemap": {n: outputs.folder("sitemap").files[n] for n in names},
                   "output": {n: outputs.folder("output").files[n] for n in [*names, ROBOTS]}}
-        outputs.after_commit.append(lambda: write_state(state_path, "sitemaps",
+        outputs.after_commit.append(lambda: write_state(cache, STATE_NAME,
                                                         fingerprint.code(), record))
     return StageResult("sitemaps", findings, outputs=_listing(settings, names), data=data)
 

@@ -21,11 +21,12 @@ from pipeline.content.records import finding_of, finding_record
 from pipeline.core import output_names as names
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 from pipeline.engine import fingerprint
+from pipeline.engine.shapes import ValidateDoc
 from pipeline.engine.state import read_state, write_state
 from pipeline.seo import lengths
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-MEMO_FILE = "engine/validate.json"
+MEMO_NAME = "validate"
 
 
 def run(site: Site, options: object = None) -> StageResult:
@@ -56,10 +57,10 @@ class ValidateMemo:
     def __init__(self, site: Site, trust: bool = True):
         self.site = site
         settings = site.settings
-        self.path = settings.path("cache") / MEMO_FILE
+        self.cache = settings.path("cache")
         self.settings_fp = fingerprint.of(fingerprint.sections(
             settings, "site", "paths", "locales", "validate", "submit"), settings.root)
-        data, _ = read_state(self.path, "validate", fingerprint.code(), MEMO_FILE)
+        data = read_state(self.cache, MEMO_NAME, fingerprint.code(), ValidateDoc)
         fresh = trust and data.get("settings") == self.settings_fp
         self.old: dict[str, Any] = data.get("articles", {}) if fresh else {}
         self.old_names: dict[str, Any] = data.get("names", {}) if fresh else {}
@@ -88,12 +89,12 @@ class ValidateMemo:
             found = [finding_of(f) for f in old[1]]
         else:
             found = rule(article, self.site)
-        self.new[key] = [article.source_hash, [finding_record(f) for f in found]]
+        self.new[key] = (article.source_hash, [finding_record(f) for f in found])
         return found
 
     def save(self) -> None:
         if self.new != self.old or self.names != self.old_names:
-            write_state(self.path, "validate", fingerprint.code(),
+            write_state(self.cache, MEMO_NAME, fingerprint.code(),
                         {"settings": self.settings_fp, "articles": self.new,
                          "names": self.names})
 
