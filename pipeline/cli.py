@@ -100,10 +100,13 @@ def _print_result(result: StageResult, args: argparse.Namespace,
 def _stage_handler(item: Stage):  # type: ignore[no-untyped-def]
     def handler(args: argparse.Namespace) -> int:
         from pipeline.content.site import open_site
+        from pipeline.core.settings import load_settings
+        from pipeline.engine.lock import holding
         from pipeline.runner import run_stage
 
-        _, site = open_site(args.root, args.config)
-        result = run_stage(item, site, args)
+        with holding(load_settings(args.root, args.config).path("cache")):
+            _, site = open_site(args.root, args.config)
+            result = run_stage(item, site, args)
         _print_result(result, args, item)
         return exit_code([result], args.strict)
 

@@ -16,7 +16,7 @@ from pipeline.content import assets
 from pipeline.content.site import blocked_by_content, open_site  # noqa: F401 (the runner's API)
 from pipeline.core.model import Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
-from pipeline.engine import executors, noop
+from pipeline.engine import executors, lock, noop
 from pipeline.engine.outputs import FolderChanges, Outputs, run_outputs
 from pipeline.engine.summary import Build
 from pipeline.report import put_report
@@ -55,9 +55,10 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
     """``build`` over the project at ``root``: nothing is rebuilt when nothing it reads
     changed since the last build (``engine.noop``); ``options.force`` rebuilds all."""
     started = time.perf_counter()
-    assets.forget()  # one scan of public/ per run
     settings = load_settings(root, config)
-    with executors.session(settings, options, eager=True) as executor:  # before any write
+    with lock.holding(settings.path("cache")), \
+            executors.session(settings, options, eager=True) as executor:  # before any write
+        assets.forget()  # one scan of public/ per run
         return _build_project(settings, root, config,
                               executors.with_executor(options, executor), on_result, started)
 

@@ -11,11 +11,14 @@ from pipeline.core.settings import Settings, load_settings
 
 
 def open_site(root: Path, config: Path | None = None) -> tuple[Settings, Site]:
-    """Settings and the loaded site (``ConfigError`` propagates)."""
+    """Settings and the loaded site (``ConfigError`` propagates), loaded under the
+    project's build lock (loading writes the source rows of the state database)."""
     from pipeline.content.load import load_site
+    from pipeline.engine.lock import holding
 
     settings = load_settings(root, config)
-    site, _ = load_site(settings)
+    with holding(settings.path("cache")):
+        site, _ = load_site(settings)
     return settings, site
 
 
