@@ -32,10 +32,22 @@ def make_project(root: Path) -> Path:
     return root
 
 
-def start(root: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--root", str(root),
-                             "--jobs", "2", *extra], env={**os.environ, "PYTHONPATH": str(REPO)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def start(root: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """A build whose console goes to files (two builds' pipes must not fill up)."""
+    log = root.parent / f"build-{time.monotonic_ns()}"
+    with open(f"{log}.out", "wb") as out, open(f"{log}.err", "wb") as err:
+        build = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--root",
+                                  str(root), "--jobs", "2", *extra],
+                                 env={**os.environ, "PYTHONPATH": str(REPO)},
+                                 stdout=out, stderr=err)
+    build.log = f"{log}.err"  # type: ignore[attr-defined]
+    return build
+
+
+def finish(build: subprocess.Popen[bytes]) -> str:
+    """Wait for ``build``; its standard error."""
+    build.wait(timeout=600)
+    return Path(build.log).read_text(encoding="utf-8")  # type: ignore[attr-defined]
 
 
 def test_two_builds_started_together_both_succeed_and_publish_a_whole_site(
@@ -48,8 +60,8 @@ def test_two_builds_started_together_both_succeed_and_publish_a_whole_site(
                 path.write_text(path.read_text(encoding="utf-8") + f"\nRound {round_}.\n",
                                 encoding="utf-8")
         builds = [start(root), start(root, "--force")]
-        outcomes = [b.communicate(timeout=600) for b in builds]
-        for build_, (_, err) in zip(builds, outcomes, strict=True):
+        outcomes = [finish(b) for b in builds]
+        for build_, err in zip(builds, outcomes, strict=True):
             assert build_.returncode == 0, err
             assert "Traceback" not in err
         status, clean = clean_build(root, tmp_path / "clean")
@@ -68,7 +80,7 @@ def test_a_waiting_build_says_who_holds_the_lock_and_runs_when_it_is_free(
         time.sleep(3)
         assert waiting.poll() is None  # still waiting
         fcntl.flock(held, fcntl.LOCK_UN)
-    out, err = waiting.communicate(timeout=600)
+    err = finish(waiting)
     assert waiting.returncode == 0, err
     assert "waiting for another build" in err and "4242" in err
 
@@ -81,9 +93,9 @@ def test_a_killed_build_leaves_no_stale_lock(tmp_path: Path) -> None:
         time.sleep(0.02)
     time.sleep(0.3)
     first.send_signal(signal.SIGKILL)
-    first.communicate(timeout=60)
+    finish(first)
     second = start(root)
-    out, err = second.communicate(timeout=600)
+    err = finish(second)
     assert second.returncode == 0, err
     assert "waiting" not in err
     status, clean = clean_build(root, tmp_path / "clean")
