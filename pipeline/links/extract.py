@@ -34,8 +34,9 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # imported on first use: warm runs never parse
 
     md = MarkdownIt("commonmark").enable("table")
-    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
-    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    # Links are checked as written, so the two normalisers are replaced on this instance.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # see above
+    md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]  # see above
     return md
 
 

@@ -30,6 +30,7 @@ def read(source: str, fetch: Fetch, root: Path) -> tuple[list[Occurrence], list[
     """Every URL the sitemap (or index) at ``source`` lists, and problems reading it."""
     found: list[Occurrence] = []
     problems: list[Finding] = []
+    seen: set[str]
     queue, seen = [source], set()
     while queue and len(seen) < MAX_FILES:
         current = queue.pop(0)
