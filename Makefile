@@ -77,4 +77,4 @@ lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (not .venv)
-	rm -rf dist reports sitemap .cache .pytest_cache test-artifacts
+	rm -rf dist reports sitemap .cache .pytest_cache .mypy_cache test-artifacts
