@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install build validate links metadata sitemaps hreflang bundles submit test lint clean \
-	i18n serve translations audit validators
+	i18n serve translations audit validators typecheck
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -60,7 +60,8 @@ translations: $(STAMP) ## translation status per key (ARGS=--format json)
 submit: $(STAMP) ## announce new/changed URLs (dry run unless ARGS=--yes)
 	$(CLI) submit $(ARGS)
 
-test: $(STAMP) validators ## install what the tests need and run them
+test: $(STAMP) validators ## install what the tests need, type-check, and run them
+	$(BIN)/mypy
 	$(PY) -m pytest
 
 validators: ## install chromium, a Java runtime and the pinned npm validators (tools/validators)
@@ -69,8 +70,11 @@ validators: ## install chromium, a Java runtime and the pinned npm validators (t
 audit: $(STAMP) validators ## Nu, Lighthouse and sitemap schemas on a built site (ARGS="--site DIR")
 	$(PY) -m pipeline.audit $(ARGS)
 
+typecheck: $(STAMP) ## mypy: strict on pipeline/core, default mode elsewhere ([tool.mypy] in pyproject.toml)
+	$(BIN)/mypy
+
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (not .venv)
-	rm -rf dist reports sitemap .cache .pytest_cache test-artifacts
+	rm -rf dist reports sitemap .cache .pytest_cache .mypy_cache test-artifacts

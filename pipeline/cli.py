@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,7 +97,7 @@ def _print_result(result: StageResult, args: argparse.Namespace,
         print(text)
 
 
-def _stage_handler(item: Stage):  # type: ignore[no-untyped-def]
+def _stage_handler(item: Stage) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
         from pipeline.content.site import open_site
         from pipeline.core.settings import load_settings

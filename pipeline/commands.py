@@ -11,9 +11,11 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from pipeline.core.model import Site, StageResult
 
 FORMATS = ("human", "json", "github", "markdown")
@@ -73,5 +75,5 @@ def command_names() -> set[str]:
     return {item.name for item in STAGES} | set(TOOLS) | {"build"}
 
 
-def tool_module(name: str) -> Any:
+def tool_module(name: str) -> ModuleType:
     return importlib.import_module(TOOLS[name][0])

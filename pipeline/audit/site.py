@@ -14,7 +14,7 @@ import lxml.html
 
 from pipeline.audit import lighthouse, nu
 from pipeline.audit.official import official_errors
-from pipeline.preview.serve import make_server
+from pipeline.preview.serve import bound_address, make_server
 from pipeline.sitemaps.schema import check as check_sitemap
 
 
@@ -73,7 +73,7 @@ def served(output: Path) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        host, port = server.server_address[:2]
+        host, port = bound_address(server)
         yield f"http://{host}:{port}"
     finally:
         server.shutdown()

@@ -124,7 +124,7 @@ def convert(text: str, options: ImportOptions) -> tuple[str, str]:
         title = excerpt_of(paragraph, 60).rstrip("…").rstrip(".")
     slug = options.slug or slugify(title)
     cover = options.cover or f"/assets/blog/{slug}/cover.jpg"
-    front = {
+    front: dict[str, object] = {
         "title": title,
         "excerpt": excerpt_of(paragraph) if paragraph else title,
         "coverImage": cover,
@@ -135,7 +135,7 @@ def convert(text: str, options: ImportOptions) -> tuple[str, str]:
         "slug": slug,
         "translationKey": options.translation_key or slug,
     }
-    post = frontmatter.Post(to_markdown(blocks), **front)
+    post = frontmatter.Post(to_markdown(blocks), None, **front)  # None: the default handler
     document = frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=1000)
     return slug, document + "\n"
 

@@ -10,9 +10,10 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -227,7 +228,10 @@ def _fast_valid(data: Any) -> bool:
 def _unknown_fields(error: ValidationError, parsed: Parsed, shown: str) -> list[Finding]:
     """One warning per unknown field, each at its own key."""
     prefix = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
-    extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
+    # The stubs also allow a hand-made error's Unset; a validator's errors carry both values.
+    schema = cast("Mapping[str, Any]", error.schema)
+    extra = sorted(set(cast("dict[str, Any]", error.instance)) - set(schema.get("properties", {})),
+                   key=str)
     findings = []
     for key in extra:
         name = f"{prefix}.{key}" if prefix else str(key)
@@ -256,7 +260,7 @@ def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
         if field in ("date", "lastmod"):
             hint = "quote it: date: \"2025-07-01T05:35:07Z\""
     elif error.validator == "format":
-        code, message, hint = _format_message(error.validator_value, field, value)
+        code, message, hint = _format_message(cast(str, error.validator_value), field, value)
     elif error.validator in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
         code, message = "FM106", f"'{field}' is empty"
     elif field == "translationKey":

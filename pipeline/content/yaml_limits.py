@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -28,11 +29,12 @@ _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when ins
 _TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]  # a base chosen at run time
     """The safe loader, with the implicit tag of plain scalars (keys, mostly) memoised:
     without path resolvers, PyYAML's ``resolve`` reads nothing but the value."""
 
-    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+    # Any: PyYAML calls this with (str, (bool, bool)) for a scalar, (None, bool) for a collection.
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
             if not implicit[0]:
                 return self.DEFAULT_SCALAR_TAG
@@ -136,7 +138,7 @@ def _check_tree(root: yaml.Node) -> None:
 
 def _walk(parser: yaml.SafeLoader, max_chars: int) -> None:
     stack: list[_Open] = [_Open(None, 0)]
-    sizes: dict[str, tuple[int, int]] = {}  # anchor -> expanded (nodes, chars)
+    sizes: dict[str | None, tuple[int, int]] = {}  # anchor -> expanded (nodes, chars)
     aliases = 0
     while parser.check_event():
         event = parser.get_event()
@@ -180,6 +182,7 @@ def _walk(parser: yaml.SafeLoader, max_chars: int) -> None:
 def _too_big(event: yaml.Event, nodes: bool, max_chars: int) -> LimitExceeded:
     limit = f"{MAX_NODES:,} values" if nodes else f"{max_chars:,} characters"
     mark = event.start_mark
+    assert mark is not None  # the parser marks every event
     if isinstance(event, yaml.AliasEvent):
         return LimitExceeded("FM015", f"alias '*{event.anchor}' expands the front matter past "
                              f"{limit}", "write the values out instead of nesting aliases",

@@ -25,6 +25,7 @@ def safe_join(root: Path, *parts: str) -> Path:
     return target
 
 
+# IO[Any]: text or bytes depending on ``mode``, as typeshed types open() with a str mode.
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "wb", sync: bool = True) -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; rename it over ``path`` only on success.
@@ -58,15 +59,15 @@ def write_text(path: Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
-def dumps_json(data: Any) -> str:
+def dumps_json(data: object) -> str:
     """Deterministic JSON: sorted keys, UTF-8 kept readable, two-space indent, trailing
     newline (``core.jsonfmt``: orjson, the json module's bytes)."""
     return jsonfmt.dumps_json(data)
 
 
-def dumps_json_bytes(data: Any) -> bytes:
+def dumps_json_bytes(data: object) -> bytes:
     return jsonfmt.dumps_json_bytes(data)
 
 
-def write_json(path: Path, data: Any) -> Path:
+def write_json(path: Path, data: object) -> Path:
     return write_text(path, dumps_json(data))

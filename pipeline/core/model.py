@@ -38,7 +38,7 @@ class Finding:
     message: str
     hint: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, str | int]:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
@@ -207,10 +207,11 @@ class StageResult:
     stage: str
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    # Any: each stage's own report data (JSON values of its own shape), read by its report.
     data: dict[str, Any] = field(default_factory=dict)
     # What this run did (work reused, files rewritten): shown on the console, never written
     # to the report, so reports depend on the input alone.
-    run_stats: dict[str, Any] = field(default_factory=dict, compare=False)
+    run_stats: dict[str, int | float | bool] = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> int:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, get_args, get_origin, get_type_hints
 
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
@@ -22,9 +23,20 @@ from pipeline.core import settings_rules as rules
 from pipeline.core.model import Finding, Locale, Severity
 from pipeline.core.settings_rules import Bound, at_least, positive
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 CONFIG_NAME = "site.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
 REQUIRED: dict[str, tuple[str, ...]] = {"site": ("name", "base_url")}
+_D = TypeVar("_D", bound="DataclassInstance")
+
+
+class _Err(Protocol):
+    """How the readers report a problem: ``parse_settings``'s ``err``."""
+
+    def __call__(self, section: str, key: str, message: str, hint: str = "",
+                 code: str = "CF100") -> None: ...
 
 
 class ConfigError(Exception):
@@ -260,7 +272,7 @@ def _read_config(path: Path) -> str:
 
 
 def parse_settings(
-    data: dict[str, Any], root: Path, text: str = "", name: str = CONFIG_NAME
+    data: Mapping[str, object], root: Path, text: str = "", name: str = CONFIG_NAME
 ) -> tuple[Settings, list[Finding]]:
     """Build ``Settings`` from parsed TOML, returning every problem found."""
     findings: list[Finding] = []
@@ -273,7 +285,8 @@ def parse_settings(
         if key not in SECTIONS and key != "locales":
             err("", key, f"unknown section or key '{key}'", f"known: {', '.join(_known())}")
     _required(data, err)
-    sections = {
+    # Any: each section is a dataclass of its own type, which Settings(**sections) takes by name.
+    sections: dict[str, Any] = {
         key: _read_section(cls, data.get(key, {}), key, err) for key, cls in SECTIONS.items()
     }
     locales = _read_locales(data.get("locales"), err)
@@ -289,7 +302,7 @@ def parse_settings(
     return settings, findings
 
 
-def _required(data: dict[str, Any], err: Any) -> None:
+def _required(data: Mapping[str, object], err: _Err) -> None:
     for section, keys in REQUIRED.items():
         table = data.get(section)
         if table is None:
@@ -301,7 +314,7 @@ def _required(data: dict[str, Any], err: Any) -> None:
                 err(section, section, f"'{section}.{key}' is required", code="CF101")
 
 
-def _check_ranges(sections: dict[str, Any], err: Any) -> None:
+def _check_ranges(sections: Mapping[str, object], err: _Err) -> None:
     """Numbers inside their ``BOUNDS``, and each min no greater than its max."""
     for name, section in sections.items():
         for key, bound in getattr(section, "BOUNDS", {}).items():
@@ -323,14 +336,14 @@ def _known() -> list[str]:
     return [*SECTIONS, "locales"]
 
 
-def _read_section(cls: type, raw: Any, section: str, err: Any) -> Any:
+def _read_section(cls: type[_D], raw: object, section: str, err: _Err) -> _D:
     """Type-check ``raw`` against dataclass ``cls``; unknown keys and bad types are errors."""
     if not isinstance(raw, dict):
         err(section, section, f"[{section}] must be a table")
         return cls()
     hints = get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for key, value in raw.items():
         where = f"{section}.{key}"
         if key not in names:
@@ -344,7 +357,8 @@ def _read_section(cls: type, raw: Any, section: str, err: Any) -> Any:
     return cls(**values)
 
 
-def _coerce(value: Any, hint: Any) -> tuple[Any, str]:
+# hint is Any: a class or a typing form such as ``tuple[str, ...]``, as get_type_hints returns it.
+def _coerce(value: object, hint: Any) -> tuple[object, str]:
     """Return (value, '') when ``value`` fits ``hint``, else (None, problem)."""
     origin = get_origin(hint)
     if origin is tuple:
@@ -357,10 +371,10 @@ def _coerce(value: Any, hint: Any) -> tuple[Any, str]:
         return tuple(value), ""
     if not _is_instance(value, hint):
         return None, f"must be {hint.__name__}, got {type(value).__name__} {value!r}"
-    return (float(value) if hint is float else value), ""
+    return (float(value) if hint is float and isinstance(value, int | float) else value), ""
 
 
-def _is_instance(value: Any, hint: type) -> bool:
+def _is_instance(value: object, hint: type) -> bool:
     if hint is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if hint is int:
@@ -368,7 +382,7 @@ def _is_instance(value: Any, hint: type) -> bool:
     return isinstance(value, hint)
 
 
-def _read_locales(raw: Any, err: Any) -> list[Locale]:
+def _read_locales(raw: object, err: _Err) -> list[Locale]:
     if not isinstance(raw, list) or not raw:
         err("", "locales", "at least one [[locales]] table is required")
         return []
@@ -388,7 +402,7 @@ def _read_locales(raw: Any, err: Any) -> list[Locale]:
     return locales
 
 
-def _check_locale(entry: LocaleSection, section: str, err: Any) -> Locale | None:
+def _check_locale(entry: LocaleSection, section: str, err: _Err) -> Locale | None:
     ok = True
     for key in ("code", "hreflang", "og_locale", "direction", "name"):
         if not getattr(entry, key):
@@ -423,7 +437,7 @@ def _check_locale(entry: LocaleSection, section: str, err: Any) -> Locale | None
                   numbering=entry.numbering)
 
 
-def _check_site(site: SiteSection, locales: list[Locale], err: Any) -> SiteSection:
+def _check_site(site: SiteSection, locales: list[Locale], err: _Err) -> SiteSection:
     """The site section with ``base_url`` normalised (IDN host as punycode)."""
     if site.base_url:
         normal, problem = rules.origin(site.base_url)

@@ -10,7 +10,7 @@ are kept as they are, never encoded again: ``%D8`` stays ``%D8``, it never becom
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -73,7 +73,7 @@ def iri_to_uri(iri: str) -> str:
     )
 
 
-def _encode_netloc(scheme: str, parts) -> str:  # type: ignore[no-untyped-def]
+def _encode_netloc(scheme: str, parts: SplitResult) -> str:
     try:
         host = encode_host(parts.hostname or "")
     except idna.IDNAError as exc:

@@ -41,8 +41,8 @@ class Fetched:
             status, target = verdict.redirects[0]
             return f"redirects ({status}) to {target}"
         if self.body is None:
-            status = f"HTTP {verdict.status}" if verdict.status else verdict.state
-            return f"{status}{f' ({verdict.detail})' if verdict.detail else ''}"
+            shown = f"HTTP {verdict.status}" if verdict.status else verdict.state
+            return f"{shown}{f' ({verdict.detail})' if verdict.detail else ''}"
         return None
 
 

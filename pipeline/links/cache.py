@@ -17,6 +17,7 @@ import contextlib
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.links.types import State, Verdict
@@ -142,7 +143,7 @@ class LinkCache:
             return
 
     @contextlib.contextmanager
-    def _transaction(self):  # type: ignore[no-untyped-def]
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         assert self._db is not None
         self._db.execute("BEGIN IMMEDIATE")
         try:

@@ -34,8 +34,8 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # imported on first use: warm runs never parse
 
     md = MarkdownIt("commonmark").enable("table")
-    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
-    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # links checked as written
+    md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]  # text as written
     return md
 
 

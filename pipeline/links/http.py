@@ -91,6 +91,7 @@ class HttpChecker:
 
     def check(self, uri: str, want_anchors: bool = False) -> Verdict:
         """Follow ``uri`` to its final answer and judge it."""
+        chain: list[tuple[int, str]]  # the redirects followed: (status, location)
         url, chain, seen = uri, [], {normalise(uri)}
         for _ in range(self.rules.max_redirects + 1):
             answer = self._guarded(url, want_anchors)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.core.model import Finding, Severity, Site
 from pipeline.core.settings import ConfigError
@@ -14,7 +15,7 @@ from pipeline.links import built, changed, sitemap_input
 from pipeline.links.cache import LinkCache
 from pipeline.links.extract import extract_all
 from pipeline.links.policy import Policy
-from pipeline.links.targets import collect, collect_by, external
+from pipeline.links.targets import Classified, collect, collect_by, external
 from pipeline.links.types import Occurrence, Target, Verdict
 
 
@@ -32,6 +33,8 @@ class Chosen:
 def choose(site: Site, options: argparse.Namespace | None, policy: Policy,
            cache: LinkCache | None) -> Chosen:
     """The input the options ask for (the articles by default)."""
+    if options is None:
+        options = argparse.Namespace()  # no options: every getattr below gives its default
     if getattr(options, "remap", None) and not getattr(options, "built", False):
         raise ConfigError([Finding("--remap", 1, 1, "LNK051", Severity.ERROR,
                                    "--remap applies to --built only", "add --built")])
@@ -67,8 +70,8 @@ def _built(site: Site, options: argparse.Namespace) -> Chosen:
     links = [(page, occ) for page in built.pages(output)
              for occ in built.extract_page(output, page, settings.root)]
 
-    def classify(page: object, occ: Occurrence):  # type: ignore[no-untyped-def]
-        answer = checker.target_of(page, occ.raw)  # type: ignore[arg-type]
+    def classify(page: Path, occ: Occurrence) -> Classified:
+        answer = checker.target_of(page, occ.raw)
         if isinstance(answer, Verdict):
             return f"skip:{occ.raw}", occ.raw, False, "", answer
         return (*answer, None)

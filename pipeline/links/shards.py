@@ -76,6 +76,8 @@ def run(policy: Policy, shards: list[Shard],
     """Run ``check`` on every shard in its own forked process; results stream back."""
     context = multiprocessing.get_context("fork")
     workers: dict[Connection, multiprocessing.process.BaseProcess] = {}
+    reader: object  # a pipe's end, then each end wait() says is ready
+    proc: multiprocessing.process.BaseProcess
     expected: dict[Connection, set[int]] = {}
     try:
         for shard in shards:

@@ -30,6 +30,7 @@ def read(source: str, fetch: Fetch, root: Path) -> tuple[list[Occurrence], list[
     """Every URL the sitemap (or index) at ``source`` lists, and problems reading it."""
     found: list[Occurrence] = []
     problems: list[Finding] = []
+    seen: set[str]
     queue, seen = [source], set()
     while queue and len(seen) < MAX_FILES:
         current = queue.pop(0)
@@ -88,7 +89,7 @@ def _locs(data: bytes) -> tuple[list[tuple[str, int, int]], bool]:
         root = lxml.etree.fromstring(data, parser=parser)
     except lxml.etree.XMLSyntaxError as exc:
         error = ValueError(f"invalid XML: {exc}")
-        error.lineno = exc.lineno  # type: ignore[attr-defined]
+        error.lineno = exc.lineno  # type: ignore[attr-defined]  # read with getattr in read()
         raise error from None
     tag = lxml.etree.QName(root).localname
     if tag not in ("urlset", "sitemapindex"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import urllib3
 from requests.adapters import HTTPAdapter
@@ -21,17 +21,16 @@ from urllib3.util import connection
 from pipeline.net import deadline
 from pipeline.net.addresses import RefusedAddress, Vetting, non_global, parse_address
 
+if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only
+    _Connection = urllib3.connection.HTTPConnection
+else:
+    _Connection = object
 
-class _Pinned:
+
+class _Pinned(_Connection):
     """Mixin for urllib3's HTTP(S)Connection; ``vetting`` is set by ``pinned_adapter``."""
 
     vetting: Vetting
-    host: str
-    port: int
-    timeout: Any
-    source_address: Any
-    socket_options: Any
-    sock: socket.socket | None
 
     def _new_conn(self) -> socket.socket:
         error: Exception | None = None
@@ -58,7 +57,7 @@ class _Pinned:
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         deadline.attach(self.sock)  # a reused connection joins this request's deadline
-        super().request(*args, **kwargs)  # type: ignore[misc]
+        super().request(*args, **kwargs)
 
 
 def _check_peer(sock: socket.socket, pinned: str, allow_private: bool) -> None:

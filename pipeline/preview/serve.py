@@ -22,6 +22,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from pipeline.core.fsutil import OutputPathError, safe_join
@@ -54,8 +55,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
     default_request_version = "HTTP/1.0"  # answer malformed lines with a status line, not 0.9
 
-    def __init__(self, *args, root: Path, prefix: str = "", verbose: bool = False,
-                 reload: Broadcaster | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    # Any: request, address and server as socketserver passes them, forwarded unchanged.
+    def __init__(self, *args: Any, root: Path, prefix: str = "", verbose: bool = False,
+                 reload: Broadcaster | None = None, **kwargs: Any):
         self.root, self.prefix, self.verbose, self.reload = root, prefix, verbose, reload
         super().__init__(*args, directory=str(root), **kwargs)
 
@@ -80,12 +82,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return self.send_events()
         return super().do_GET()
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         if self.reload and urlsplit(self.path).path == SCRIPT_PATH:
             return self.send_bytes(SCRIPT.encode(), CONTENT_TYPES[".js"])
         kind = self._kind()
         if kind == "missing":
-            return self.send_not_found()
+            self.send_not_found()
+            return None
         if kind == "folder":
             return super().send_head()  # a folder without '/' is redirected to the '/' form
         path = self.translate_path(self.path)
@@ -125,14 +128,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                     if not self.connection.recv(65536):
                         break
 
-    def send_page(self, file: Path):  # type: ignore[no-untyped-def]
+    def send_page(self, file: Path) -> io.BytesIO | None:
         """An HTML file with the reload script (the file itself is left as it is)."""
         assert self.reload is not None
         token = self.reload.state.token  # before reading: a newer build means a reload
         try:
             body = file.read_bytes()
         except OSError:  # swapped away meanwhile
-            return self.send_not_found()
+            self.send_not_found()
+            return None
         return self.send_bytes(inject(body, token), CONTENT_TYPES[".html"])
 
     def send_bytes(self, body: bytes, content_type: str,
@@ -165,10 +169,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def list_directory(self, path):  # type: ignore[no-untyped-def]
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
         return self.send_not_found()
 
-    def send_not_found(self):  # type: ignore[no-untyped-def]
+    def send_not_found(self) -> None:
         page = self.root / "404.html"
         body = page.read_bytes() if page.is_file() else b"Not found\n"
         if self.reload:
@@ -181,7 +185,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
         return None
 
-    def log_message(self, format: str, *args) -> None:  # type: ignore[no-untyped-def]
+    def log_message(self, format: str, *args: object) -> None:
         if self.verbose:
             super().log_message(format, *args)
 
@@ -208,6 +212,12 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str 
     return ThreadingHTTPServer((host, port), handler)
 
 
+def bound_address(server: ThreadingHTTPServer) -> tuple[str, int]:
+    """The host and port a server listens on (``server_address`` is typed for any family)."""
+    host, port = server.server_address[:2]
+    return str(host), int(port)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     parser.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
@@ -231,7 +241,7 @@ def main(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 2
-    host, port = server.server_address[:2]
+    host, port = bound_address(server)
     print(f"serving {output} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()

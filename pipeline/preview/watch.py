@@ -26,7 +26,7 @@ import watchfiles
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
 from pipeline.preview.rebuild import BuildFailed, rebuild
 from pipeline.preview.reload import Broadcaster
-from pipeline.preview.serve import make_server
+from pipeline.preview.serve import bound_address, make_server
 
 QUIET = 0.05  # seconds without changes before a build starts
 SOURCES = ("content", "public", "locales")  # [paths] entries that feed a build
@@ -159,7 +159,7 @@ def main(args: argparse.Namespace) -> int:
         _start(follow, folders, debouncer.poke, stop),
         _start(follow, [config.parent], debouncer.poke, stop, False, only(config)),
     ]
-    host, port = server.server_address[:2]
+    host, port = bound_address(server)
     shown = ", ".join(str(p) for p in [*folders, config])
     say(f"serving {output} at http://{host}:{port}/ (Ctrl+C stops)\nwatching {shown}")
     _stop_on_sigterm()

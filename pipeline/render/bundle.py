@@ -20,6 +20,7 @@ from pipeline.core import urls
 from pipeline.core.addresses import json_file as json_file
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Finding, Locale, Severity, Site
+from pipeline.core.settings import Settings
 from pipeline.render import i18n
 from pipeline.render.markdown import Rendered, RenderPolicy, render_markdown
 from pipeline.seo.metadata import PageMetadata, page_metadata
@@ -52,10 +53,10 @@ class ArticleBundle:
     metadata: dict[str, Any] | None
 
 
-_URLS: dict[tuple[Any, ...], str] = {}
+_URLS: dict[tuple[object, ...], str] = {}
 
 
-def url_of(make: Callable[..., str], settings: Any, *args: str) -> str:
+def url_of(make: Callable[..., str], settings: Settings, *args: str) -> str:
     """``make(settings, *args)`` for the ``urls`` builders of pages, links and files,
     memoised: they read nothing of ``settings`` but ``base_url`` and ``site.url_pattern``."""
     key = (make, settings.base_url, settings.site.url_pattern, *args)

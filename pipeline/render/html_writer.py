@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyromark
 from markdown_it.common.utils import MD_TRIM_RE, mdTrim
+from pyromark.event import Range
 
 from pipeline.render.headings import Heading, UniqueIds, slugify
 from pipeline.render.linkurl import link_allowed, normalize_link, normalize_link_text
@@ -54,7 +55,7 @@ class Site:
 
     kind: str  # "html", "image" (missing), "table" (too many cells), "nesting"
     offset: int
-    detail: Any = None
+    detail: int | str | None = None  # raw HTML or image src (str), a count (int)
 
 
 @dataclass
@@ -122,9 +123,9 @@ class _Walk:
         raw_escape = self.escape_html
         buf: list[str] | None = None  # the text of the open inline run (paragraph, cell...)
         code: list[str] | None = None  # the text of the open code block
-        alt: list[str] | None = None  # the alt text of the open image
+        alt: list[str] = []  # the alt text of the open image
         image_depth = 0
-        image: tuple[str, str, int] | None = None
+        image: tuple[str, str, int] = ("", "", 0)  # the open image: dest, title, offset
         raw: list[str] | None = None  # the lines of the open HTML block
         heading_at = heading_level = 0
         align: tuple[str, ...] = ()
@@ -142,7 +143,12 @@ class _Walk:
         limit = self.limit
         deep_from = max(limit - 2, 1)
         deep = False  # len(stack) >= deep_from: the nesting rules apply
-        for event, span in _PARSER.events_with_range(self.body, merge_text=True):
+        # Any: an event is a str or a one-key dict whose value's shape depends on the key; the
+        # loop dispatches on the key by hand (the hot path), which mypy cannot follow through
+        # pyromark's union of TypedDicts.
+        events: Iterator[tuple[Any, Range]] = _PARSER.events_with_range(self.body, merge_text=True)
+        data: Any = None  # the payload of a Start event: its shape depends on the tag
+        for event, span in events:
             if skip:
                 if event.__class__ is dict:
                     if "Start" in event:
@@ -163,7 +169,7 @@ class _Walk:
                     continue  # a break in the cut text of a list item
                 if image_depth:
                     if event != "Rule":
-                        alt.append("\n")  # type: ignore[union-attr]
+                        alt.append("\n")
                 elif event == "SoftBreak":
                     append("\n")
                     nl = True
@@ -180,7 +186,7 @@ class _Walk:
             ((kind, value),) = event.items()
             if kind == "Text":
                 if image_depth:
-                    alt.append(value)  # type: ignore[union-attr]
+                    alt.append(value)
                 elif code is not None:
                     code.append(value)
                     append(esc(value))
@@ -379,8 +385,8 @@ class _Walk:
                     if tag == "Image":
                         image_depth -= 1
                         if not image_depth:
-                            self.image(image, alt)  # type: ignore[arg-type]
-                            alt = None
+                            self.image(image, alt)
+                            alt = []
                     continue
                 if tag == "Emphasis":
                     append("</em>")
@@ -389,7 +395,7 @@ class _Walk:
                 elif tag == "Link":
                     append("</a>")
                 elif tag == "Paragraph":
-                    blocks.append("".join(buf))  # type: ignore[arg-type]
+                    blocks.append("".join(buf))  # type: ignore[arg-type]  # set by its Start
                     buf = None
                     append("</p>\n")
                     nl = True
@@ -406,7 +412,7 @@ class _Walk:
                     append("</ol>\n" if value["List"] else "</ul>\n")
                     nl = True
                 elif tag == "Heading":
-                    text = "".join(buf)  # type: ignore[arg-type]
+                    text = "".join(buf)  # type: ignore[arg-type]  # set by its Start
                     blocks.append(text)
                     buf = None
                     uid = self.ids.add(slugify(text))
@@ -415,7 +421,7 @@ class _Walk:
                     append(f"</h{heading_level}>\n")
                     nl = True
                 elif tag == "CodeBlock":
-                    blocks.append("".join(code).rstrip("\n"))  # type: ignore[arg-type]
+                    blocks.append("".join(code).rstrip("\n"))  # type: ignore[arg-type]  # set by its Start
                     code = None
                     append("</code></pre>\n")
                     nl = True
@@ -426,14 +432,14 @@ class _Walk:
                     append("</blockquote>\n")
                     nl = True
                 elif tag == "HtmlBlock":
-                    content = "".join(raw)  # type: ignore[arg-type]
+                    content = "".join(raw)  # type: ignore[arg-type]  # set by its Start
                     raw = None
                     sites.append(Site("html", block_at, content))
                     append(content if not raw_escape and self.keep_raw(content, block_at)
                            else f'<p class="raw-html">{html.escape(content.rstrip())}</p>\n')
                     nl = True
                 elif tag == "TableCell":
-                    blocks.append("".join(buf))  # type: ignore[arg-type]
+                    blocks.append("".join(buf))  # type: ignore[arg-type]  # set by its Start
                     buf = None
                     append("</th>\n" if in_head else "</td>\n")
                 elif tag == "TableHead":
@@ -449,7 +455,7 @@ class _Walk:
                 continue
             if kind == "Code":
                 if image_depth:
-                    alt.append(value)  # type: ignore[union-attr]
+                    alt.append(value)
                     continue
                 if deep and stack[-1] == "Item":
                     self.nesting(span["start"])
@@ -463,7 +469,7 @@ class _Walk:
                 nl = False
             elif kind == "InlineHtml" or (kind == "Html" and raw is None):
                 if image_depth:
-                    alt.append(value)  # type: ignore[union-attr]
+                    alt.append(value)
                     continue
                 if deep and stack[-1] == "Item":
                     self.nesting(span["start"])
@@ -475,8 +481,8 @@ class _Walk:
                 if buf is None:
                     buf = []
                 nl = False
-            elif kind == "Html":
-                raw.append(value)  # type: ignore[union-attr]
+            elif kind == "Html" and raw is not None:  # raw is None was the branch above
+                raw.append(value)
             else:  # extensions this parser does not enable
                 append(esc(str(value)))
         if buf is not None:

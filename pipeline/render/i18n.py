@@ -62,7 +62,8 @@ def localise_digits(text: str, numbering: str) -> str:
 
 def format_number(value: float | int, locale: Locale) -> str:
     """A number with the locale's separators and digits: 1234 -> '1,234' / '١٬٢٣٤'."""
-    return _format_number(type(value), value, locale.babel, locale.numbering)
+    kind: type = type(value)  # plain ``type``: mypy takes type[float] for unhashable
+    return _format_number(kind, value, locale.babel, locale.numbering)
 
 
 @lru_cache(maxsize=4096)  # reading times repeat a handful of numbers; the type keeps 1 and 1.0 apart

@@ -69,7 +69,7 @@ def _environment(translations: gettext.NullTranslations) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]  # i18n ext
     env.globals["_"] = _plain_gettext(translations.gettext)
     return env
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from io import BufferedIOBase
 from pathlib import Path
-from typing import IO
 
 from lxml import etree
 
@@ -36,7 +36,7 @@ class SitemapReadError(ValueError):
 class _Capped:
     """A binary reader that fails after ``limit`` bytes."""
 
-    def __init__(self, raw: IO[bytes], limit: int):
+    def __init__(self, raw: BufferedIOBase, limit: int):  # a GzipFile or a BufferedReader
         self.raw, self.left = raw, limit
 
     def __enter__(self) -> _Capped:

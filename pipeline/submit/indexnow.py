@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 import requests
@@ -92,12 +92,21 @@ def host(settings: Settings) -> str:
     return urlsplit(iri_to_uri(settings.base_url)).hostname or ""
 
 
-def payload(settings: Settings, key: str, urls: Sequence[str]) -> dict[str, Any]:
+class Payload(TypedDict):
+    """The JSON body of an IndexNow request."""
+
+    host: str
+    key: str
+    keyLocation: str
+    urlList: list[str]
+
+
+def payload(settings: Settings, key: str, urls: Sequence[str]) -> Payload:
     return {"host": host(settings), "key": key, "keyLocation": key_location(settings, key),
             "urlList": list(urls)}
 
 
-def encode(data: dict[str, Any]) -> bytes:
+def encode(data: Payload) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -31,7 +31,7 @@ def record_key(config: Path, key: str) -> None:
     if "submit" not in document:
         document.add(tomlkit.nl())
         document["submit"] = tomlkit.table()
-    document["submit"]["indexnow_key"] = key  # type: ignore[index]
+    document["submit"]["indexnow_key"] = key
     write_text(config, tomlkit.dumps(document))
 
 

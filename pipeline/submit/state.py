@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from pipeline.core.fsutil import write_json
 from pipeline.core.model import Site
@@ -27,6 +27,13 @@ STATE_SCHEMA = "seo-pipeline/submit-state/1"
 STATE_NAME = "submit-state.json"
 
 Announced = dict[str, str]  # url -> lastmod
+
+
+class SubmitState(TypedDict):
+    """``submit-state.json``: what was announced to each IndexNow endpoint."""
+
+    schema: str
+    indexnow: dict[str, Announced]
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def state_path(settings: Settings) -> Path:
     return settings.path("cache") / STATE_NAME
 
 
-def load_state(path: Path) -> tuple[dict[str, Any], str]:
+def load_state(path: Path) -> tuple[SubmitState, str]:
     """The state (empty when missing) and a problem text when the file was unusable."""
     if not path.exists():
         return _empty(), ""
@@ -93,7 +100,7 @@ def load_state(path: Path) -> tuple[dict[str, Any], str]:
     return data, ""
 
 
-def _valid(data: Any) -> bool:
+def _valid(data: object) -> bool:
     if not isinstance(data, dict) or data.get("schema") != STATE_SCHEMA:
         return False
     engines = data.get("indexnow")
@@ -103,18 +110,18 @@ def _valid(data: Any) -> bool:
     )
 
 
-def _empty() -> dict[str, Any]:
+def _empty() -> SubmitState:
     return {"schema": STATE_SCHEMA, "indexnow": {}}
 
 
-def announced_to(state: dict[str, Any], endpoint: str) -> Announced:
+def announced_to(state: SubmitState, endpoint: str) -> Announced:
     return dict(state["indexnow"].get(endpoint, {}))
 
 
-def save_announced(path: Path, state: dict[str, Any], endpoint: str,
-                   announced: Announced) -> dict[str, Any]:
+def save_announced(path: Path, state: SubmitState, endpoint: str,
+                   announced: Announced) -> SubmitState:
     """Write the state with ``announced`` for ``endpoint`` atomically; return it."""
     engines = {**state["indexnow"], endpoint: dict(sorted(announced.items()))}
-    new_state = {"schema": STATE_SCHEMA, "indexnow": engines}
+    new_state: SubmitState = {"schema": STATE_SCHEMA, "indexnow": engines}
     write_json(path, new_state)
     return new_state
