@@ -20,7 +20,7 @@ from babel import UnknownLocaleError
 
 from pipeline.core import settings_rules as rules
 from pipeline.core.model import Finding, Locale, Severity
-from pipeline.core.settings_rules import Bound, at_least, positive
+from pipeline.core.settings_rules import Bound, NumberOption, at_least, positive
 
 CONFIG_NAME = "site.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -217,6 +217,14 @@ SECTIONS: dict[str, type] = {
     "submit": SubmitSection,
     "build": BuildSection,
 }
+
+
+def option_type(section: str, key: str) -> NumberOption:
+    """The argparse ``type`` of a flag overriding ``[section] key``: that key's type and
+    ``BOUNDS``, so the command line and ``site.toml`` share one definition."""
+    cls = SECTIONS[section]
+    kind = get_type_hints(cls)[key]
+    return NumberOption(kind, cls.BOUNDS[key], f"{section}.{key}")
 
 
 def load_settings(root: Path, config_path: Path | None = None) -> Settings:

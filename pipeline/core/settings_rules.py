@@ -9,8 +9,10 @@ that does not exist.
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,6 +57,46 @@ def positive(high: float | None = None) -> Bound:
 
 def at_least(low: float, high: float | None = None) -> Bound:
     return Bound(low, high)
+
+
+JOBS_PER_CORE = 4  # worker processes a command line may ask for, per usable CPU core
+PORT = at_least(0, 65_535)  # serve --port (0: any free port)
+
+
+def cores() -> int:
+    """CPU cores this process may run on (its affinity mask, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def jobs_bound(auto: bool) -> Bound:
+    """``--jobs``: at most ``JOBS_PER_CORE`` processes per core; 0 (one per core) when
+    ``auto``, else at least 1."""
+    return at_least(0 if auto else 1, JOBS_PER_CORE * cores())
+
+
+@dataclass(frozen=True)
+class NumberOption:
+    """An argparse ``type`` for a number flag: parsed as ``kind`` and held to ``bound``,
+    the very bound of the ``site.toml`` key it overrides. Any problem is an
+    ``ArgumentTypeError``, which argparse reports naming the option (exit 2)."""
+
+    kind: type[int] | type[float]
+    bound: Bound
+    key: str = ""  # the site.toml key it overrides ('' when it has none)
+
+    def __call__(self, text: str) -> int | float:
+        try:
+            value = self.kind(text)
+        except (ValueError, OverflowError):
+            wanted = "a whole number" if self.kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"must be {wanted}, got {text!r}") from None
+        if problem := self.bound.problem(value):
+            also = f" (as {self.key} in site.toml)" if self.key else ""
+            raise argparse.ArgumentTypeError(f"{problem}{also}, got {text!r}")
+        return value
 
 
 def _invisible(text: str) -> bool:
