@@ -17,8 +17,10 @@ from pathlib import Path
 
 from pipeline.content import schema
 from pipeline.content import tree as guards
+from pipeline.content.future_dates import future_dates
 from pipeline.content.parsing import err, read_text, split
 from pipeline.content.tree import shown as shown_path
+from pipeline.core import clock
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.core.text import invisible_chars
@@ -49,6 +51,7 @@ def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Fi
         findings += problems
         if article is not None:
             articles.append(article)
+    findings += future_dates(articles, clock.now())  # depends on the clock: never cached
     articles.sort(key=lambda a: (settings.locale_codes.index(a.locale), a.source.as_posix()))
     return Site(settings, tuple(articles), tuple(findings)), findings
 

@@ -4,7 +4,7 @@ numeric bounds and the folders. Each returns problems as text; ``settings`` loca
 Codes: CF101 required section or key missing, CF102 ``base_url``, CF103 ``url_pattern``,
 CF104 number out of bounds, CF105 folders overlapping or outside the project,
 CF106 ``site.toml`` not readable as UTF-8 text, CF107 a ``[build]`` executor or file mode
-that does not exist.
+that does not exist, CF108 a ``SEO_PIPELINE_NOW`` that is not a date (``core.clock``).
 """
 
 from __future__ import annotations
