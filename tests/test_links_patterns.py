@@ -148,3 +148,16 @@ def test_templates_expand_as_python_re_sub_does(pattern: str, pieces: list[str |
 def test_any_text_is_compiled_or_refused_with_a_reason(pattern: str) -> None:
     regex, reason = compile_one(pattern)
     assert (regex is None) == bool(reason)
+
+
+@given(subject=st.text(st.sampled_from(["a", "b", "x", "/", "\u00e9", "\ud800", "\udfff"]))
+       | st.text(st.characters(blacklist_categories=())), pattern=PATTERNS)
+def test_matching_any_text_never_raises(subject: str, pattern: str) -> None:
+    """Lone surrogates (a YAML escape can make one) are matched as U+FFFD."""
+    regex, _ = compile_one(pattern)
+    assert regex is not None
+    regex.search(subject)
+    template, _ = parse_template(r"<\g<0>>", regex)
+    assert template is not None
+    assert isinstance(regex.sub(template.expand, subject), str)
+

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import re2
 
@@ -28,21 +28,34 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # the problem becomes a finding; nothing on stderr
 
 
-class Pattern(Protocol):
-    """What callers use of a compiled pattern (RE2's object has no type hints)."""
+class Pattern:
+    """A compiled RE2 pattern. Text that is not valid Unicode (a lone surrogate from a
+    YAML escape, say) is matched with U+FFFD in its place instead of raising."""
 
-    groups: int
-    groupindex: dict[str, int]
+    def __init__(self, regex: Any):
+        self._regex = regex
+        self.groups: int = regex.groups
+        self.groupindex: dict[str, int] = dict(regex.groupindex)
 
-    def search(self, text: str) -> Any: ...
+    def search(self, text: str) -> Any:
+        return self._regex.search(_encodable(text))
 
-    def sub(self, replacement: Callable[[Any], str], text: str) -> str: ...
+    def sub(self, replacement: Callable[[Any], str], text: str) -> str:
+        return str(self._regex.sub(replacement, _encodable(text)))
+
+
+def _encodable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def compile_one(pattern: str) -> tuple[Pattern | None, str]:
     """(compiled, '') or (None, why RE2 refuses it)."""
     try:
-        return re2.compile(pattern, options=_OPTIONS), ""
+        return Pattern(re2.compile(pattern, options=_OPTIONS)), ""
     except re2.error as exc:
         reason = exc.args[0] if exc.args else exc
         text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
@@ -68,6 +81,7 @@ def compile_patterns(patterns: list[tuple[str, int]],
     return tuple(compiled)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TEMPLATE_PART = re.compile(r"\\(?:g<([^<>]*)>|(\d{1,2})|(\\))|\\(.?)", re.S)
 
 
