@@ -85,7 +85,10 @@ def test_a_pattern_re2_refuses_in_site_toml_is_a_config_error(project, capsys) -
     root = project({"en/a.md": article("a", "x")}, {"exclude": ["ok", r"(x)\1"]})
     assert _run(root, "--offline") == 2
     err = capsys.readouterr().err
-    assert err.startswith("site.toml:") and "links.exclude" in err
+    line = (root / "site.toml").read_text(encoding="utf-8").splitlines().index(
+        'exclude = ["ok", "(x)\\\\1"]') + 1
+    assert err.startswith(f"site.toml:{line}:1: error CF100") and "links.exclude" in err
+    assert "RE2" in err
 
 
 @pytest.fixture

@@ -287,6 +287,10 @@ def parse_settings(
     locales = _read_locales(data.get("locales"), err)
     sections["site"] = _check_site(sections["site"], locales, err)
     _check_ranges(sections, err)
+    for pattern in sections["links"].exclude:
+        if problem := rules.pattern_problem(pattern):
+            err("links", "exclude", f"links.exclude pattern {pattern!r} is not a regular "
+                f"expression RE2 accepts: {problem}", rules.PATTERN_HINT)
     for key, problem in rules.build_problems(sections["build"].executor,
                                              sections["build"].dask_files).items():
         err("build", key, f"build.{key} {problem}", code="CF107")

@@ -99,6 +99,17 @@ class NumberOption:
         return value
 
 
+PATTERN_HINT = ("patterns use RE2 syntax: no backreferences (\\1) and no lookaround "
+               "((?=...), (?!...), (?<=...), (?<!...)); escape literal characters with '\\'")
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why RE2 refuses a user's regular expression ('' when it compiles)."""
+    from pipeline.links.patterns import compile_one  # the one compiler of user patterns
+
+    return compile_one(pattern)[1]
+
+
 def _invisible(text: str) -> bool:
     return any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")
                for c in text)

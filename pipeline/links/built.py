@@ -21,10 +21,10 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import ConfigError
+from pipeline.core.settings_rules import PATTERN_HINT
 from pipeline.core.urls import host_of, iri_to_uri, quote_component
 from pipeline.links import fragments
 from pipeline.links.patterns import (
-    SYNTAX_HINT,
     TEMPLATE_HINT,
     Pattern,
     Template,
@@ -57,7 +57,7 @@ def remaps(pairs: list[list[str]] | None) -> tuple[Remap, ...]:
         lambda pattern, n, reason: Finding(
             "--remap", 1, 1, "CF100", Severity.ERROR,
             f"--remap #{n} pattern {pattern!r} is not a regular expression RE2 accepts: "
-            f"{reason}", SYNTAX_HINT))
+            f"{reason}", PATTERN_HINT))
     rules, problems = [], []
     for n, (regex, (_, replacement)) in enumerate(zip(compiled, pairs, strict=True), 1):
         template, problem = parse_template(replacement, regex)

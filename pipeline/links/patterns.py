@@ -20,8 +20,6 @@ import re2
 from pipeline.core.model import Finding
 from pipeline.core.settings import ConfigError
 
-SYNTAX_HINT = ("patterns use RE2 syntax: no backreferences (\\1) and no lookaround "
-               "((?=...), (?!...), (?<=...), (?<!...)); escape literal characters with '\\'")
 TEMPLATE_HINT = ("use \\g<N> or \\g<name> for a group the pattern has (\\g<0>: the whole "
                  "match) and \\\\ for a backslash")
 _OPTIONS = re2.Options()

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import ConfigError, LinksSection
-from pipeline.links.patterns import SYNTAX_HINT, Pattern, compile_patterns
+from pipeline.core.settings_rules import PATTERN_HINT
+from pipeline.links.patterns import Pattern, compile_patterns
 
 CHECKED_SCHEMES = ("http", "https")
 # Flag name on the command line -> LinksSection field it overrides.
@@ -85,7 +86,7 @@ def read_ignore_file(path: Path) -> tuple[Pattern, ...]:
         [(p, n) for n, p in lines if p and not p.startswith("#")],
         lambda pattern, line, reason: Finding(
             IGNORE_FILE, line, 1, "CF101", Severity.ERROR,
-            f"{pattern!r} is not a regular expression RE2 accepts: {reason}", SYNTAX_HINT))
+            f"{pattern!r} is not a regular expression RE2 accepts: {reason}", PATTERN_HINT))
 
 
 def _compile(patterns: tuple[str, ...], where: str, what: str) -> tuple[Pattern, ...]:
@@ -94,4 +95,4 @@ def _compile(patterns: tuple[str, ...], where: str, what: str) -> tuple[Pattern,
         lambda pattern, line, reason: Finding(
             where, line, 1, "CF100", Severity.ERROR,
             f"{what} {pattern!r} is not a regular expression RE2 accepts: {reason}",
-            SYNTAX_HINT))
+            PATTERN_HINT))
