@@ -101,7 +101,7 @@ def built_root(project) -> Path:  # type: ignore[no-untyped-def]
     return root
 
 
-@pytest.mark.parametrize("replacement", [r"\g<5>", r"\1", r"\g<name>", "/x\\", r"\q",
+@pytest.mark.parametrize("replacement", [r"\g<5>", r"\1", r"\g<name>", "/x\\", r"\q", r"\0",
                                          r"\g<-1>", r"\g<>", r"\g<1"])
 def test_a_bad_remap_replacement_is_a_usage_error(built_root: Path, capsys,
                                                   replacement: str) -> None:
@@ -128,31 +128,43 @@ TEXT = st.text(alphabet="ab/-x\u0628", max_size=8)
 PATTERNS = st.sampled_from(["(a)(b)?", "(?P<n>a+)/(x)?", "a", "(\u0628+)|(x)"])
 
 
+REFERENCE = st.tuples(st.integers(-1, 4), st.booleans())  # (group, written as \\N)
+
+
+def _written(piece: str | tuple[int, bool]) -> str:
+    if isinstance(piece, str):
+        return piece
+    group, short = piece
+    return f"\\{group}" if short and group >= 1 else f"\\g<{group}>"
+
+
 @settings(max_examples=300, deadline=None)
-@given(pattern=PATTERNS, pieces=st.lists(st.one_of(TEXT, st.integers(-1, 4)), max_size=5),
-       subject=TEXT)
-def test_templates_expand_as_python_re_sub_does(pattern: str, pieces: list[str | int],
-                                                subject: str) -> None:
-    """Literal text and in-range group references give Python's ``re.sub`` result;
-    an out-of-range reference is refused (Python raises ``re.error`` at match time)."""
-    template = "".join(p if isinstance(p, str) else f"\\g<{p}>" for p in pieces)
+@given(pattern=PATTERNS, subject=TEXT,
+       pieces=st.lists(st.one_of(TEXT, REFERENCE, st.just("\\\\")), max_size=5))
+def test_templates_expand_as_python_re_sub_does(pattern: str, subject: str,
+                                                pieces: list[str | tuple[int, bool]]) -> None:
+    """Literal text, ``\\\\`` and in-range group references (``\\g<N>``, ``\\N``) give
+    Python's ``re.sub`` result; an out-of-range reference is refused."""
+    template = "".join(_written(p) for p in pieces)
     regex, reason = compile_one(pattern)
     assert regex is not None, reason
     parsed, problem = parse_template(template, regex)
     python = re.compile(pattern)
-    if any(isinstance(p, int) and not 0 <= p <= python.groups for p in pieces):
+    if any(isinstance(p, tuple) and not 0 <= p[0] <= python.groups for p in pieces):
         assert parsed is None and "group" in problem
         return
     assert parsed is not None, problem
     assert regex.sub(parsed.expand, subject) == python.sub(template, subject)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_is_compiled_or_refused_with_a_reason(pattern: str) -> None:
     regex, reason = compile_one(pattern)
     assert (regex is None) == bool(reason)
 
 
+@settings(deadline=None)
 @given(subject=st.text(st.sampled_from(["a", "b", "x", "/", "\u00e9", "\ud800", "\udfff"]))
        | st.text(st.characters(blacklist_categories=())), pattern=PATTERNS)
 def test_matching_any_text_never_raises(subject: str, pattern: str) -> None:

@@ -80,7 +80,7 @@ def compile_patterns(patterns: list[tuple[str, int]],
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_TEMPLATE_PART = re.compile(r"\\(?:g<([^<>]*)>|(\d{1,2})|(\\))|\\(.?)", re.S)
+_TEMPLATE_PART = re.compile(r"\\(?:g<([^<>]*)>|([1-9]\d?)|(\\))|\\(.?)", re.S)
 
 
 @dataclass(frozen=True)
