@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline.commands import STAGES, Stage
 from pipeline.content import assets
 from pipeline.content.site import blocked_by_content, open_site  # noqa: F401 (the runner's API)
+from pipeline.core import clock
 from pipeline.core.model import Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
 from pipeline.engine import executors, lock, noop
@@ -80,7 +81,8 @@ def _build_project(settings: Settings, root: Path, config: Path | None,
     loaded = time.perf_counter() - loading
     changes: dict[str, FolderChanges] = {}
     results = build(site, options, on_result, changes)
-    noop.record(settings, stamp, results)
+    # a build stopped by the clock (a future date) runs again rather than being replayed
+    noop.record(settings, None if clock.depends_on_clock(results) else stamp, results)
     return Build(settings, results, changes, time.perf_counter() - started, load_seconds=loaded)
 
 

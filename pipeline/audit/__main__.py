@@ -15,16 +15,22 @@ from pathlib import Path
 
 from pipeline.audit.site import audit, lines
 from pipeline.audit.tools import ToolMissing
+from pipeline.core.settings_rules import NumberOption, at_least
 
 
-def main(argv: list[str] | None = None) -> int:
+def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline.audit", description=__doc__)
     parser.add_argument("--site", type=Path, default=None, help="built site folder")
     parser.add_argument("--root", type=Path, default=Path("."), help="project root")
     parser.add_argument("--no-lighthouse", action="store_true", help="Nu and sitemaps only")
-    parser.add_argument("--lighthouse-limit", type=int, default=None, metavar="N",
-                        help="run Lighthouse on the first N indexable pages only")
-    args = parser.parse_args(argv)
+    parser.add_argument("--lighthouse-limit", type=NumberOption(int, at_least(0, 100_000)),
+                        default=None,
+                        metavar="N", help="run Lighthouse on the first N indexable pages only")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
     output = args.site or _output(args.root)
     if not output.is_dir():
         print(f"audit: {output} is not a folder; build the site first", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -16,8 +17,10 @@ from pathlib import Path
 
 from pipeline.content import schema
 from pipeline.content import tree as guards
+from pipeline.content.future_dates import future_dates
 from pipeline.content.parsing import err, read_text, split
 from pipeline.content.tree import shown as shown_path
+from pipeline.core import clock
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.core.text import invisible_chars
@@ -48,6 +51,7 @@ def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Fi
         findings += problems
         if article is not None:
             articles.append(article)
+    findings += future_dates(articles, clock.now())  # depends on the clock: never cached
     articles.sort(key=lambda a: (settings.locale_codes.index(a.locale), a.source.as_posix()))
     return Site(settings, tuple(articles), tuple(findings)), findings
 
@@ -161,6 +165,22 @@ def _file_problem(path: Path, content_real: Path, root: Path) -> Finding | None:
     return guards.symlink_problem(path, content_real, root) or guards.kind_problem(path, root)
 
 
+def name_default(stem: str, data: dict[str, object], shown: str,
+                 ) -> tuple[str, Finding | None]:
+    """The slug and translation key a file name gives: its NFC form, so ``café.md`` saved
+    decomposed (as macOS writes names) and precomposed make one key; a warning (FM110)
+    when the name was not NFC and the front matter leaves the slug or key to it."""
+    nfc = unicodedata.normalize("NFC", stem)
+    if nfc == stem or ("slug" in data and "translationKey" in data):
+        return nfc, None
+    uses = " and ".join(f for f, k in (("slug", "slug"), ("translation key", "translationKey"))
+                        if k not in data)
+    return nfc, err(shown, 1, "FM110", f"file name {ascii(stem)} is not in Unicode NFC form; "
+                    f"its {uses} use the NFC form {nfc!r}", "rename the file to its NFC form (e.g. with "
+                    "convmv --nfc) so tools that compare names see one file",
+                    severity=Severity.WARNING)
+
+
 def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article | None, list[Finding]]:
     """One file -> a typed ``Article`` (or ``None``) and every problem found in it."""
     try:  # once for both the shown path (``tree.shown``) and the article's source
@@ -182,7 +202,9 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
         findings.append(err(shown, 1, "FM302", f"file name contains invisible or control "
                             f"characters: {', '.join(hidden)}", "rename the file",
                             severity=Severity.WARNING))
-    stem = path.stem
+    stem, problem = name_default(path.stem, parsed.data, shown)
+    if problem is not None:
+        findings.append(problem)
     if "slug" not in parsed.data and (why := schema.slug_problem(stem)):
         findings.append(err(shown, 1, "FM105", f"file name {stem!r} cannot be a slug: it {why}",
                             "add a 'slug' field to the front matter"))

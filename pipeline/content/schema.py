@@ -333,8 +333,8 @@ def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -
         translation_key=data.get("translationKey") or default_key,
         lastmod=lastmod,
         draft=bool(data.get("draft", False)),
-        tags=tuple(dict.fromkeys(t for t in (sanitize_line(x).strip() for x in data.get("tags", ()))
-                                 if t)),
+        tags=tuple(dict.fromkeys(t for t in (unicodedata.normalize(
+            "NFC", sanitize_line(x).strip()) for x in data.get("tags", ())) if t)),
         translation_of=data.get("translationOf"),
         locale=data.get("locale"),
         cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,

@@ -21,7 +21,7 @@ from babel import UnknownLocaleError
 
 from pipeline.core import settings_rules as rules
 from pipeline.core.model import Finding, Locale, Severity
-from pipeline.core.settings_rules import Bound, at_least, positive
+from pipeline.core.settings_rules import Bound, NumberOption, at_least, positive
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -231,6 +231,14 @@ SECTIONS: dict[str, type] = {
 }
 
 
+def option_type(section: str, key: str) -> NumberOption:
+    """The argparse ``type`` of a flag overriding ``[section] key``: that key's type and
+    ``BOUNDS``, so the command line and ``site.toml`` share one definition."""
+    cls = SECTIONS[section]
+    kind = get_type_hints(cls)[key]
+    return NumberOption(kind, cls.BOUNDS[key], f"{section}.{key}")
+
+
 def load_settings(root: Path, config_path: Path | None = None) -> Settings:
     """Read and validate ``site.toml``; raise ``ConfigError`` with every problem."""
     path = config_path or root / CONFIG_NAME
@@ -292,6 +300,10 @@ def parse_settings(
     locales = _read_locales(data.get("locales"), err)
     sections["site"] = _check_site(sections["site"], locales, err)
     _check_ranges(sections, err)
+    for pattern in sections["links"].exclude:
+        if problem := rules.pattern_problem(pattern):
+            err("links", "exclude", f"links.exclude pattern {pattern!r} is not a regular "
+                f"expression RE2 accepts: {problem}", rules.PATTERN_HINT)
     for key, problem in rules.build_problems(sections["build"].executor,
                                              sections["build"].dask_files).items():
         err("build", key, f"build.{key} {problem}", code="CF107")

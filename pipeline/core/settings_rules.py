@@ -4,13 +4,15 @@ numeric bounds and the folders. Each returns problems as text; ``settings`` loca
 Codes: CF101 required section or key missing, CF102 ``base_url``, CF103 ``url_pattern``,
 CF104 number out of bounds, CF105 folders overlapping or outside the project,
 CF106 ``site.toml`` not readable as UTF-8 text, CF107 a ``[build]`` executor or file mode
-that does not exist.
+that does not exist, CF108 a ``SEO_PIPELINE_NOW`` that is not a date (``core.clock``).
 """
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,6 +57,57 @@ def positive(high: float | None = None) -> Bound:
 
 def at_least(low: float, high: float | None = None) -> Bound:
     return Bound(low, high)
+
+
+JOBS_PER_CORE = 4  # worker processes a command line may ask for, per usable CPU core
+PORT = at_least(0, 65_535)  # serve --port (0: any free port)
+
+
+def cores() -> int:
+    """CPU cores this process may run on (its affinity mask, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def jobs_bound(auto: bool) -> Bound:
+    """``--jobs``: at most ``JOBS_PER_CORE`` processes per core; 0 (one per core) when
+    ``auto``, else at least 1."""
+    return at_least(0 if auto else 1, JOBS_PER_CORE * cores())
+
+
+@dataclass(frozen=True)
+class NumberOption:
+    """An argparse ``type`` for a number flag: parsed as ``kind`` and held to ``bound``,
+    the very bound of the ``site.toml`` key it overrides. Any problem is an
+    ``ArgumentTypeError``, which argparse reports naming the option (exit 2)."""
+
+    kind: type[int] | type[float]
+    bound: Bound
+    key: str = ""  # the site.toml key it overrides ('' when it has none)
+
+    def __call__(self, text: str) -> int | float:
+        try:
+            value = self.kind(text)
+        except (ValueError, OverflowError):
+            wanted = "a whole number" if self.kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"must be {wanted}, got {text!r}") from None
+        if problem := self.bound.problem(value):
+            also = f" (as {self.key} in site.toml)" if self.key else ""
+            raise argparse.ArgumentTypeError(f"{problem}{also}, got {text!r}")
+        return value
+
+
+PATTERN_HINT = ("patterns use RE2 syntax: no backreferences (\\1) and no lookaround "
+               "((?=...), (?!...), (?<=...), (?<!...)); escape literal characters with '\\'")
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why RE2 refuses a user's regular expression ('' when it compiles)."""
+    from pipeline.links.patterns import compile_one  # the one compiler of user patterns
+
+    return compile_one(pattern)[1]
 
 
 def _invisible(text: str) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.content.site import blocked_by_content, open_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
+from pipeline.core.settings import option_type
 from pipeline.hreflang.cluster import check_pages, compare_sources, index_pages
 from pipeline.hreflang.sources import head_pages, sitemap_pages
 from pipeline.report import render, write_report
@@ -32,12 +33,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     live = parser.add_argument_group("live audit (--url), as the links stage")
     live.add_argument("--allow-private", action="store_true",
                       help="allow private and loopback addresses")
-    live.add_argument("--timeout", type=float, metavar="SECONDS", help="connect/read timeout")
-    live.add_argument("--workers", type=int, help="concurrent requests in total")
-    live.add_argument("--per-host", type=int, help="concurrent requests per host")
-    live.add_argument("--retries", type=int, help="retries after a failed request")
+    live.add_argument("--timeout", type=option_type("links", "read_timeout"), metavar="SECONDS",
+                      help="connect/read timeout")
+    live.add_argument("--workers", type=option_type("links", "workers"),
+                      help="concurrent requests in total")
+    live.add_argument("--per-host", type=option_type("links", "per_host"),
+                      help="concurrent requests per host")
+    live.add_argument("--retries", type=option_type("links", "retries"),
+                      help="retries after a failed request")
     live.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    live.add_argument("--max-cache-age", type=float, metavar="SECONDS",
+    live.add_argument("--max-cache-age", type=option_type("links", "max_cache_age"),
+                      metavar="SECONDS",
                       help="reuse cached successes younger than this")
 
 

@@ -2,7 +2,8 @@
 
 Links are read from ``<a>``, ``<link>``, ``<img>``, ``<script>``, ``<source>``,
 ``<iframe>`` with their line (lxml's ``sourceline``) and column in the file. ``--remap
-PATTERN REPLACEMENT`` rewrites each link first (``re.sub``, in the order given), to
+PATTERN REPLACEMENT`` rewrites each link first (RE2 pattern, ``\\g<N>`` group references
+in the replacement; in the order given), to
 map production URLs onto the output folder (``'^https://example\\.org/' '/'``) or onto
 a staging host. Site-relative and relative links, and absolute ones on the site's own
 host, are then looked up in the output folder: a file, or a folder's ``index.html``;
@@ -19,9 +20,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.core.model import Finding, Severity
+from pipeline.core.settings import ConfigError
+from pipeline.core.settings_rules import PATTERN_HINT
 from pipeline.core.urls import host_of, iri_to_uri, quote_component
 from pipeline.links import fragments
-from pipeline.links.policy import compile_patterns
+from pipeline.links.patterns import (
+    TEMPLATE_HINT,
+    Pattern,
+    Template,
+    compile_patterns,
+    parse_template,
+)
 from pipeline.links.types import Occurrence, Source, State, Target, Verdict
 
 LINK_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "script": "src",
@@ -32,24 +41,35 @@ LINK_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "script
 class Remap:
     """One ``--remap PATTERN REPLACEMENT`` rule."""
 
-    pattern: re.Pattern[str]
-    replacement: str
+    pattern: Pattern
+    replacement: Template
 
     def apply(self, url: str) -> str:
-        return self.pattern.sub(self.replacement, url)
+        return self.pattern.sub(self.replacement.expand, url)
 
 
 def remaps(pairs: list[list[str]] | None) -> tuple[Remap, ...]:
-    """Compile ``--remap`` pairs; a bad pattern is a usage error."""
+    """Compile ``--remap`` pairs (RE2 patterns, checked templates); any bad pattern or
+    template is a usage error naming the option and its position."""
     pairs = pairs or []
     compiled = compile_patterns(
-        [(pattern, 1) for pattern, _ in pairs],
-        lambda pattern, line, exc: Finding(
-            "--remap", line, 1, "CF100", Severity.ERROR,
-            f"--remap pattern {pattern!r} is not a valid regular expression: {exc}",
-            "fix the pattern"))
-    return tuple(Remap(c, replacement) for c, (_, replacement) in zip(compiled, pairs,
-                                                                        strict=True))
+        [(pattern, n) for n, (pattern, _) in enumerate(pairs, 1)],
+        lambda pattern, n, reason: Finding(
+            "--remap", 1, 1, "CF100", Severity.ERROR,
+            f"--remap #{n} pattern {pattern!r} is not a regular expression RE2 accepts: "
+            f"{reason}", PATTERN_HINT))
+    rules, problems = [], []
+    for n, (regex, (_, replacement)) in enumerate(zip(compiled, pairs, strict=True), 1):
+        template, problem = parse_template(replacement, regex)
+        if template is None:
+            problems.append(Finding("--remap", 1, 1, "CF100", Severity.ERROR,
+                                    f"--remap #{n} replacement {replacement!r} {problem}",
+                                    TEMPLATE_HINT))
+        else:
+            rules.append(Remap(regex, template))
+    if problems:
+        raise ConfigError(problems)
+    return tuple(rules)
 
 
 def pages(output: Path) -> list[Path]:

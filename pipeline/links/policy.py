@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import ConfigError, LinksSection
+from pipeline.core.settings_rules import PATTERN_HINT
+from pipeline.links.patterns import Pattern, compile_patterns
 
 CHECKED_SCHEMES = ("http", "https")
 # Flag name on the command line -> LinksSection field it overrides.
@@ -30,7 +30,7 @@ class Policy:
     """Resolved link-checking policy (settings plus command-line overrides)."""
 
     rules: LinksSection
-    exclude: tuple[re.Pattern[str], ...]
+    exclude: tuple[Pattern, ...]
     use_cache: bool = True
     offline: bool = False
 
@@ -47,8 +47,8 @@ IGNORE_FILE = ".linkignore"
 
 def build_policy(rules: LinksSection, options: argparse.Namespace | None,
                  root: Path | None = None) -> Policy:
-    """Merge flags and ``root/.linkignore`` into the ``[links]`` settings; a bad pattern
-    raises ``ConfigError`` at its line."""
+    """Merge flags and ``root/.linkignore`` into the ``[links]`` settings; a pattern RE2
+    refuses raises ``ConfigError`` located at its line or option."""
     changes = {}
     for flag, name in OVERRIDES.items():
         value = getattr(options, flag, None)
@@ -61,14 +61,16 @@ def build_policy(rules: LinksSection, options: argparse.Namespace | None,
     extra = tuple(getattr(options, "exclude", None) or ())
     if extra:
         changes["exclude"] = rules.exclude + extra
+    configured = _compile(rules.exclude, "site.toml", "links.exclude pattern")
+    flagged = _compile(extra, "--exclude", "--exclude pattern")
     rules = dataclasses.replace(rules, **changes)
     ignored = read_ignore_file(root / IGNORE_FILE) if root is not None else ()
-    return Policy(rules, _compile(rules.exclude) + ignored,
+    return Policy(rules, configured + flagged + ignored,
                   use_cache=not getattr(options, "no_cache", False),
                   offline=bool(getattr(options, "offline", False)))
 
 
-def read_ignore_file(path: Path) -> tuple[re.Pattern[str], ...]:
+def read_ignore_file(path: Path) -> tuple[Pattern, ...]:
     """``.linkignore``: one regular expression per line; blank lines and lines starting
     with ``#`` are skipped, surrounding whitespace is dropped. Missing file: nothing."""
     try:
@@ -82,32 +84,15 @@ def read_ignore_file(path: Path) -> tuple[re.Pattern[str], ...]:
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)]
     return compile_patterns(
         [(p, n) for n, p in lines if p and not p.startswith("#")],
-        lambda pattern, line, exc: Finding(
+        lambda pattern, line, reason: Finding(
             IGNORE_FILE, line, 1, "CF101", Severity.ERROR,
-            f"{pattern!r} is not a valid regular expression: {exc}",
-            "fix the pattern, or escape it with '\\'"))
+            f"{pattern!r} is not a regular expression RE2 accepts: {reason}", PATTERN_HINT))
 
 
-def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+def _compile(patterns: tuple[str, ...], where: str, what: str) -> tuple[Pattern, ...]:
     return compile_patterns(
         [(p, 1) for p in patterns],
-        lambda pattern, line, exc: Finding(
-            "site.toml", line, 1, "CF100", Severity.ERROR,
-            f"links.exclude pattern {pattern!r} is not a valid regular expression: {exc}",
-            "fix the pattern"))
-
-
-def compile_patterns(patterns: list[tuple[str, int]],
-                     problem: Callable[[str, int, re.error], Finding],
-                     ) -> tuple[re.Pattern[str], ...]:
-    """Compile ``(pattern, line)`` pairs; every bad one becomes its located finding, and
-    any finding is a ``ConfigError`` (exit 2)."""
-    compiled, problems = [], []
-    for pattern, line in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as exc:
-            problems.append(problem(pattern, line, exc))
-    if problems:
-        raise ConfigError(problems)
-    return tuple(compiled)
+        lambda pattern, line, reason: Finding(
+            where, line, 1, "CF100", Severity.ERROR,
+            f"{what} {pattern!r} is not a regular expression RE2 accepts: {reason}",
+            PATTERN_HINT))

@@ -31,6 +31,7 @@ from pipeline.content.translations import source_hash
 from pipeline.core import fsutil, urls
 from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
+from pipeline.core.settings_rules import JOBS_PER_CORE, NumberOption, jobs_bound
 from pipeline.engine import fingerprint, paths
 from pipeline.engine.executors import Executor
 from pipeline.engine.incremental import Stamps, settings_fingerprint, unit_results
@@ -53,8 +54,9 @@ PAGES_STATE = "pages"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jobs", type=int, default=0,
-                        help="worker processes (default: one per CPU; dask-local: 2)")
+    parser.add_argument("--jobs", type=NumberOption(int, jobs_bound(auto=True)), default=0,
+                        help="worker processes (default, 0: one per CPU; dask-local: 2; at "
+                        f"most {JOBS_PER_CORE} per CPU)")
     parser.add_argument("--executor", default=None, metavar="SPEC",
                         help="where work units run: local (default), dask-local (a local "
                         "Dask cluster) or dask://HOST:PORT (default: [build] executor)")

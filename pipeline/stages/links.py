@@ -15,6 +15,8 @@ from typing import Any
 
 from pipeline.core.fsutil import write_bytes
 from pipeline.core.model import Finding, Severity, Site, StageResult
+from pipeline.core.settings import option_type
+from pipeline.core.settings_rules import JOBS_PER_CORE, NumberOption, jobs_bound
 from pipeline.links import formats, inputs
 from pipeline.links.cache import FILE_NAME, LinkCache
 from pipeline.links.checker import check_all
@@ -34,43 +36,34 @@ class LinksResult(StageResult):
     cached: int = 0  # targets answered by the link cache
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("links")
     group.add_argument("--allow-private", action="store_true",
                        help="allow targets on private, loopback and link-local addresses")
-    group.add_argument("--max-cache-age", type=_seconds, metavar="SECONDS",
+    group.add_argument("--max-cache-age", type=option_type("links", "max_cache_age"),
+                       metavar="SECONDS",
                        help="reuse cached successes younger than this (default: links."
                             "max_cache_age, 1 day)")
     group.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     group.add_argument("--offline", action="store_true",
                        help="check internal links only; external ones are skipped")
     group.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
-    group.add_argument("--workers", type=_positive_int, help="concurrent requests in total")
-    group.add_argument("--per-host", type=_positive_int,
+    group.add_argument("--workers", type=option_type("links", "workers"),
+                       help="concurrent requests in total")
+    group.add_argument("--per-host", type=option_type("links", "per_host"),
                        help="most concurrent requests per host (the adaptive limit's ceiling)")
-    group.add_argument("--jobs", type=_positive_int, metavar="N",
-                       help="checker processes (default: one per core from 300 URLs on)")
+    group.add_argument("--jobs", type=NumberOption(int, jobs_bound(auto=False)), metavar="N",
+                       help="checker processes (default: one per core from 300 URLs on; "
+                       f"at most {JOBS_PER_CORE} per core)")
     group.add_argument("--executor", metavar="SPEC",
                        help="check on a Dask cluster: dask-local or dask://HOST:PORT "
                        "(default: [build] executor; local: processes on this machine)")
-    group.add_argument("--timeout", type=_seconds, metavar="SECONDS",
-                       help="connect and read timeout")
-    group.add_argument("--retries", type=int, help="retries after a failed request")
-    group.add_argument("--max-redirects", type=int, help="redirect hops to follow")
+    group.add_argument("--timeout", type=option_type("links", "read_timeout"),
+                       metavar="SECONDS", help="connect and read timeout")
+    group.add_argument("--retries", type=option_type("links", "retries"),
+                       help="retries after a failed request")
+    group.add_argument("--max-redirects", type=option_type("links", "max_redirects"),
+                       help="redirect hops to follow")
     group.add_argument("--exclude", action="append", metavar="REGEX",
                        help="skip URLs matching this pattern (repeatable)")
     group.add_argument("--user-agent", help="User-Agent header")
@@ -151,7 +144,8 @@ def _progress_enabled(options: argparse.Namespace | None) -> bool | None:
 
 
 def _unloaded(site: Site) -> list[Finding]:
-    broken = {f.path for f in site.load_findings if f.is_error}
+    loaded = {a.source.as_posix() for a in site.articles}  # an FM210 file is loaded
+    broken = {f.path for f in site.load_findings if f.is_error} - loaded
     if not broken:
         return []
     return [Finding("content", 1, 1, "LNK041", Severity.INFO,
