@@ -6,7 +6,9 @@ folder ``dist/ar/حقن/``), folders serve their ``index.html``, text types carr
 the output folder is reachable. ``base_url``'s path, when it has one, is the prefix.
 The folder is looked up on every request, so a build may swap it for a new one while
 the server runs. With ``reload`` (watch mode), HTML responses carry the live-reload
-script and ``/__reload`` streams build events (``pipeline.preview.reload``).
+script and ``/__reload`` streams build events (``pipeline.preview.reload``). Requests
+for other host names (DNS rebinding) get 421; threads and streams are bounded
+(``pipeline.preview.guard``).
 """
 
 from __future__ import annotations
@@ -14,18 +16,25 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import ipaddress
 import os
 import socket
 import sys
 from functools import partial
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.settings import load_settings
+from pipeline.preview.guard import (
+    IDLE_TIMEOUT,
+    MAX_CONNECTIONS,
+    RETRY_AFTER,
+    BoundedServer,
+    host_problem,
+    is_loopback_name,
+)
 from pipeline.preview.reload import EVENTS_PATH, SCRIPT, SCRIPT_PATH, Broadcaster, event, inject
 
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
@@ -53,6 +62,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
     default_request_version = "HTTP/1.0"  # answer malformed lines with a status line, not 0.9
+    timeout = IDLE_TIMEOUT  # a silent client lets go of its thread
 
     def __init__(self, *args, root: Path, prefix: str = "", verbose: bool = False,
                  reload: Broadcaster | None = None, **kwargs):  # type: ignore[no-untyped-def]
@@ -74,6 +84,35 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if decoded.endswith("/") or not parts:
             return str(target) + "/"
         return str(target)
+
+    def parse_request(self) -> bool:
+        """The request line and headers, then the host check (421 for other names)."""
+        if not super().parse_request():
+            return False
+        bound = str(self.server.server_address[0])
+        problem = host_problem(self.headers.get_all("Host") or [], self.path,
+                               self.request_version, bound)
+        if problem is None:
+            return True
+        status = HTTPStatus.BAD_REQUEST if "Host header" in problem else \
+            HTTPStatus.MISDIRECTED_REQUEST
+        self.send_text(status, problem)
+        return False
+
+    def send_text(self, status: HTTPStatus, text: str,
+                  headers: dict[str, str] | None = None) -> None:
+        """A short plain-text answer that ends the connection."""
+        body = f"{status.value} {status.phrase}: {text}\n".encode()
+        self.close_connection = True
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", CONTENT_TYPES[".txt"])
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def do_GET(self) -> None:
         if self.reload and urlsplit(self.path).path == EVENTS_PATH:
@@ -144,21 +183,26 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def send_events(self) -> None:
-        """The build-event stream: the current state now, then every change."""
+        """The build-event stream: the current state now, then every change (503 when
+        every stream place is taken)."""
         assert self.reload is not None
         self.close_connection = True
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        state = self.reload.state
-        try:
-            self.wfile.write(b"retry: 1000\n\n" + event(state))
-            while not self.reload.closed:
-                new = self.reload.wait(state.serial, KEEPALIVE)
-                self.wfile.write(b": idle\n\n" if new.serial == state.serial else event(new))
-                state = new
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page went away
+        with self.reload.stream_slot() as granted:
+            if not granted:
+                return self.send_text(HTTPStatus.SERVICE_UNAVAILABLE,
+                                      "too many live-reload streams are open",
+                                      {"Retry-After": str(RETRY_AFTER)})
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            state = self.reload.state
+            with contextlib.suppress(OSError):  # the page went away
+                self.wfile.write(b"retry: 1000\n\n" + event(state))
+                while not self.reload.closed:
+                    new = self.reload.wait(state.serial, KEEPALIVE)
+                    self.wfile.write(b": idle\n\n" if new.serial == state.serial else event(new))
+                    state = new
+        return None
 
     def end_headers(self) -> None:
         if self.reload:  # watch mode: always ask again, pages and assets change
@@ -186,26 +230,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str = "",
-                verbose: bool = False, reload: Broadcaster | None = None) -> ThreadingHTTPServer:
-    """A server for ``root`` bound to a loopback address (port 0: any free port).
+                verbose: bool = False, reload: Broadcaster | None = None,
+                max_connections: int = MAX_CONNECTIONS) -> BoundedServer:
+    """A server for ``root`` bound to a loopback address (port 0: any free port), with at
+    most ``max_connections`` connections served at once.
 
     ``root`` is resolved per request (it may be a symlink a build repoints).
     """
-    if not is_loopback(host):
+    if not is_loopback_name(host.lower()):
         raise ValueError(f"refusing to serve on {host!r}: the preview binds loopback only")
     handler = partial(PreviewHandler, root=Path(os.path.abspath(root)), prefix=prefix.rstrip("/"),
                       verbose=verbose, reload=reload)
-    return ThreadingHTTPServer((host, port), handler)
+    return BoundedServer((host, port), handler, max_connections)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
