@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import IO
 
 from pipeline.core.urls import normalise
 from pipeline.links.cache import LinkCache
@@ -83,3 +84,11 @@ class Fetcher:
             return Fetched(url, verdict, self.checker.fetch(url, limit))
         except OSError as exc:
             return Fetched(url, Verdict(State.NETWORK, None, str(exc), url))
+
+    def download(self, url: str, sink: IO[bytes], limit: int) -> None:
+        """Judge ``url``, then write its body into ``sink`` (at most ``limit`` bytes);
+        ``OSError`` naming the problem (a redirect, a status, a network failure)."""
+        verdict = self.judge(url)
+        if verdict.redirects or verdict.state != State.OK or verdict.status != 200:
+            raise OSError(Fetched(url, verdict).problem)
+        self.checker.fetch_into(url, sink, limit)
