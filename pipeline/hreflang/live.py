@@ -6,15 +6,14 @@ sitemap or a page head names, with the links stage's policy (``hreflang.fetch``)
 the same checks as the offline audit run on the sitemap entries and on the page heads
 (self-reference, return links, x-default, canonicals, codes) and the two are compared.
 Sitemaps are read as streams one at a time (``sitemaps.walk``: protocol limits are
-findings, HL016); pages are fetched a few at a time and only their head's annotations
-are kept, so memory does not grow with page sizes. No URL to audit is HL017.
+findings, HL016); pages are fetched a few at a time, read up to ``</head>`` only, and
+only their head's annotations are kept, so memory does not grow with page sizes. No URL to audit is HL017.
 Live-only codes: HL014 a listed or alternate URL redirects (hreflang and sitemaps must
 name the final URL), HL015 it does not answer 200 (404, 5xx, network, refused).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -28,8 +27,6 @@ from pipeline.hreflang.fetch import Fetched, Fetcher
 from pipeline.hreflang.model import AnnotatedPage
 from pipeline.hreflang.sources import HL_CODES, nothing_audited, parse_head
 from pipeline.sitemaps.walk import Places, SitemapWalk
-
-HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +101,7 @@ def _visit(page_urls: Iterable[str], fetcher: Fetcher) -> Iterator[tuple[str, Re
     limit = fetcher.policy.rules.max_bytes
 
     def reach(url: str) -> tuple[str, Reached]:
-        fetched = fetcher.get(url, limit)
+        fetched = fetcher.get(url, limit, head_only=True)
         head = _head(fetched) if fetched.problem is None else None
         return norm(url), Reached(fetched.url, fetched.problem, fetched.redirected, head)
 
@@ -121,12 +118,9 @@ def _visit(page_urls: Iterable[str], fetcher: Fetcher) -> Iterator[tuple[str, Re
 
 
 def _head(fetched: Fetched) -> AnnotatedPage:
-    """The annotations of a page's head (the body after ``</head>`` is not parsed)."""
-    body = fetched.body or b""
-    end = HEAD_END.search(body)
-    html = body[:end.end()] if end else body
-    return parse_head(html.decode("utf-8", errors="replace"), fetched.url,
-                      urls.display(fetched.url))
+    """The annotations of a page's head (read up to ``</head>`` only)."""
+    html = (fetched.body or b"").decode("utf-8", errors="replace")
+    return parse_head(html, fetched.url, urls.display(fetched.url))
 
 
 def _problems(pages: dict[str, Reached], entries: dict[str, AnnotatedPage],

@@ -160,8 +160,12 @@ class SitemapWalk:
         self._stopped = False
 
     def __iter__(self) -> Iterator[Listed]:
-        queue = deque((place, False) for place in self.starts)
-        seen = {self.places.key(place) for place in self.starts}
+        queue: deque[tuple[str, bool]] = deque()
+        seen: set[str] = set()
+        for place in self.starts:
+            if self.places.key(place) not in seen:
+                seen.add(self.places.key(place))
+                queue.append((place, False))
         while queue and not self._stopped:
             place, is_child = queue.popleft()
             if self._opened >= self.limits.files:
