@@ -25,6 +25,7 @@ import ipaddress
 import socket
 import sys
 import threading
+from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -59,23 +60,25 @@ def is_loopback_name(host: str, bound: str = "") -> bool:
         return False
 
 
-def host_problem(headers: list[str], target: str, version: str, bound: str) -> str | None:
-    """Why a request must not be served (``None`` when it may).
+def host_problem(headers: list[str], target: str, version: str,
+                 bound: str) -> tuple[HTTPStatus, str] | None:
+    """Why a request must not be served, with the status to answer (``None``: serve it).
 
     ``headers``: every ``Host`` header value; ``target``: the request target as sent.
     """
     if len(headers) > 1:
-        return "more than one Host header"
+        return HTTPStatus.BAD_REQUEST, "more than one Host header"
     if not headers and version != "HTTP/1.0":
-        return "no Host header"
+        return HTTPStatus.BAD_REQUEST, "no Host header"
     names = [headers[0]] if headers else []
     if not target.startswith("/") and "://" in target:  # absolute form names its host
         names.append(urlsplit(target).netloc)
     for name in names:
         host = host_of(name.strip())
         if host is None or not is_loopback_name(host, bound):
-            return (f"this preview answers only for localhost, 127.0.0.1 and [::1], "
-                    f"not {name.strip()[:100]!r}")
+            return HTTPStatus.MISDIRECTED_REQUEST, (
+                "this preview answers only for localhost, 127.0.0.1 and [::1], "
+                f"not {name.strip()[:100]!r}")
     return None
 
 

@@ -94,9 +94,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                                self.request_version, bound)
         if problem is None:
             return True
-        status = HTTPStatus.BAD_REQUEST if "Host header" in problem else \
-            HTTPStatus.MISDIRECTED_REQUEST
-        self.send_text(status, problem)
+        self.send_text(*problem)
         return False
 
     def send_text(self, status: HTTPStatus, text: str,
