@@ -375,6 +375,19 @@ def test_links_sitemap_limits_and_nothing_read_are_errors(tmp_path: Path, http) 
     assert sorted(f["code"] for f in read_report(root)["findings"]) == ["LNK030", "LNK032"]
 
 
+def test_links_sitemap_download_over_50_mib_is_cut_and_reported(tmp_path: Path, http) -> None:  # type: ignore[no-untyped-def]
+    root = make_project(tmp_path / "site", {"en/a.md": article("a", "x")})
+    head = urlset(["https://other.test/first"]).replace(b"</urlset>\n", b"")
+    padding = b"<!-- padding -->\n" * (50 * 1024 * 1024 // 17 + 1000)
+    base = http(lambda path: (200, "application/xml", [head, padding, b"</urlset>\n"]))
+    assert run_links(root, "--sitemap", base + "/huge.xml") == 1
+    report = read_report(root)
+    finding, nothing = report["findings"]  # the download stops at the limit: nothing read
+    assert (finding["code"], finding["path"]) == ("LNK031", base + "/huge.xml")
+    assert nothing["code"] == "LNK032"
+    assert "more than 52,428,800 bytes" in finding["message"]
+
+
 # -- memory --------------------------------------------------------------------------------
 
 PAGE_FILLER = b"x" * (3 * 1024 * 1024)  # more than links.max_bytes: only the head is read

@@ -147,9 +147,9 @@ class HttpChecker:
                         total = 0
                         while chunk := resp.read(CHUNK, decode_content=True):
                             total += len(chunk)
+                            sink.write(chunk)  # first: a sink with a limit of its own says so
                             if total > max_bytes:
                                 raise OSError(f"larger than {max_bytes} bytes")
-                            sink.write(chunk)
                     finally:
                         resp.close()
                 except (urllib3.exceptions.HTTPError, ValueError) as exc:
