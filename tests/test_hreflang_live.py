@@ -167,15 +167,17 @@ def test_one_sitemap_url(site: str, capsys, tmp_path) -> None:
 def test_loopback_refused_without_allow_private(site: str, capsys, tmp_path) -> None:
     status, report = audit(capsys, tmp_path, site + "/robots.txt")
     assert status == 1
-    (finding,) = report["findings"]
+    finding, nothing = report["findings"]  # and so nothing was audited
     assert finding["code"] == "HL012" and "private-address 127.0.0.1" in finding["message"]
+    assert nothing["code"] == "HL017" and nothing["path"] == site + "/robots.txt"
 
 
 def test_missing_sitemap_is_reported(site: str, capsys, tmp_path) -> None:
     status, report = audit(capsys, tmp_path, site + "/nope.xml", "--allow-private")
     assert status == 1
     assert [(f["code"], f["message"]) for f in report["findings"]] == [
-        ("HL012", "sitemap HTTP 404 (http-404)")]
+        ("HL012", "sitemap HTTP 404 (http-404)"),
+        ("HL017", "no page was audited: no URL was read from the sitemaps")]
 
 
 def test_links_cache_spares_the_checks_of_a_second_run(site: str, capsys, tmp_path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,3 +45,36 @@ def test_a_broken_configuration_keeps_serving(served: WatchServer):
     (served.root / "site.toml").write_text("[site\n", encoding="utf-8")
     served.wait_for(re.compile("^build failed: configuration"), 15)
     assert requests.get(served.base + "/en/", timeout=5).text == page
+
+
+def test_streams_are_bounded_and_other_host_names_refused(served: WatchServer):
+    """The subprocess: MAX_STREAMS + 20 open streams, pages still answer, extra streams
+    get 503, a rebinding host name gets 421, and the console shows no traceback."""
+    import socket
+    import struct
+
+    from pipeline.preview.reload import MAX_STREAMS
+
+    address = ("127.0.0.1", served.port)
+    conns, heads = [], []
+    try:
+        for _ in range(MAX_STREAMS + 20):
+            conn = socket.create_connection(address, timeout=10)
+            conn.sendall(b"GET /__reload HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            conns.append(conn)
+            heads.append(conn.recv(4096).split(b"\r\n", 1)[0])
+        assert heads.count(b"HTTP/1.0 200 OK") == MAX_STREAMS
+        assert heads.count(b"HTTP/1.0 503 Service Unavailable") == 20
+        for _ in range(5):
+            assert requests.get(served.base + "/en/", timeout=5).status_code == 200
+        rebinding = requests.get(served.base + "/en/", timeout=5,
+                                 headers={"Host": f"attacker.example:{served.port}"})
+        assert rebinding.status_code == 421 and "__reload" not in rebinding.text
+    finally:
+        for conn in conns:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+    assert requests.get(served.base + "/", timeout=5).status_code == 200
+    assert served.stop() == 0
+    time.sleep(0.5)  # the reader thread takes the last lines
+    assert not [line for line in served.lines if "Traceback" in line]

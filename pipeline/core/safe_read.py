@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket",
          stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
@@ -38,3 +39,18 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes | str:
             chunks.append(chunk)
             left -= len(chunk)
     return b"".join(chunks)
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """A binary reader of a regular file (the caller closes it).
+
+    Raises ``OSError`` when it cannot be opened or is not a regular file (FIFOs, sockets
+    and devices are never waited on).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise OSError(f"{kind_of(mode)}, not a file")
+    return os.fdopen(fd, "rb")

@@ -4,8 +4,10 @@ Codes: HL001 invalid code, HL002 unusual language/region, HL003 no self-referenc
 HL004 no return link, HL005 alternate outside the audited set, HL006 one code with
 several URLs, HL007 no x-default, HL008 canonical to another language, HL009 canonical
 to another page, HL010 head and sitemap disagree, HL011 page in only one source
-(HL012 unreadable sitemap and HL013 index child not found come from ``sources``;
-HL014 redirecting URL and HL015 URL not answering 200 from the live audit, ``live``).
+(HL012 unreadable sitemap, HL013 index child not found, HL016 a sitemaps.org or reading
+limit crossed (what was not read) and HL017 no URL read, nothing audited come from
+``sources`` and ``pipeline.sitemaps.walk``; HL014 redirecting URL and HL015 URL not
+answering 200 from the live audit, ``live``).
 
 Self-reference and return links are judged by language code: ``x-default`` never stands
 in for either. The one page whose own code is ``x-default`` is the language chooser: a

@@ -8,8 +8,11 @@ with the same guarded session, up to a byte ceiling. Nothing here reimplements t
 
 from __future__ import annotations
 
+import io
+import re
 import threading
 from dataclasses import dataclass
+from typing import IO
 
 from pipeline.core.urls import normalise
 from pipeline.links.cache import LinkCache
@@ -18,6 +21,31 @@ from pipeline.links.policy import Policy
 from pipeline.links.types import State, Verdict
 
 CHUNK = 64 * 1024
+HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+
+
+class _HeadRead(Exception):  # noqa: N818 - a signal, not an error
+    """The page's head is complete: the rest is not downloaded."""
+
+
+class _HeadSink:
+    """Keeps a page's bytes up to the end of its ``<head>``, then stops the download, so
+    a page costs the size of its head whatever the size of its body."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, chunk: bytes) -> int:
+        start = max(0, len(self.data) - 16)
+        self.data += chunk
+        end = HEAD_END.search(self.data, start)
+        if end is not None:
+            del self.data[end.end():]
+            raise _HeadRead
+        return len(chunk)
+
+    def getvalue(self) -> bytearray:
+        return self.data
 
 
 @dataclass(frozen=True)
@@ -73,13 +101,26 @@ class Fetcher:
                 self.cache.record(key, verdict)
         return verdict
 
-    def get(self, url: str, limit: int) -> Fetched:
+    def get(self, url: str, limit: int, head_only: bool = False) -> Fetched:
         """Judge ``url``; read its body (at most ``limit`` bytes) when it answers 200
-        without a redirect, under the links stage's policy."""
+        without a redirect, under the links stage's policy. ``head_only``: stop reading
+        after ``</head>`` (the body is then the page up to there)."""
         verdict = self.judge(url)
         if verdict.redirects or verdict.state != State.OK or verdict.status != 200:
             return Fetched(url, verdict)
+        sink = _HeadSink() if head_only else io.BytesIO()
         try:
-            return Fetched(url, verdict, self.checker.fetch(url, limit))
+            self.checker.fetch_into(url, sink, limit)
+        except _HeadRead:
+            pass
         except OSError as exc:
             return Fetched(url, Verdict(State.NETWORK, None, str(exc), url))
+        return Fetched(url, verdict, bytes(sink.getvalue()))
+
+    def download(self, url: str, sink: IO[bytes], limit: int) -> None:
+        """Judge ``url``, then write its body into ``sink`` (at most ``limit`` bytes);
+        ``OSError`` naming the problem (a redirect, a status, a network failure)."""
+        verdict = self.judge(url)
+        if verdict.redirects or verdict.state != State.OK or verdict.status != 200:
+            raise OSError(Fetched(url, verdict).problem)
+        self.checker.fetch_into(url, sink, limit)

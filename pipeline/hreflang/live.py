@@ -5,36 +5,39 @@ sitemaps (gzip too) and every page they list are fetched, and so is every altern
 sitemap or a page head names, with the links stage's policy (``hreflang.fetch``). Then
 the same checks as the offline audit run on the sitemap entries and on the page heads
 (self-reference, return links, x-default, canonicals, codes) and the two are compared.
+Sitemaps are read as streams one at a time (``sitemaps.walk``: protocol limits are
+findings, HL016); pages are fetched a few at a time, read up to ``</head>`` only, and
+only their head's annotations are kept, so memory does not grow with page sizes. No URL to audit is HL017.
 Live-only codes: HL014 a listed or alternate URL redirects (hreflang and sitemaps must
 name the final URL), HL015 it does not answer 200 (404, 5xx, network, refused).
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
-
-from lxml import etree
 
 from pipeline.core import urls
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.hreflang.cluster import check_pages, compare_sources, index_pages, norm
 from pipeline.hreflang.fetch import Fetched, Fetcher
 from pipeline.hreflang.model import AnnotatedPage
-from pipeline.hreflang.sources import parse_head
-from pipeline.sitemaps.reader import (
-    MAX_UNCOMPRESSED,
-    SitemapReadError,
-    index_children,
-    read_pages,
-    root_kind,
-)
+from pipeline.hreflang.sources import HL_CODES, nothing_audited, parse_head
+from pipeline.sitemaps.walk import Places, SitemapWalk
 
-MAX_SITEMAPS = 1000  # an index may list 50,000 children; a live audit stops earlier
-GZIP_MAGIC = b"\x1f\x8b"
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """What is kept of a fetched page: how it answered and its head's annotations (the
+    body itself is dropped as soon as the head is read)."""
+
+    url: str
+    problem: str | None
+    redirected: bool
+    head: AnnotatedPage | None
 
 
 def audit_url(url: str, fetcher: Fetcher) -> StageResult:
@@ -42,25 +45,26 @@ def audit_url(url: str, fetcher: Fetcher) -> StageResult:
     findings: list[Finding] = []
     start = _uri(url)
     sitemaps = _robots(start, fetcher, findings) if start.endswith("/robots.txt") else [start]
-    read: list[str] = []
-    entries = index_pages(_read_sitemaps(sitemaps, fetcher, findings, read))
-    pages = dict(_fetch_all(list(entries), fetcher))
+    walk = SitemapWalk(Places(Path.cwd(), fetcher.download, local=False), sitemaps, HL_CODES)
+    entries = index_pages(listed.page for listed in walk)
+    findings += walk.findings
+    if not entries:
+        findings.append(nothing_audited(urls.display(start)))
+    pages = dict(_visit(list(entries), fetcher))
     alternates = {norm(a.href): a.href for p in entries.values() for a in p.alternates}
-    heads = {key: _head(fetched) for key, fetched in pages.items() if fetched.problem is None}
-    for head in list(heads.values()):
-        alternates.update({norm(a.href): a.href for a in head.alternates})
-    extra = dict(_fetch_all([alternates[k] for k in sorted(alternates) if k not in pages],
-                            fetcher))
-    pages.update(extra)
-    heads.update({key: _head(f) for key, f in extra.items() if f.problem is None})
-    unreachable = {key for key, fetched in pages.items() if fetched.problem is not None}
+    for reached in pages.values():
+        if reached.head is not None:
+            alternates.update({norm(a.href): a.href for a in reached.head.alternates})
+    pages.update(_visit([alternates[k] for k in sorted(alternates) if k not in pages], fetcher))
+    heads = {key: r.head for key, r in pages.items() if r.head is not None}
+    unreachable = {key for key, reached in pages.items() if reached.problem is not None}
     findings += _problems(pages, entries, heads)
     findings += check_pages(entries, complete=False, unreachable=unreachable)
     findings += check_pages(heads, complete=False, unreachable=unreachable)
     listed = {key: head for key, head in heads.items() if key in entries}
     findings += compare_sources(listed, {k: v for k, v in entries.items() if k not in unreachable})
     return StageResult("hreflang", sorted(findings), data={
-        "sitemaps": len(read), "sitemap_urls": len(entries), "pages": len(heads)})
+        "sitemaps": len(walk.read), "sitemap_urls": len(entries), "pages": len(heads)})
 
 
 def _uri(url: str) -> str:
@@ -89,55 +93,37 @@ def _robots(url: str, fetcher: Fetcher, findings: list[Finding]) -> list[str]:
     return found
 
 
-def _read_sitemaps(start: list[str], fetcher: Fetcher, findings: list[Finding],
-                   read: list[str]) -> Iterable[AnnotatedPage]:
-    """Each ``<url>`` of the sitemaps reached from ``start`` (indexes followed); the
-    sitemap files read are appended to ``read``."""
-    queue, seen = list(start), {norm(u) for u in start}
-    with tempfile.TemporaryDirectory(prefix="hreflang-") as folder:
-        while queue and len(seen) <= MAX_SITEMAPS:
-            url = queue.pop(0)
-            shown = urls.display(url)
-            fetched = fetcher.get(url, MAX_UNCOMPRESSED)
-            if fetched.problem is not None:
-                findings.append(Finding(shown, 1, 1, "HL012", Severity.ERROR,
-                                        f"sitemap {fetched.problem}"))
-                continue
-            read.append(url)
-            body = fetched.body or b""
-            file = Path(folder) / f"{len(seen)}.xml{'.gz' if body[:2] == GZIP_MAGIC else ''}"
-            file.write_bytes(body)
-            try:
-                if root_kind(file) == "siteindex":
-                    for child in index_children(file):
-                        child = _uri(urljoin(url, child))
-                        if norm(child) not in seen:
-                            seen.add(norm(child))
-                            queue.append(child)
-                    continue
-                yield from read_pages(file, shown)
-            except SitemapReadError as exc:
-                findings.append(Finding(shown, exc.line, 1, "HL012", Severity.ERROR, str(exc)))
-            except etree.LxmlError as exc:
-                findings.append(Finding(shown, 1, 1, "HL012", Severity.ERROR,
-                                        f"cannot parse: {exc}"))
-
-
-def _fetch_all(page_urls: list[str], fetcher: Fetcher) -> Iterable[tuple[str, Fetched]]:
-    """``(normalised URL, fetched page)`` for each URL, fetched concurrently."""
+def _visit(page_urls: Iterable[str], fetcher: Fetcher) -> Iterator[tuple[str, Reached]]:
+    """``(normalised URL, what is kept of the page)`` for each URL, fetched concurrently
+    with at most twice ``workers`` pages in flight: memory does not grow with the
+    number or the size of the pages."""
+    workers = max(1, fetcher.policy.rules.workers)
     limit = fetcher.policy.rules.max_bytes
-    with ThreadPoolExecutor(max_workers=max(1, fetcher.policy.rules.workers)) as pool:
-        for url, fetched in zip(page_urls, pool.map(lambda u: fetcher.get(u, limit), page_urls),
-                                strict=True):
-            yield norm(url), fetched
+
+    def reach(url: str) -> tuple[str, Reached]:
+        fetched = fetcher.get(url, limit, head_only=True)
+        head = _head(fetched) if fetched.problem is None else None
+        return norm(url), Reached(fetched.url, fetched.problem, fetched.redirected, head)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: set[Future[tuple[str, Reached]]] = set()
+        for url in page_urls:
+            pending.add(pool.submit(reach, url))
+            if len(pending) >= 2 * workers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
 
 
 def _head(fetched: Fetched) -> AnnotatedPage:
+    """The annotations of a page's head (read up to ``</head>`` only)."""
     html = (fetched.body or b"").decode("utf-8", errors="replace")
     return parse_head(html, fetched.url, urls.display(fetched.url))
 
 
-def _problems(pages: dict[str, Fetched], entries: dict[str, AnnotatedPage],
+def _problems(pages: dict[str, Reached], entries: dict[str, AnnotatedPage],
               heads: dict[str, AnnotatedPage]) -> list[Finding]:
     """HL014/HL015 once per failing URL, at the first place that names it."""
     named: dict[str, tuple[str, int]] = {}
@@ -146,13 +132,13 @@ def _problems(pages: dict[str, Fetched], entries: dict[str, AnnotatedPage],
         for alt in page.alternates:
             named.setdefault(norm(alt.href), (page.path, alt.line))
     findings = []
-    for key, fetched in sorted(pages.items()):
-        if fetched.problem is None:
+    for key, reached in sorted(pages.items()):
+        if reached.problem is None:
             continue
-        path, line = named.get(key, (urls.display(fetched.url), 1))
-        code = "HL014" if fetched.redirected else "HL015"
-        hint = ("name the final URL in sitemaps and hreflang links" if fetched.redirected
+        path, line = named.get(key, (urls.display(reached.url), 1))
+        code = "HL014" if reached.redirected else "HL015"
+        hint = ("name the final URL in sitemaps and hreflang links" if reached.redirected
                 else "list only pages that answer 200, or fix the page")
         findings.append(Finding(path, line, 1, code, Severity.ERROR,
-                                f"{urls.display(fetched.url)} {fetched.problem}", hint))
+                                f"{urls.display(reached.url)} {reached.problem}", hint))
     return findings

@@ -4,24 +4,17 @@ and sitemap files."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from pathlib import Path
 
 import lxml.html
-from lxml import etree
 
 from pipeline.core import urls
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.hreflang.model import AnnotatedPage, Annotation
 from pipeline.seo.alternates import article_url, home_alternates, root_url
 from pipeline.seo.metadata import page_metadata
-from pipeline.sitemaps.reader import (
-    SitemapReadError,
-    index_children,
-    read_pages,
-    root_kind,
-    sitemap_files,
-)
+from pipeline.sitemaps.reader import sitemap_files
+from pipeline.sitemaps.walk import Codes, Places, SitemapWalk
 
 
 def parse_head(html: str, url: str, shown: str, line: int = 0) -> AnnotatedPage:
@@ -92,38 +85,25 @@ def home_heads(site: Site) -> Iterator[AnnotatedPage]:
             yield AnnotatedPage(url, shown, 1, annotations, url, 1)
 
 
+HL_CODES = Codes(unreadable="HL012", limit="HL016", missing="HL013")
+
+
+def nothing_audited(where: str) -> Finding:
+    """HL017: no sitemap URL was read, so nothing was audited (never a silent 'ok')."""
+    return Finding(where, 1, 1, "HL017", Severity.ERROR,
+                   "no page was audited: no URL was read from the sitemaps",
+                   "point the audit at a sitemap, a sitemap index or robots.txt that lists "
+                   "pages")
+
+
 def sitemap_pages(path: Path, root: Path, findings: list[Finding]) -> Iterator[AnnotatedPage]:
-    """Every ``<url>`` of the sitemap file or folder ``path``; unreadable files reported.
+    """Every ``<url>`` of the sitemap file or folder ``path``; problems (unreadable
+    files HL012, limits HL016) added to ``findings`` once read.
 
     An index's children are read from the index's own folder (by file name; nothing is
-    fetched); children missing there are reported and skipped.
+    fetched); children missing there are reported (HL013) and skipped.
     """
-    queue = sitemap_files(path)
-    seen = {p.resolve() for p in queue}
-    while queue:
-        file = queue.pop(0)
-        shown = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
-        try:
-            if root_kind(file) == "siteindex":
-                queue += _children(file, shown, seen, findings)
-                continue
-            yield from read_pages(file, shown)
-        except SitemapReadError as exc:
-            findings.append(Finding(shown, exc.line, 1, "HL012", Severity.ERROR, str(exc)))
-        except etree.LxmlError as exc:
-            findings.append(Finding(shown, 1, 1, "HL012", Severity.ERROR, f"cannot parse: {exc}"))
-
-
-def _children(index: Path, shown: str, seen: set[Path], findings: list[Finding]) -> list[Path]:
-    found = []
-    for loc in index_children(index):
-        name = PurePosixPath(urlsplit(urls.display(loc)).path).name
-        child = index.parent / name
-        if not name or not child.is_file():
-            findings.append(Finding(shown, 1, 1, "HL013", Severity.WARNING,
-                                    f"index lists {loc}, which is not beside it; not audited",
-                                    "put the child sitemaps in the same folder"))
-        elif child.resolve() not in seen:
-            seen.add(child.resolve())
-            found.append(child)
-    return found
+    walk = SitemapWalk(Places(root), [str(p) for p in sitemap_files(path)], HL_CODES)
+    for listed in walk:
+        yield listed.page
+    findings += walk.findings

@@ -20,7 +20,7 @@ from pipeline.content.site import blocked_by_content, open_site
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import option_type
 from pipeline.hreflang.cluster import check_pages, compare_sources, index_pages
-from pipeline.hreflang.sources import head_pages, sitemap_pages
+from pipeline.hreflang.sources import head_pages, nothing_audited, sitemap_pages
 from pipeline.report import render, write_report
 
 
@@ -76,6 +76,8 @@ def audit_sitemap(path: Path, root: Path) -> StageResult:
         findings.append(Finding(str(path), 1, 1, "HL012", Severity.ERROR, "no such file or folder"))
         return StageResult("hreflang", findings)
     pages = index_pages(sitemap_pages(path, root, findings))
+    if not pages:
+        findings.append(nothing_audited(str(path)))
     findings += check_pages(pages, complete=False)
     return StageResult("hreflang", findings, data={"urls": len(pages)})
 

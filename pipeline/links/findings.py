@@ -13,6 +13,8 @@ Codes::
     LNK011 error    internal link to a file that is not under public/
     LNK012 error    (--built) link to a file that is not in the output folder
     LNK030 error    (--sitemap) a sitemap that cannot be read
+    LNK031 error    (--sitemap) a sitemaps.org or reading limit crossed: what was not read
+    LNK032 error    (--sitemap) no URL read from the sitemaps: nothing was checked
     LNK050-053      usage: unknown git ref, --remap without --built, a --files path that is
                     not an article (warning), no built site
     LNK020-023 warning  suspicious encoding: double-encoded, invalid UTF-8, bare '%', space

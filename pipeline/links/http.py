@@ -23,10 +23,12 @@ Error tree (``Verdict.detail`` of state ``network``)::
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 import time
 from dataclasses import dataclass
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -116,6 +118,14 @@ class HttpChecker:
     def fetch(self, url: str, max_bytes: int) -> bytes:
         """The body of ``url`` (redirects followed) under the same policy as checks;
         ``OSError`` naming the problem otherwise."""
+        buffer = io.BytesIO()
+        self.fetch_into(url, buffer, max_bytes)
+        return buffer.getvalue()
+
+    def fetch_into(self, url: str, sink: IO[bytes], max_bytes: int) -> None:
+        """Write the body of ``url`` (redirects followed) into ``sink`` chunk by chunk,
+        under the same policy as checks; ``OSError`` naming the problem otherwise (also
+        past ``max_bytes``). Exceptions ``sink`` raises pass through."""
         for _ in range(self.rules.max_redirects + 1):
             parts = urlsplit(url)
             if parts.scheme not in CHECKED_SCHEMES or not parts.hostname:
@@ -135,14 +145,17 @@ class HttpChecker:
                             continue
                         if resp.status not in self.accept:
                             raise OSError(f"HTTP {resp.status}")
-                        body = resp.read(max_bytes + 1, decode_content=True)
+                        total = 0
+                        while chunk := resp.read(CHUNK, decode_content=True):
+                            total += len(chunk)
+                            sink.write(chunk)  # first: a sink with a limit of its own says so
+                            if total > max_bytes:
+                                raise OSError(f"larger than {max_bytes} bytes")
                     finally:
                         resp.close()
                 except (urllib3.exceptions.HTTPError, ValueError) as exc:
                     raise OSError(_failure(exc, deadline).detail) from None
-            if len(body) > max_bytes:
-                raise OSError(f"larger than {max_bytes} bytes")
-            return body
+            return
         raise OSError("too many redirects")
 
     def _judge(self, answer: Answer, url: str, chain: list[tuple[int, str]]) -> Verdict:

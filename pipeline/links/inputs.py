@@ -84,8 +84,8 @@ def _sitemap(site: Site, source: str, policy: Policy) -> Chosen:
 
     checker = HttpChecker(policy)
     try:
-        occurrences, problems = sitemap_input.read(
-            source, lambda url: checker.fetch(url, sitemap_input.MAX_BYTES), site.settings.root)
+        occurrences, problems = sitemap_input.read(source, checker.fetch_into,
+                                                   site.settings.root)
     finally:
         checker.close()
     links: list[tuple[object, Occurrence]] = [(None, occ) for occ in occurrences]

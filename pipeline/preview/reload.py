@@ -6,18 +6,23 @@ served from. The script follows the Server-Sent Events stream ``/__reload``, whi
 sends the current token on connect and after each finished build, and reloads the page
 when it differs from its own (a newer build, or a restarted server). A failed build
 sends a ``failed`` event with the error summary, shown as an overlay. Hidden tabs close
-their stream and reconnect when shown again. Nothing here
-touches the output folder: the script exists only in responses.
+their stream and reconnect when shown again. At most ``MAX_STREAMS`` streams are open
+at once (``Broadcaster.stream_slot``); the server refuses more with 503, and the script
+tries again a second later. Nothing here touches the output folder: the script exists
+only in responses.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 SCRIPT_PATH = "/__reload.js"
 EVENTS_PATH = "/__reload"
+MAX_STREAMS = 32  # open event streams at once (each holds a server thread)
 
 SCRIPT = """\
 (() => {
@@ -81,7 +86,8 @@ class State:
 class Broadcaster:
     """The build state, shared by the watcher (writer) and every event stream (readers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_streams: int = MAX_STREAMS) -> None:
+        self._streams = threading.BoundedSemaphore(max_streams)
         self._instance = secrets.token_hex(4)
         self._builds = 0
         self._state = State(0, self._token())
@@ -107,6 +113,17 @@ class Broadcaster:
         with self._changed:
             self._state = State(self._state.serial + 1, self._state.token, summary)
             self._changed.notify_all()
+
+    @contextmanager
+    def stream_slot(self) -> Iterator[bool]:
+        """One of the ``max_streams`` places for an open stream: ``True`` while held,
+        ``False`` (at once, without waiting) when every place is taken."""
+        granted = self._streams.acquire(blocking=False)
+        try:
+            yield granted
+        finally:
+            if granted:
+                self._streams.release()
 
     def wait(self, serial: int, timeout: float) -> State:
         """The state once its serial differs from ``serial``, or after ``timeout``."""

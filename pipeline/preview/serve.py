@@ -6,7 +6,9 @@ folder ``dist/ar/حقن/``), folders serve their ``index.html``, text types carr
 the output folder is reachable. ``base_url``'s path, when it has one, is the prefix.
 The folder is looked up on every request, so a build may swap it for a new one while
 the server runs. With ``reload`` (watch mode), HTML responses carry the live-reload
-script and ``/__reload`` streams build events (``pipeline.preview.reload``).
+script and ``/__reload`` streams build events (``pipeline.preview.reload``). Requests
+for other host names (DNS rebinding) get 421; threads and streams are bounded
+(``pipeline.preview.guard``).
 """
 
 from __future__ import annotations
@@ -14,20 +16,25 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import ipaddress
 import os
 import socket
 import sys
 from functools import partial
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.settings import load_settings
-from pipeline.core.settings_rules import PORT, NumberOption
+from pipeline.preview.guard import (
+    IDLE_TIMEOUT,
+    MAX_CONNECTIONS,
+    RETRY_AFTER,
+    BoundedServer,
+    host_problem,
+    is_loopback_name,
+)
 from pipeline.preview.reload import EVENTS_PATH, SCRIPT, SCRIPT_PATH, Broadcaster, event, inject
 
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
@@ -55,10 +62,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
     default_request_version = "HTTP/1.0"  # answer malformed lines with a status line, not 0.9
+    timeout = IDLE_TIMEOUT  # a silent client lets go of its thread
 
-    # Any: request, address and server as socketserver passes them, forwarded unchanged.
-    def __init__(self, *args: Any, root: Path, prefix: str = "", verbose: bool = False,
-                 reload: Broadcaster | None = None, **kwargs: Any):
+    def __init__(self, *args, root: Path, prefix: str = "", verbose: bool = False,
+                 reload: Broadcaster | None = None, **kwargs):  # type: ignore[no-untyped-def]
         self.root, self.prefix, self.verbose, self.reload = root, prefix, verbose, reload
         super().__init__(*args, directory=str(root), **kwargs)
 
@@ -78,18 +85,44 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return str(target) + "/"
         return str(target)
 
+    def parse_request(self) -> bool:
+        """The request line and headers, then the host check (421 for other names)."""
+        if not super().parse_request():
+            return False
+        bound = str(self.server.server_address[0])
+        problem = host_problem(self.headers.get_all("Host") or [], self.path,
+                               self.request_version, bound)
+        if problem is None:
+            return True
+        self.send_text(*problem)
+        return False
+
+    def send_text(self, status: HTTPStatus, text: str,
+                  headers: dict[str, str] | None = None) -> None:
+        """A short plain-text answer that ends the connection."""
+        body = f"{status.value} {status.phrase}: {text}\n".encode()
+        self.close_connection = True
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", CONTENT_TYPES[".txt"])
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def do_GET(self) -> None:
         if self.reload and urlsplit(self.path).path == EVENTS_PATH:
             return self.send_events()
         return super().do_GET()
 
-    def send_head(self) -> io.BytesIO | BinaryIO | None:
+    def send_head(self):  # type: ignore[no-untyped-def]
         if self.reload and urlsplit(self.path).path == SCRIPT_PATH:
             return self.send_bytes(SCRIPT.encode(), CONTENT_TYPES[".js"])
         kind = self._kind()
         if kind == "missing":
-            self.send_not_found()
-            return None
+            return self.send_not_found()
         if kind == "folder":
             return super().send_head()  # a folder without '/' is redirected to the '/' form
         path = self.translate_path(self.path)
@@ -129,15 +162,14 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                     if not self.connection.recv(65536):
                         break
 
-    def send_page(self, file: Path) -> io.BytesIO | None:
+    def send_page(self, file: Path):  # type: ignore[no-untyped-def]
         """An HTML file with the reload script (the file itself is left as it is)."""
         assert self.reload is not None
         token = self.reload.state.token  # before reading: a newer build means a reload
         try:
             body = file.read_bytes()
         except OSError:  # swapped away meanwhile
-            self.send_not_found()
-            return None
+            return self.send_not_found()
         return self.send_bytes(inject(body, token), CONTENT_TYPES[".html"])
 
     def send_bytes(self, body: bytes, content_type: str,
@@ -149,31 +181,36 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def send_events(self) -> None:
-        """The build-event stream: the current state now, then every change."""
+        """The build-event stream: the current state now, then every change (503 when
+        every stream place is taken)."""
         assert self.reload is not None
         self.close_connection = True
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        state = self.reload.state
-        try:
-            self.wfile.write(b"retry: 1000\n\n" + event(state))
-            while not self.reload.closed:
-                new = self.reload.wait(state.serial, KEEPALIVE)
-                self.wfile.write(b": idle\n\n" if new.serial == state.serial else event(new))
-                state = new
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page went away
+        with self.reload.stream_slot() as granted:
+            if not granted:
+                return self.send_text(HTTPStatus.SERVICE_UNAVAILABLE,
+                                      "too many live-reload streams are open",
+                                      {"Retry-After": str(RETRY_AFTER)})
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            state = self.reload.state
+            with contextlib.suppress(OSError):  # the page went away
+                self.wfile.write(b"retry: 1000\n\n" + event(state))
+                while not self.reload.closed:
+                    new = self.reload.wait(state.serial, KEEPALIVE)
+                    self.wfile.write(b": idle\n\n" if new.serial == state.serial else event(new))
+                    state = new
+        return None
 
     def end_headers(self) -> None:
         if self.reload:  # watch mode: always ask again, pages and assets change
             self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def list_directory(self, path: str | os.PathLike[str]) -> None:
+    def list_directory(self, path):  # type: ignore[no-untyped-def]
         return self.send_not_found()
 
-    def send_not_found(self) -> None:
+    def send_not_found(self):  # type: ignore[no-untyped-def]
         page = self.root / "404.html"
         body = page.read_bytes() if page.is_file() else b"Not found\n"
         if self.reload:
@@ -186,43 +223,29 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
         return None
 
-    def log_message(self, format: str, *args: object) -> None:
+    def log_message(self, format: str, *args) -> None:  # type: ignore[no-untyped-def]
         if self.verbose:
             super().log_message(format, *args)
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str = "",
-                verbose: bool = False, reload: Broadcaster | None = None) -> ThreadingHTTPServer:
-    """A server for ``root`` bound to a loopback address (port 0: any free port).
+                verbose: bool = False, reload: Broadcaster | None = None,
+                max_connections: int = MAX_CONNECTIONS) -> BoundedServer:
+    """A server for ``root`` bound to a loopback address (port 0: any free port), with at
+    most ``max_connections`` connections served at once.
 
     ``root`` is resolved per request (it may be a symlink a build repoints).
     """
-    if not is_loopback(host):
+    if not is_loopback_name(host.lower()):
         raise ValueError(f"refusing to serve on {host!r}: the preview binds loopback only")
     handler = partial(PreviewHandler, root=Path(os.path.abspath(root)), prefix=prefix.rstrip("/"),
                       verbose=verbose, reload=reload)
-    return ThreadingHTTPServer((host, port), handler)
-
-
-def bound_address(server: ThreadingHTTPServer) -> tuple[str, int]:
-    """The host and port a server listens on (``server_address`` is typed for any family)."""
-    host, port = server.server_address[:2]
-    return str(host), int(port)
+    return BoundedServer((host, port), handler, max_connections)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=NumberOption(int, PORT), default=8000,
-                        help="port (0: any free port)")
+    parser.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
     parser.add_argument("--watch", action="store_true",
                         help="rebuild on every save and reload open pages")
 
@@ -243,7 +266,7 @@ def main(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 2
-    host, port = bound_address(server)
+    host, port = server.server_address[:2]
     print(f"serving {output} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()

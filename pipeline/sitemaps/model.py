@@ -16,6 +16,7 @@ INDEX_NAME = "sitemap_index.xml"
 ALIAS_NAME = "sitemap.xml"  # the same index under the name crawlers and tools probe first
 MAX_LOC = 2048  # protocol limit on a URL's length
 MAX_PER_FILE = 50_000  # protocol limit on URLs per sitemap and sitemaps per index
+MAX_BYTES_PER_FILE = 50 * 1024 * 1024  # protocol limit on a sitemap's uncompressed size
 
 
 @dataclass(frozen=True, slots=True)
