@@ -65,6 +65,9 @@ TOOLS: dict[str, tuple[str, str]] = {
                      "create the IndexNow key and write its key file into the site output"),
     "translations": ("pipeline.content.translations",
                      "per translation key: present, missing, stale"),
+    "i18n": ("pipeline.render.locale_add",
+             "i18n add LOCALE: add a language (site.toml entry, content tree, UI catalog) "
+             "and list the strings to translate"),
     "serve": ("pipeline.preview.serve", "preview the output folder on 127.0.0.1"),
 }
 

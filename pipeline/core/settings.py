@@ -239,7 +239,9 @@ def load_settings(root: Path, config_path: Path | None = None) -> Settings:
 def _read_config(path: Path) -> str:
     """The text of a regular, UTF-8 ``site.toml`` of at most ``MAX_CONFIG_BYTES``."""
     if not path.exists():
-        raise ConfigError([_finding(path.name, 1, f"configuration file not found: {path}")])
+        raise ConfigError([_finding(path.name, 1, f"configuration file not found: {path}",
+                                    "run this in the site's folder (the one holding site.toml), "
+                                    "pass --root DIR, or start a site here: 'seo-pipeline init .'")])
     if not path.is_file():
         raise ConfigError([_finding(path.name, 1, "configuration is not a regular file",
                                     code="CF106")])

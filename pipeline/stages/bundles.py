@@ -72,9 +72,10 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     if has_errors(findings):
         return StageResult("bundles", findings)
     kits: dict[str, LocaleKit] = {}
+    with_articles = {article.locale for article in site.published()}
     for locale in site.locales:
         translations, problems = catalogs.load_translations(
-            settings.path("locales"), locale, settings.root)
+            settings.path("locales"), locale, settings.root, locale.code in with_articles)
         findings += problems
         kits[locale.code] = LocaleKit(locale, translations)
     findings += check_paths(site)
