@@ -1,6 +1,8 @@
 """Validate: per-file schema problems (from load) plus cross-file and SEO rules.
 
-Codes: FM0xx reading/YAML, FM1xx schema, FM2xx site rules, FM3xx content, SEO0xx advice.
+Codes: FM0xx reading/YAML, FM1xx schema, FM2xx site rules, FM3xx content. Title and
+excerpt lengths are the metadata stage's (META001/META002), reported here only for files
+schema errors keep out of the site.
 """
 
 from __future__ import annotations
@@ -22,11 +24,10 @@ from pipeline.content.parsing import Parsed, read_text, split
 from pipeline.content.records import finding_of, finding_record
 from pipeline.core import output_names as names
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
-from pipeline.core.settings import ValidateSection
 from pipeline.core.text import sanitize_line
 from pipeline.engine import fingerprint
 from pipeline.engine.state import read_state, write_state
-from pipeline.seo import lengths
+from pipeline.seo import lint
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 MEMO_FILE = "engine/validate.json"
@@ -165,6 +166,7 @@ def _rejected(site: Site, exists: Callable[[str], bool]) -> list[Finding]:
     content = Path(settings.paths.content)
     rejected = sorted({f.path for f in site.load_findings
                        if f.code.startswith("FM1") and f.severity is Severity.ERROR})
+    limits = lint.locale_limits_of(settings) if rejected else {}
     findings: list[Finding] = []
     for shown in rejected:
         source = Path(shown)
@@ -178,7 +180,10 @@ def _rejected(site: Site, exists: Callable[[str], bool]) -> list[Finding]:
             continue
         fields = Fields.of_parsed(source, tree, parsed)
         findings += _locale_mismatch([fields]) + _assets(fields, exists)
-        findings += _text_rules(fields, settings.validate)
+        findings += _text_rules(fields)
+        if tree in limits:  # lengths: the metadata stage's rule, which this file never reaches
+            findings += lint.length_findings(shown, fields.line_of, tree, fields.values,
+                                             limits[tree])
     return findings
 
 
@@ -235,25 +240,12 @@ def _assets(fields: Fields, exists: Callable[[str], bool]) -> list[Finding]:
 
 
 def _title_and_excerpt(article: Article, site: Site) -> list[Finding]:
-    return _text_rules(Fields.of_article(article), site.settings.validate)
+    return _text_rules(Fields.of_article(article))
 
 
-def _text_rules(fields: Fields, rules: ValidateSection) -> list[Finding]:
-    findings = []
-    title, excerpt = fields.values.get("title"), fields.values.get("excerpt")
-    if title is not None and HTML_TAG.search(title):
-        findings.append(_f(fields, "title", "FM301", "title contains HTML markup; it is "
-                           "treated as plain text and escaped on output",
-                           "remove the tags", Severity.WARNING))
-    size = lengths.outside(title, 0, rules.title_max) if title is not None else None
-    if size is not None:
-        findings.append(_f(fields, "title", "SEO001", f"title is {size} characters, "
-                           f"over {rules.title_max}; search results will truncate it",
-                           "shorten the title", Severity.WARNING))
-    size = (lengths.outside(excerpt, rules.excerpt_min, rules.excerpt_max)
-            if excerpt is not None else None)
-    if size is not None:
-        findings.append(_f(fields, "excerpt", "SEO002", f"excerpt is {size} characters; "
-                           f"{rules.excerpt_min}-{rules.excerpt_max} works best as a meta "
-                           "description", "rewrite the excerpt", Severity.WARNING))
-    return findings
+def _text_rules(fields: Fields) -> list[Finding]:
+    title = fields.values.get("title")
+    if title is None or not HTML_TAG.search(title):
+        return []
+    return [_f(fields, "title", "FM301", "title contains HTML markup; it is treated as plain "
+               "text and escaped on output", "remove the tags", Severity.WARNING)]
