@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,3 +81,26 @@ def command_names() -> set[str]:
 
 def tool_module(name: str) -> Any:
     return importlib.import_module(TOOLS[name][0])
+
+
+def command_line(args: str) -> str:
+    """``seo-pipeline ARGS`` written so this shell can run it: the bare name when the
+    running executable is the one on PATH, else its path (``.venv/bin/seo-pipeline`` after
+    ``make build``), else ``python -m pipeline``."""
+    script: Path | None = Path(sys.argv[0])
+    if script is None or script.name != "seo-pipeline":  # python -m pipeline, or a test
+        beside = Path(sys.executable).parent / "seo-pipeline"
+        script = beside if beside.is_file() else None
+    if script is None:
+        return f"{_shown(Path(sys.executable))} -m pipeline {args}"
+    found = shutil.which("seo-pipeline")
+    if found and Path(found).resolve() == script.resolve():
+        return f"seo-pipeline {args}"
+    return f"{_shown(script)} {args}"
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when inside it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    cwd = Path.cwd()
+    return absolute.relative_to(cwd).as_posix() if absolute.is_relative_to(cwd) else str(absolute)
