@@ -50,9 +50,10 @@ def test_build_summary_counts_written_unchanged_removed(make_site, capsys) -> No
 
 def _preview_hint(root, path_env: str, cwd) -> str:  # type: ignore[no-untyped-def]
     script = os.path.join(os.path.dirname(sys.executable), "seo-pipeline")
-    done = subprocess.run([script, "build", "--root", str(root)], text=True, cwd=cwd,
+    done = subprocess.run([script, "build", "--force", "--root", str(root)], text=True, cwd=cwd,
                           capture_output=True, env={**os.environ, "PATH": path_env},
                           timeout=300, check=True)
+    assert "(preview: " in done.stdout, done.stdout
     return done.stdout.split("(preview: ")[1].split(")")[0]
 
 
