@@ -93,9 +93,9 @@ def test_i18n_add_writes_entry_tree_and_catalog_and_lists_the_strings(tmp_path: 
     assert main(["i18n", "add", "ur", "--root", str(root)]) == 0
     out = capsys.readouterr().out
     text = (root / "site.toml").read_text(encoding="utf-8")
-    assert text.startswith(before.split("[validate]")[0])  # comments and entries kept
+    assert text.startswith(before.split("\n[metadata]")[0])  # comments and entries kept
     assert "# The IndexNow key is public by design" in text
-    entry = text.split('code = "ur"')[1].split("[validate]")[0]
+    entry = text.split('code = "ur"')[1].split("\n[")[0]
     assert 'hreflang = "ur"' in entry and 'og_locale = "ur_PK"' in entry
     assert 'direction = "rtl"' in entry and 'name = "اردو"' in entry
     assert (root / "content/ur").is_dir()

@@ -159,7 +159,8 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
                dist: FolderRun, owners: dict[str, str], state: dict[str, Any]) -> None:
     """Index pages, chooser, 404 and stylesheet; a page whose inputs (its entries and the
     settings) are those of the last run, and which the output still holds, is kept."""
-    base = settings_fingerprint(site)
+    stamps = Stamps(site.settings.path("public"))
+    base = fingerprint.of(settings_fingerprint(site), *(stamps(r) for r in pages.FAVICONS))
     made: dict[str, list[str]] = {}
 
     def add(rel: str, owner: str, inputs: Any, render: Callable[[], bytes]) -> None:
@@ -172,7 +173,6 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
         made[rel] = [fp, dist.files[rel]]
         owners[rel] = owner
 
-    stamps = Stamps(site.settings.path("public"))
     leads = []
     for locale in site.locales:
         mine = [(a, r) for a, r in bundles if a.locale == locale.code]
