@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import frontmatter
 import pytest
@@ -14,9 +16,11 @@ from babel.messages.pofile import read_po, write_po
 from conftest import REPO
 from lxml import etree, html
 from sitetree import sha256_text
+from test_browser import browser, direction, platform_fonts  # noqa: F401 (browser: fixture)
 from test_sitemaps import assert_valid
 
 from pipeline.cli import main
+from pipeline.preview.serve import make_server
 from pipeline.render import catalogs
 
 XHTML = "{http://www.w3.org/1999/xhtml}link"
@@ -247,3 +251,36 @@ def test_four_locales_sitemaps_validate_and_list_every_alternate(four_locales: P
     ur_urls = [u for u in clusters if u.startswith("https://o9medical.com/ur/%D9")]
     assert len(ur_urls) == 1 and clusters[ur_urls[0]] == clusters[fr_url]
     assert clusters["https://o9medical.com/"] == {*NAMES, "x-default"}
+
+
+def test_i18n_add_without_a_template_uses_the_packages_strings(tmp_path: Path,
+                                                               capsys) -> None:
+    """A pip-installed project has no locales/messages.pot: the package's strings serve."""
+    root = project(tmp_path)
+    (root / "locales/messages.pot").unlink()
+    assert main(["i18n", "add", "he", "--root", str(root)]) == 0
+    assert "15 of 15 UI strings to translate" in capsys.readouterr().out
+    with (root / "locales/he/LC_MESSAGES/messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    assert {catalogs.msgid_of(m) for m in catalog if m.id} == catalogs.ui_msgids()
+    assert 'direction = "rtl"' in (root / "site.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_urdu_page_is_drawn_right_to_left_in_nastaliq(four_locales: Path, browser) -> None:  # noqa: F811
+    server = make_server(four_locales / "dist")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        page = browser.new_page()
+        page.goto(f"http://{host}:{port}/ur/{quote('لیزر-جلد')}/")
+        for selector in ("body", "article h1", ".article-body p"):
+            assert direction(page, selector) == "rtl", selector
+        assert "Noto Nastaliq Urdu" in platform_fonts(page, "article h1")
+        page.goto(f"http://{host}:{port}/fr/resurfacage-laser/")
+        assert direction(page, "article h1") == "ltr"
+        assert not any("Arabic" in f or "Urdu" in f for f in platform_fonts(page, "article h1"))
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
