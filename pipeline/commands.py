@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +70,9 @@ TOOLS: dict[str, tuple[str, str]] = {
                      "create the IndexNow key and write its key file into the site output"),
     "translations": ("pipeline.content.translations",
                      "per translation key: present, missing, stale"),
+    "i18n": ("pipeline.render.locale_add",
+             "i18n add LOCALE: add a language (site.toml entry, content tree, UI catalog) "
+             "and list the strings to translate"),
     "serve": ("pipeline.preview.serve", "preview the output folder on 127.0.0.1"),
 }
 
@@ -77,3 +83,26 @@ def command_names() -> set[str]:
 
 def tool_module(name: str) -> ModuleType:
     return importlib.import_module(TOOLS[name][0])
+
+
+def command_line(args: str) -> str:
+    """``seo-pipeline ARGS`` written so this shell can run it: the bare name when the
+    running executable is the one on PATH, else its path (``.venv/bin/seo-pipeline`` after
+    ``make build``), else ``python -m pipeline``."""
+    script: Path | None = Path(sys.argv[0])
+    if script is None or script.name != "seo-pipeline":  # python -m pipeline, or a test
+        beside = Path(sys.executable).parent / "seo-pipeline"
+        script = beside if beside.is_file() else None
+    if script is None:
+        return f"{_shown(Path(sys.executable))} -m pipeline {args}"
+    found = shutil.which("seo-pipeline")
+    if found and Path(found).resolve() == script.resolve():
+        return f"seo-pipeline {args}"
+    return f"{_shown(script)} {args}"
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when inside it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    cwd = Path.cwd()
+    return absolute.relative_to(cwd).as_posix() if absolute.is_relative_to(cwd) else str(absolute)

@@ -13,6 +13,7 @@ The file holds no timestamps, so two runs on the same input give the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,16 @@ def put_report(result: StageResult, outputs: Outputs, root: Path) -> None:
 def human_line(f: Finding) -> str:
     hint = f" (hint: {f.hint})" if f.hint else ""
     return f"{f.path}:{f.line}:{f.col}: {f.severity.value} {f.code} {f.message}{hint}"
+
+
+def findings_lines(findings: Iterable[Finding], limit: int = 10) -> list[str]:
+    """The first ``limit`` findings as console lines, then how many more there are (a
+    console that only counts warnings does not say which)."""
+    ordered = sorted(findings)
+    lines = ["  " + human_line(f) for f in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"  ... and {len(ordered) - limit} more (every one is in reports/)")
+    return lines
 
 
 def github_line(f: Finding) -> str:

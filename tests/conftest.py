@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -92,7 +93,14 @@ def build_site(root: Path, files: dict[str, str | bytes], config: str = SITE_TOM
                             encoding="utf-8")
     write_image(root / "public/assets/blog/cover (1).jpeg")
     write_image(root / "public/assets/authors/team.jpeg", (400, 400))
+    copy_catalogs(root)
     return root
+
+
+def copy_catalogs(root: Path) -> None:
+    """The shipped UI catalogs, as every project has them (a locale with articles needs one)."""
+    if not (root / "locales").exists():
+        shutil.copytree(REPO / "locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
 
 
 @pytest.fixture

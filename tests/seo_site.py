@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conftest import SITE_TOML as BASE_TOML
+from conftest import copy_catalogs
 from PIL import Image
 
 from pipeline.content.load import load_site
@@ -76,6 +77,7 @@ def write_site(root: Path, posts: list[Post] | None = None, max_urls: int = 5000
     _image(root, "/assets/brand/logo.png", (600, 60))
     for post in posts if posts is not None else default_posts():
         write_post(root, post)
+    copy_catalogs(root)
     return root
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.content.load import load_site
+from pipeline.core.model import StageResult
 from pipeline.core.settings import load_settings
-from pipeline.stages import validate
+from pipeline.stages import metadata, validate
 
 CORPUS = Path(__file__).parent / "bad_input"
 
@@ -28,11 +29,11 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "draft_not_bool.md": ("FM102", 9, 1),
     "duplicate_key.md": ("FM014", 9, 1),
     "empty.md": ("FM005", 1, 1),
-    "excerpt_too_short_arabic.md": ("SEO002", 3, 1),
+    "excerpt_too_short_arabic.md": ("META002", 3, 1),
     "html_in_title.md": ("FM301", 2, 1),
     "invalid_utf8.md": ("FM003", 11, 6),
     "locale_mismatch.md": ("FM201", 9, 1),
-    "missing_author_picture.md": ("FM101", 6, 1),
+    "missing_author_name.md": ("FM101", 6, 1),
     "missing_cover_file.md": ("FM204", 4, 1),
     "missing_title.md": ("FM101", 1, 1),
     "no_front_matter.md": ("FM010", 1, 1),
@@ -45,7 +46,7 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "tags_not_list.md": ("FM102", 9, 1),
     "title_empty.md": ("FM106", 2, 1),
     "title_is_number.md": ("FM102", 2, 1),
-    "title_too_long.md": ("SEO001", 2, 1),
+    "title_too_long.md": ("META001", 2, 1),
     "translation_key_invalid.md": ("FM107", 9, 1),
     "unclosed_front_matter.md": ("FM011", 1, 1),
     "unknown_field.md": ("FM103", 9, 1),
@@ -63,9 +64,13 @@ def test_corpus_is_complete() -> None:
 
 
 def _validate_one(make_site, name: str):  # type: ignore[no-untyped-def]
+    """Validate, then (as the build does) the metadata lint when validate found no error."""
     root = make_site({f"content/en/{name}": (CORPUS / name).read_bytes()})
     site, _ = load_site(load_settings(root))
-    return validate.run(site)
+    result = validate.run(site)
+    if result.errors:
+        return result
+    return StageResult("validate+metadata", result.findings + metadata.run(site).findings)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -90,8 +95,17 @@ def test_cli_reports_bad_file_without_traceback(make_site, name: str, capsys) ->
 def test_warnings_only_exit_zero_and_strict_fails(make_site) -> None:
     name = "title_too_long.md"
     root = make_site({f"content/en/{name}": (CORPUS / name).read_bytes()})
-    assert main(["validate", "--root", str(root)]) == 0
-    assert main(["validate", "--root", str(root), "--strict"]) == 1
+    assert main(["metadata", "--root", str(root)]) == 0
+    assert main(["metadata", "--root", str(root), "--strict"]) == 1
+
+
+def test_over_long_title_is_reported_once(make_site, capsys) -> None:
+    """One length rule, one finding: metadata's META001, not also validate's SEO001."""
+    name = "title_too_long.md"
+    root = make_site({f"content/en/{name}": (CORPUS / name).read_bytes()})
+    assert main(["build", "--root", str(root), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert out.count('"code": "META001"') == 1 and "SEO001" not in out
 
 
 def test_file_over_size_limit(make_site) -> None:
@@ -154,3 +168,46 @@ def test_github_format_annotations(make_site, capsys) -> None:
     main(["validate", "--root", str(root), "--format", "github"])
     line = capsys.readouterr().out.strip()
     assert line.startswith("::error file=content/en/slug_slash.md,line=9,col=1,title=FM105::")
+
+
+def test_schema_error_does_not_hide_the_files_other_problems(make_site) -> None:
+    """'author' of the wrong type used to hide the long title, the locale mismatch and the
+    missing cover until it was fixed: one run must report all of them."""
+    text = ('---\ntitle: "' + "A title far too long for any search result page to show " * 2
+            + '"\nexcerpt: "short"\ncoverImage: "/assets/blog/absent.jpg"\n'
+            'date: "2025-07-01"\nauthor: Editorial Team\nlocale: ar\ntags: 3\n---\nBody.\n')
+    result = _validate_one_text(make_site, "several.md", text)
+    located = sorted((f.code, f.line) for f in result.findings)
+    assert located == [("FM102", 6), ("FM102", 8), ("FM201", 7), ("FM204", 4),
+                       ("META001", 2), ("META002", 3)]
+    fm102 = next(f for f in result.findings if f.line == 6)
+    assert fm102.message.startswith("'author' must be a mapping")
+    assert 'author: {name: "Editorial Team"' in fm102.hint
+
+
+def test_hints_name_no_file_a_user_lacks(make_site) -> None:
+    """Hints show an example line instead of a path inside the package."""
+    root = make_site({f"content/en/{name}": (CORPUS / name).read_bytes() for name in EXPECTED})
+    findings = validate.run(load_site(load_settings(root))[0]).findings
+    assert len(findings) >= len(EXPECTED) - 2  # the two length files are metadata's
+    for finding in findings:
+        assert "schemas/" not in finding.hint and ".json" not in finding.hint, finding
+    assert [f.hint for f in findings if f.path.endswith("/missing_title.md")] == [
+        'add a line such as  title: "Laser Skin Resurfacing: A High-Tech Approach"']
+
+
+def test_author_picture_is_optional(make_site, capsys) -> None:
+    from conftest import EN_ARTICLE
+
+    text = EN_ARTICLE.replace('  picture: "/assets/authors/team.jpeg"\n', "")
+    root = make_site({"content/en/laser-basics.md": text})
+    assert main(["build", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "FM101" not in out and "author.picture" not in out
+    bundle = json.loads((root / "dist/en/laser-basics/article.json").read_text("utf-8"))
+    assert bundle["frontMatter"]["author"] == {"name": "Editorial Team"}
+    page = (root / "dist/en/laser-basics/index.html").read_text("utf-8")
+    ld = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    authors = [node["author"] for node in ld.get("@graph", [ld]) if "author" in node]
+    assert authors and all("image" not in a and a["name"] == "Editorial Team"
+                           for a in (x[0] if isinstance(x, list) else x for x in authors))

@@ -293,3 +293,32 @@ def test_image_paths_leaving_public_do_not_count_as_present(tmp_path: Path):
     assert image_exists(public, "assets/x.png")
     assert not image_exists(public, "/../secret.png")
     assert not image_exists(public, "/%2e%2e/secret.png")
+
+
+def _icons(root: Path) -> set[str]:
+    found = set()
+    for page in sorted((root / "dist").rglob("*.html")):
+        doc = lxml_html.fromstring(page.read_bytes())
+        (icon,) = doc.xpath('//head/link[@rel="icon"]')
+        found.add(f"{icon.get('href')} {icon.get('type')}")
+    return found
+
+
+def test_pages_use_the_sites_favicon_when_public_has_one(tmp_path: Path):
+    root = make_site(tmp_path / "site")
+    assert build(root) == 0
+    assert _icons(root) == {"data:, None"}  # no icon of its own: the empty one
+    (root / "public/favicon.ico").write_bytes(b"\0\0\1\0")
+    assert build(root) == 0  # incremental: every page, the index pages and 404 follow
+    assert _icons(root) == {"/favicon.ico image/x-icon"}
+    assert (root / "dist/favicon.ico").read_bytes() == b"\0\0\1\0"
+    incremental = {p.relative_to(root / "dist"): p.read_bytes()
+                   for p in (root / "dist").rglob("*.html")}
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("dist", ".cache", "reports"))
+    assert build(clean) == 0
+    assert incremental == {p.relative_to(clean / "dist"): p.read_bytes()
+                           for p in (clean / "dist").rglob("*.html")}
+    (root / "public/favicon.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert build(root) == 0
+    assert _icons(root) == {"/favicon.svg image/svg+xml"}

@@ -46,3 +46,25 @@ def test_build_summary_counts_written_unchanged_removed(make_site, capsys) -> No
     second = capsys.readouterr().out
     assert "ar: 1 written, 0 unchanged, 2 removed" in second  # index, page and JSON
     assert "en: 2 written, 1 unchanged, 0 removed" in second  # alternates lost one
+
+
+def _preview_hint(root, path_env: str, cwd) -> str:  # type: ignore[no-untyped-def]
+    script = os.path.join(os.path.dirname(sys.executable), "seo-pipeline")
+    done = subprocess.run([script, "build", "--force", "--root", str(root)], text=True, cwd=cwd,
+                          capture_output=True, env={**os.environ, "PATH": path_env},
+                          timeout=300, check=True)
+    assert "(preview: " in done.stdout, done.stdout
+    return done.stdout.split("(preview: ")[1].split(")")[0]
+
+
+def test_summary_prints_the_preview_command_as_it_can_be_run(make_site, tmp_path) -> None:
+    """After `make build` the script is .venv/bin/seo-pipeline, not on PATH: the summary
+    names that path; with its folder on PATH, the bare name."""
+    root = make_site()
+    bin_dir = os.path.dirname(sys.executable)
+    script = os.path.join(bin_dir, "seo-pipeline")
+    plain = "/usr/bin:/bin"
+    assert _preview_hint(root, plain, tmp_path) == f"{script} serve --watch"
+    assert _preview_hint(root, plain, REPO) == \
+        f"{os.path.relpath(script, REPO)} serve --watch"
+    assert _preview_hint(root, f"{bin_dir}:{plain}", tmp_path) == "seo-pipeline serve --watch"

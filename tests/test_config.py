@@ -83,6 +83,14 @@ def test_invalid_toml_and_missing_file_exit_2(tmp_path: Path, capsys) -> None:
     assert main(["validate", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "configuration file not found" in err and "site.toml:1:6: error CF100 invalid TOML" in err
+    assert "seo-pipeline init ." in err  # the missing file's hint says how to start a site
+
+
+def test_missing_configuration_hint_names_init(tmp_path: Path, capsys) -> None:
+    assert main(["build", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "CF100 configuration file not found" in err and "(hint: " in err
+    assert "'seo-pipeline init .'" in err
 
 
 @pytest.mark.parametrize("spec", ["local", "dask-local", "dask://127.0.0.1:8786",

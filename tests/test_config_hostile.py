@@ -82,7 +82,7 @@ def test_url_pattern_takes_only_locale_and_slug(tmp_path: Path, pattern: str) ->
     ("[links]\nretries = 11\n", 2),
     ("[submit]\ntimeout = 0\n", 2),
     ("[validate]\nmax_file_bytes = 0\n", 2),
-    ("[validate]\nexcerpt_min = 200\n", 2),
+    ("[metadata]\ndescription_min = 200\n", 2),
     ("[metadata]\ntitle_min = 80\n", 2),
 ])
 def test_numbers_have_bounds(tmp_path: Path, extra: str, key_line: int) -> None:

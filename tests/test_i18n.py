@@ -86,6 +86,7 @@ def test_catalogs_cover_every_string_in_the_sources():
         with path.open("rb") as fh:
             ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
         assert extracted <= ids, f"{path}: run 'make i18n' ({sorted(extracted - ids)})"
+    assert catalogs.ui_msgids() == extracted  # the build's own list is what babel.cfg gives
 
 
 def test_check_flags_fuzzy_and_untranslated(tmp_path: Path):
@@ -101,7 +102,11 @@ def test_check_flags_fuzzy_and_untranslated(tmp_path: Path):
         'msgstr[0] "a"\nmsgstr[1] "b"\nmsgstr[2] ""\nmsgstr[3] "d"\nmsgstr[4] "e"\n'
         'msgstr[5] "f"\n', encoding="utf-8")
     result, findings = catalogs.load_translations(tmp_path, AR, tmp_path)
-    assert [(f.code, f.line) for f in findings] == [("BN302", 7), ("BN303", 10), ("BN303", 13)]
+    # One finding per kind, listing every string: fuzzy, untranslated (plain and plural),
+    # and the strings the pages use that this catalog lacks (BN306).
+    assert [(f.code, f.line) for f in findings] == [("BN302", 7), ("BN303", 10), ("BN306", 1)]
+    assert "'Languages' (line 10), '%(n)s min' (line 13)" in findings[1].message
+    assert "'Skip to content'" in findings[2].message
     assert result.gettext("Contents") == "Contents"  # fuzzy entries are not used
     assert catalogs.main(tmp_path) == 1
 
@@ -109,4 +114,7 @@ def test_check_flags_fuzzy_and_untranslated(tmp_path: Path):
 def test_missing_catalog_warns_for_non_source_locale(tmp_path: Path):
     _, findings = catalogs.load_translations(tmp_path, AR, tmp_path)
     assert [f.code for f in findings] == ["BN304"]
+    assert "seo-pipeline i18n add ar" in findings[0].hint
+    _, findings = catalogs.load_translations(tmp_path, AR, tmp_path, has_content=True)
+    assert [(f.code, f.severity.value) for f in findings] == [("BN305", "error")]
     assert catalogs.load_translations(tmp_path, EN, tmp_path)[1] == []

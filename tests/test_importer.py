@@ -6,10 +6,20 @@ from pathlib import Path
 
 import frontmatter
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from pipeline.cli import main
-from pipeline.content.importer import ImportOptions, convert, excerpt_of, parse_blocks, slugify
+from pipeline.content.importer import (
+    END_PUNCTUATION,
+    ImportOptions,
+    convert,
+    excerpt_of,
+    is_heading,
+    parse_blocks,
+    slugify,
+)
 
 SEEDS = Path(__file__).parent / "seeds"
 
@@ -120,3 +130,85 @@ def test_cli_import_writes_article_that_validates(tmp_path: Path, make_site) -> 
     assert main(args) == 2  # refuses to overwrite
     assert main(["validate", "--root", str(root)]) == 0
     assert main(["import", str(source), "--locale", "en", "--date", "soon"]) == 2
+
+
+def test_cli_import_warns_about_images_that_do_not_exist(tmp_path: Path, make_site,
+                                                          capsys) -> None:
+    root = make_site({})
+    source = tmp_path / "export.txt"
+    source.write_text(seed("003"), encoding="utf-8")
+    assert main(["import", str(source), "--locale", "en", "--date", "2025-07-22",
+                 "--root", str(root), "--author-picture", "/assets/authors/nobody.jpg"]) == 0
+    err = capsys.readouterr().err
+    assert ("import: warning: coverImage '/assets/blog/what-is-laser-skin-resurfacing/"
+            "cover.jpg' does not exist: put the image at public/assets/blog/"
+            "what-is-laser-skin-resurfacing/cover.jpg or pass --cover") in err
+    assert "author.picture '/assets/authors/nobody.jpg' does not exist" in err
+    post = frontmatter.load(root / "content/en/what-is-laser-skin-resurfacing.md")
+    assert post["author"]["picture"] == "/assets/authors/nobody.jpg"
+    # Without --author-picture no picture is written (it is optional); an existing
+    # cover gives no warning.
+    assert main(["import", str(source), "--locale", "en", "--date", "2025-07-22", "--force",
+                 "--root", str(root), "--cover", "/assets/blog/cover (1).jpeg"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    post = frontmatter.load(root / "content/en/what-is-laser-skin-resurfacing.md")
+    assert post["author"] == {"name": "Editorial Team"}
+
+
+def test_seed_000_markdown_heading_is_not_doubled() -> None:
+    _, post = _convert("000")
+    assert "## ##" not in post.content
+    assert [t for k, t in structure(post.content) if k == "h2"] == []  # it became the title
+    assert post["title"] == "Types of Laser Resurfacing"
+
+
+def test_seed_headings_are_only_the_real_ones() -> None:
+    """Across every bundled seed, each heading is a short title line and each one-line
+    paragraph that ends like a sentence stays a paragraph."""
+    for path in sorted(SEEDS.glob("*.txt")):
+        for block in parse_blocks(path.read_text(encoding="utf-8")):
+            if block.kind == "heading":
+                assert len(block.lines[0].split()) <= 12, (path.name, block.lines)
+                assert not block.lines[0].endswith(END_PUNCTUATION), (path.name, block.lines)
+
+
+@pytest.mark.parametrize("line", [
+    "Book online at https://o9medical.com/en/contact",
+    "More on www.example.org/laser",
+    "Call us on +90 555 123 4567",
+    "Prices start from 1500",
+    "Opening hours 09:00-18:00",
+    "Read about [Botox injections](https://o9medical.com/botox)",
+    "(see the table above)",
+    "Write to info@example.org",
+    "“The best decision I made for my skin”",
+    '"It changed how I see myself"',
+    "She called it «a new face»",
+    "للحجز اتصلوا بنا على الرقم ٠٥٥٥١٢٣٤٥٦",
+    "اتصلوا بنا على 0555123456",
+    "نتائج الليزر تدوم طويلاً،",
+    "نقدم لكم أفضل العلاجات؛",
+    "لیزر کا علاج محفوظ ہے۔",
+    "It works. Try it today",
+    "Ends with an ellipsis…",
+])
+def test_one_line_paragraphs_are_not_headings(line: str) -> None:
+    assert not is_heading(line)
+    (block,) = parse_blocks(f"{line}\n")
+    assert block.kind == "paragraph"
+
+
+@pytest.mark.parametrize("line", [
+    "What Is Laser Skin Resurfacing?", "It’s quick and safe", "Final Thoughts",
+    "Step 1", "Top 10 Questions About Lasers", "ما هو تقشير البشرة بالليزر؟",
+    "فوائد الليزر للبشرة", "## Types of Laser Resurfacing",
+])
+def test_title_lines_are_headings(line: str) -> None:
+    (block,) = parse_blocks(f"{line}\n")
+    assert block.kind == "heading" and not block.lines[0].startswith("#")
+
+
+@given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip() and "\n" not in t),
+       st.sampled_from([*END_PUNCTUATION, " https://example.org/x", " +1 212 555 0100"]))
+def test_lines_ending_like_text_are_never_headings(text: str, ending: str) -> None:
+    assert not is_heading(text.strip() + ending)

@@ -1,5 +1,5 @@
-"""One length rule for titles and descriptions (seo.lengths), shared by validate
-(SEO001/SEO002) and the metadata lint (META001/META002)."""
+"""One length rule for titles and descriptions (seo.lengths), one finding: the metadata
+lint's META001/META002 (validate reports none for files in the site)."""
 
 from __future__ import annotations
 
@@ -28,17 +28,29 @@ def test_outside_is_inclusive() -> None:
     assert outside("a" * 49, 50, 160) == 49 and outside("a" * 161, 50, 160) == 161
 
 
-def test_validate_and_metadata_count_alike(tmp_path: Path) -> None:
-    # 40 vowelled words: 240 code points but 160 characters, the upper limit of both rules;
-    # a 61-character title is too long for both.
+def test_lengths_are_reported_once_by_the_metadata_lint(tmp_path: Path) -> None:
+    # 40 vowelled words: 240 code points but 160 characters, the upper limit; a
+    # 61-character title is too long.
     excerpt = " ".join([VOWELLED] * 40) + "ب"
     assert length(excerpt) == 160 and len(excerpt) > 200
     title = "ت" * 61
     root = write_site(tmp_path, [Post("ar", "a", "a", title, excerpt=excerpt)])
     site = load(root)
-    seo = sorted((f.code, f.message.split(" characters")[0]) for f in validate(site).findings
-                 if f.code.startswith("SEO"))
+    assert [f for f in validate(site).findings if "characters" in f.message] == []
     meta = sorted((f.code, f.message.split(" characters")[0]) for f in lint(site)
                   if f.code in ("META001", "META002"))
-    assert seo == [("SEO001", "title is 61")]
     assert meta == [("META001", "title is 61")]
+
+
+def test_moved_validate_length_keys_say_where_they_went(tmp_path: Path) -> None:
+    from conftest import SITE_TOML
+
+    from pipeline.core.settings import ConfigError, load_settings
+
+    (tmp_path / "site.toml").write_text(SITE_TOML + "\n[validate]\nexcerpt_min = 40\n",
+                                        encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    (finding,) = caught.value.findings
+    assert "'validate.excerpt_min' has moved" in finding.message
+    assert finding.hint == "write it as  [metadata] description_min = 40"

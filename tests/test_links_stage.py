@@ -185,3 +185,17 @@ def test_same_page_fragments_are_checked_too(project) -> None:  # type: ignore[n
     report = read_report(root)
     assert [(f["code"], "'#after-care'" in f["message"]) for f in report["findings"]] == [
         ("LNK005", True)]
+
+
+def test_console_counts_name_their_units(project, capsys) -> None:  # type: ignore[no-untyped-def]
+    """One broken link used twice: '1 broken' (unique links) beside '2 error(s)' (places)
+    is explained on the console, so the two counts agree."""
+    root = project({"en/a.md": article("a", "[one](/en/gone/)\n\n[two](/en/gone/)"),
+                    "en/b.md": article("b", "[fine](/en/a/)")})
+    assert main(["links", "--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "9 link(s) in the articles, 4 unique (0 external, 4 internal); unique links by " \
+           "state: 1 broken, 3 ok" in out  # with the covers and author pictures
+    assert "1 unique link(s) with a problem (a state above or a missing #fragment), used at " \
+           "2 place(s): each place is one finding" in out
+    assert "links: FAILED: 2 error(s), 0 warning(s)" in out

@@ -110,7 +110,6 @@ def test_nu_zero_errors_on_a_generated_corpus(tmp_path: Path) -> None:
     from seo_site import Post, write_post, write_site
 
     root = write_site(tmp_path / "corpus", posts=[])
-    shutil.copytree(REPO / "locales", root / "locales")
     titles = ["Plain title", 'Quotes "and" <tags> & ampersands', "عنوان عربي مع أرقام ١٢٣",
               "Mixed English و العربية", "A" * 90]
     for n in range(20):

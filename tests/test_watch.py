@@ -133,6 +133,17 @@ def test_builder_publishes_and_keeps_pages_on_errors(tmp_path: Path, capsys):
     builder()
     assert "built in" in capsys.readouterr().out
     good = reload.state
+    # A warning is named on the console, not only counted.
+    source = (root / EN_FILE).read_text(encoding="utf-8")
+    (root / EN_FILE).write_text(source.replace('title: "', 'title: "<b>Bold</b> ', 1),
+                                encoding="utf-8")
+    builder()
+    out = capsys.readouterr().out
+    assert "1 warning(s)" in out and f"{EN_FILE}:2:1: warning FM301 title contains HTML" in out
+    (root / EN_FILE).write_text(source, encoding="utf-8")
+    builder()
+    capsys.readouterr()
+    good = reload.state
     assert good.error is None
     page = (root / EN_PAGE).read_bytes()
     source = (root / EN_FILE).read_text(encoding="utf-8")
@@ -170,3 +181,15 @@ def test_a_busy_port_fails_before_building(tmp_path: Path, capsys):
         assert main(["serve", "--watch", "--root", str(root), "--port", str(port)]) == 2
     assert "cannot serve" in capsys.readouterr().err
     assert not (root / "dist").exists()
+
+
+def test_findings_lines_name_the_first_ten_and_count_the_rest():
+    from pipeline.core.model import Finding, Severity
+    from pipeline.report import findings_lines
+
+    findings = [Finding(f"content/en/a{i:02d}.md", 2, 1, "FM301", Severity.WARNING, "html")
+                for i in range(12)]
+    lines = findings_lines(reversed(findings))
+    assert lines[0] == "  content/en/a00.md:2:1: warning FM301 html"
+    assert len(lines) == 11 and lines[-1] == "  ... and 2 more (every one is in reports/)"
+    assert findings_lines([]) == []

@@ -9,7 +9,11 @@ from pathlib import Path
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "validators"
 VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE_SCRIPT = TOOLS / "lighthouse-pages.mjs"
-INSTALL_HINT = "run 'bash scripts/ensure-validators.sh' (make test and make audit do)"
+_INSTALLER = TOOLS.parents[1] / "scripts" / "ensure-validators.sh"
+# A hint names a path only where it exists: the validators come with a source checkout.
+INSTALL_HINT = (f"run 'bash {_INSTALLER}' (make test and make audit do)" if _INSTALLER.is_file()
+                else "the validators are installed from a source checkout of seo-pipeline "
+                "('make validators' there)")
 
 
 class ToolMissing(RuntimeError):

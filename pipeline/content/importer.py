@@ -1,9 +1,14 @@
 """Import a plain-text export into a Markdown article with blog-starter front matter.
 
-The export format: blocks separated by blank lines; a block of one short line without
-end punctuation (a question mark is allowed) is a heading; lines starting with ``•``
-are bullets; everything else is a paragraph. The first heading becomes the title (and
+The export format: blocks separated by blank lines; a block of one short line that
+reads as a title is a heading (``is_heading``: no end punctuation but a question mark,
+no closing quote or bracket, no URL, no trailing number such as a phone number, one
+sentence; a Markdown ``## Heading`` line counts too); lines starting with ``•`` are
+bullets; everything else is a paragraph. The first heading becomes the title (and
 leaves the body), the first paragraph the excerpt, the title the slug.
+
+Image paths the article names (cover, author picture) are checked under ``public/``:
+a missing one is written with a warning that says where to put the file.
 """
 
 from __future__ import annotations
@@ -17,12 +22,19 @@ from pathlib import Path
 
 import frontmatter
 
+from pipeline.content.assets import public_of
 from pipeline.content.schema import parse_datetime
 from pipeline.core.fsutil import write_text
 
 BULLET = re.compile(r"^\s*[•·▪◦‣]\s*")
-END_PUNCTUATION = tuple(".!,;:…")
+# Sentence or clause ends, Latin and Arabic-script (، Arabic comma, ؛ semicolon, ۔ Urdu
+# full stop), and closing quotes and brackets: a line ending so is text, not a title.
+END_PUNCTUATION = tuple(".!,;:…،؛۔") + tuple(")]}\"'”’»›」』")
 MAX_HEADING = 120
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+?)(?:\s+#+)?$")
+LINK_LIKE = re.compile(r"https?://|www\.|\]\(|\S@\S+\.\w", re.IGNORECASE)
+TRAILING_NUMBER = re.compile(r"[\d\s+().\-/:]*\d$")  # digits with phone/date separators
+INNER_SENTENCE_END = re.compile(r"[.!?؟۔]\s+\S")
 MARKDOWN_LEAD = re.compile(r"^(\s*)([#>+*-]|\d+[.)])(\s)")
 
 
@@ -47,15 +59,29 @@ def parse_blocks(text: str) -> list[Block]:
             if blocks and blocks[-1].kind == "bullets":
                 items = blocks.pop().lines + items
             blocks.append(Block("bullets", items))
-        elif len(lines) == 1 and is_heading(lines[0]):
-            blocks.append(Block("heading", (lines[0],)))
+        elif len(lines) == 1 and is_heading(heading_text(lines[0])):
+            blocks.append(Block("heading", (heading_text(lines[0]),)))
         else:
             blocks.append(Block("paragraph", (" ".join(lines),)))
     return blocks
 
 
+def heading_text(line: str) -> str:
+    """The text of a Markdown heading line (``## Types`` -> ``Types``), else the line."""
+    match = MARKDOWN_HEADING.match(line)
+    return match.group(1) if match else line
+
+
 def is_heading(line: str) -> bool:
-    return len(line) <= MAX_HEADING and not line.endswith(END_PUNCTUATION)
+    """True when one line reads as a title rather than a one-line paragraph."""
+    if len(line) > MAX_HEADING or not any(c.isalpha() for c in line):
+        return False
+    if line.endswith(END_PUNCTUATION) or LINK_LIKE.search(line):
+        return False
+    number = TRAILING_NUMBER.search(line)
+    if number and sum(c.isdigit() for c in number.group()) >= 3:
+        return False  # a phone number, a price, a year or a date ends a sentence, not a title
+    return INNER_SENTENCE_END.search(line) is None
 
 
 def slugify(title: str) -> str:
@@ -107,7 +133,7 @@ class ImportOptions:
     translation_key: str | None = None
     cover: str | None = None
     author: str = "Editorial Team"
-    author_picture: str = "/assets/blog/authors/editorial.jpeg"
+    author_picture: str | None = None  # optional in the front matter
 
 
 def convert(text: str, options: ImportOptions) -> tuple[str, str]:
@@ -129,7 +155,8 @@ def convert(text: str, options: ImportOptions) -> tuple[str, str]:
         "excerpt": excerpt_of(paragraph) if paragraph else title,
         "coverImage": cover,
         "date": options.date,
-        "author": {"name": options.author, "picture": options.author_picture},
+        "author": ({"name": options.author, "picture": options.author_picture}
+                   if options.author_picture else {"name": options.author}),
         "ogImage": {"url": cover},
         "locale": options.locale,
         "slug": slug,
@@ -149,10 +176,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--translation-key", help="shared key across locales (default: slug)")
     parser.add_argument("--cover", help="cover image path under public/")
     parser.add_argument("--author", default=ImportOptions.author, help="author name")
-    parser.add_argument("--author-picture", default=ImportOptions.author_picture)
+    parser.add_argument("--author-picture", default=None,
+                        help="author picture path under public/ (optional)")
     parser.add_argument("--output", type=Path, help="write here (default: content/<locale>/"
                         "<slug>.md; '-' for standard output)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing article")
+
+
+IMAGE_FIELDS = (("coverImage", "--cover"), ("author.picture", "--author-picture"))
+
+
+def missing_images(front: dict[str, object], public: Path) -> list[str]:
+    """A warning per image path of the front matter that is not a file under ``public``."""
+    lookup = public_of(public)
+    warnings = []
+    for key, option in IMAGE_FIELDS:
+        head, _, sub = key.partition(".")
+        value = front.get(head)
+        value = value.get(sub) if sub and isinstance(value, dict) else value
+        if isinstance(value, str) and not lookup.image_exists(value):
+            place = lookup.relative(value) or value
+            warnings.append(f"{key} {value!r} does not exist: put the image at "
+                            f"{public.name}/{place} or pass {option} with an existing one "
+                            "(the build reports it as FM204 until then)")
+    return warnings
+
+
+def _public(args: argparse.Namespace) -> Path:
+    """The project's ``public/`` (``[paths] public`` when site.toml can be read)."""
+    from pipeline.core.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(Path(args.root), args.config).path("public")
+    except ConfigError:
+        return Path(args.root) / "public"
 
 
 def main(args: argparse.Namespace) -> int:
@@ -168,6 +225,8 @@ def main(args: argparse.Namespace) -> int:
                             translation_key=args.translation_key, cover=args.cover,
                             author=args.author, author_picture=args.author_picture)
     slug, document = convert(text, options)
+    for warning in missing_images(frontmatter.loads(document).metadata, _public(args)):
+        print(f"import: warning: {warning}", file=sys.stderr)
     if str(args.output) == "-":
         sys.stdout.write(document)
         return 0

@@ -142,7 +142,7 @@ _FAST_SCHEMA_TEXT = (
     '"coverAlt":{"type":"string","minLength":1,"pattern":"\\\\S"},'
     '"date":{"type":"string","format":"iso8601"},'
     '"lastmod":{"type":"string","format":"iso8601"},'
-    '"author":{"type":"object","required":["name","picture"],'
+    '"author":{"type":"object","required":["name"],'
     '"properties":{"name":{"type":"string","minLength":1},'
     '"picture":{"type":"string","minLength":1,"format":"url-or-path"}},'
     '"additionalProperties":false},'
@@ -192,9 +192,11 @@ def _fast_valid(data: Any) -> bool:
     get = data.get
     author, og = get("author"), get("ogImage", {"url": "/"})
     if not (_text(get("title")) and _text(get("excerpt")) and _link(get("coverImage"))
-            and _date(get("date")) and type(author) is dict and len(author) == 2
+            and _date(get("date")) and type(author) is dict
+            and {"name", "picture"}.issuperset(author)
             and type(author.get("name")) is str and author["name"] != ""
-            and _link(author.get("picture")) and type(og) is dict and len(og) == 1
+            and ("picture" not in author or _link(author["picture"]))
+            and type(og) is dict and len(og) == 1
             and _link(og.get("url"))):
         return False
     if "coverAlt" in data and not _text(data["coverAlt"]):
@@ -241,6 +243,27 @@ def _unknown_fields(error: ValidationError, parsed: Parsed, shown: str) -> list[
     return findings
 
 
+# An example line per field, shown in hints (a hint names no file a user may not have).
+EXAMPLES = {
+    "title": 'title: "Laser Skin Resurfacing: A High-Tech Approach"',
+    "excerpt": 'excerpt: "What the treatment does, in 50 to 160 characters."',
+    "coverImage": 'coverImage: "/assets/blog/my-article/cover.jpg"',
+    "coverAlt": 'coverAlt: "A clinician treating a patient\'s cheek with a laser"',
+    "date": 'date: "2025-07-01"',
+    "lastmod": 'lastmod: "2025-08-01"',
+    "author": 'author: {name: "Editorial Team", picture: "/assets/authors/team.jpg"}',
+    "author.name": 'author: {name: "Editorial Team"}',
+    "author.picture": 'author: {name: "Editorial Team", picture: "/assets/authors/team.jpg"}',
+    "ogImage": 'ogImage: {url: "/assets/blog/my-article/share.jpg"}',
+    "ogImage.url": 'ogImage: {url: "/assets/blog/my-article/share.jpg"}',
+    "slug": "slug: my-article",
+    "translationKey": "translationKey: my-article",
+    "locale": "locale: en",
+    "draft": "draft: false",
+    "tags": "tags: [laser, skin]",
+}
+
+
 def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
     path = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
     line = parsed.key_lines.get(path, 1)
@@ -252,13 +275,15 @@ def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
         missing = error.message.split("'")[1]
         name = f"{path}.{missing}" if path else missing
         code, message = "FM101", f"required field '{name}' is missing"
-        hint = "see schemas/frontmatter.schema.json for the fields"
+        hint = f"add a line such as  {EXAMPLES[name]}" if name in EXAMPLES else ""
     elif error.validator == "type":
         expected = error.validator_value
         code = "FM102"
         message = f"'{field}' must be {_article(expected)}, got {_json_type(value)} {value!r}"
         if field in ("date", "lastmod"):
             hint = "quote it: date: \"2025-07-01T05:35:07Z\""
+        elif field in EXAMPLES:
+            hint = f"write it as {_article(expected)}, e.g.  {EXAMPLES[field]}"
     elif error.validator == "format":
         code, message, hint = _format_message(cast(str, error.validator_value), field, value)
     elif error.validator in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
@@ -327,7 +352,8 @@ def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -
         excerpt=" ".join(sanitize_line(data["excerpt"]).split()),
         cover_image=data["coverImage"],
         date=date,
-        author=Author(name=sanitize_line(author["name"]).strip(), picture=author["picture"]),
+        author=Author(name=sanitize_line(author["name"]).strip(),
+                      picture=author.get("picture", "")),
         og_image=og["url"],
         slug=data.get("slug") or default_slug,
         translation_key=data.get("translationKey") or default_key,

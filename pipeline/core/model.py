@@ -68,8 +68,11 @@ class Locale:
 
 @dataclass(frozen=True)
 class Author:
+    """``picture`` is optional ('' when absent): it is the JSON-LD author's ``image`` and
+    part of ``article.json``; the pages themselves show the name only."""
+
     name: str
-    picture: str
+    picture: str = ""
 
 
 @dataclass(frozen=True)

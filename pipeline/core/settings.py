@@ -81,13 +81,14 @@ class LocaleSection:
 
 @dataclass(frozen=True)
 class ValidateSection:
-    title_max: int = 60
-    excerpt_min: int = 50
-    excerpt_max: int = 160
     max_file_bytes: int = 5 * 1024 * 1024
-    BOUNDS: ClassVar[dict[str, Bound]] = {
-        "title_max": at_least(1), "excerpt_min": at_least(0), "excerpt_max": at_least(1),
-        "max_file_bytes": at_least(1, 50 * 1024 * 1024)}
+    BOUNDS: ClassVar[dict[str, Bound]] = {"max_file_bytes": at_least(1, 50 * 1024 * 1024)}
+
+
+# Keys that moved: title and excerpt lengths are checked once, by the metadata stage.
+MOVED_KEYS = {"validate.title_max": "metadata.title_max",
+              "validate.excerpt_min": "metadata.description_min",
+              "validate.excerpt_max": "metadata.description_max"}
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,9 @@ def load_settings(root: Path, config_path: Path | None = None) -> Settings:
 def _read_config(path: Path) -> str:
     """The text of a regular, UTF-8 ``site.toml`` of at most ``MAX_CONFIG_BYTES``."""
     if not path.exists():
-        raise ConfigError([_finding(path.name, 1, f"configuration file not found: {path}")])
+        raise ConfigError([_finding(path.name, 1, f"configuration file not found: {path}",
+                                    "run this in the site's folder (the one holding site.toml), "
+                                    "pass --root DIR, or start a site here: 'seo-pipeline init .'")])
     if not path.is_file():
         raise ConfigError([_finding(path.name, 1, "configuration is not a regular file",
                                     code="CF106")])
@@ -335,7 +338,7 @@ def _check_ranges(sections: Mapping[str, object], err: _Err) -> None:
                 if problem := bound.problem(item):
                     err(name, key, f"'{name}.{key}' {problem}, got {item!r}", code="CF104")
                     break
-    pairs = (("validate", "excerpt_min", "excerpt_max"), ("metadata", "title_min", "title_max"),
+    pairs = (("metadata", "title_min", "title_max"),
              ("metadata", "description_min", "description_max"))
     for name, low, high in pairs:
         section = sections[name]
@@ -358,6 +361,11 @@ def _read_section(cls: type[_D], raw: object, section: str, err: _Err) -> _D:
     values: dict[str, object] = {}
     for key, value in raw.items():
         where = f"{section}.{key}"
+        if where in MOVED_KEYS:
+            new_section, _, new_key = MOVED_KEYS[where].partition(".")
+            err(section, key, f"'{where}' has moved: lengths are checked once, by the "
+                "metadata stage", f"write it as  [{new_section}] {new_key} = {value!r}")
+            continue
         if key not in names:
             err(section, key, f"unknown key '{where}'", f"known keys: {', '.join(sorted(names))}")
             continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pipeline.commands import command_line
+
 if TYPE_CHECKING:
     from pipeline.core.model import StageResult
     from pipeline.core.settings import Settings
@@ -68,5 +70,5 @@ def summary_text(done: Build) -> str:
                          f"{_count(len(change.unchanged))} unchanged, "
                          f"{_count(len(change.removed))} removed")
     lines.append(f"  output: {done.settings.path('output')} "
-                 "(preview: seo-pipeline serve --watch)")
+                 f"(preview: {command_line('serve --watch')})")
     return "\n".join(lines)

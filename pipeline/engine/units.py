@@ -92,6 +92,7 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
             if job.current.get(rel) != shas[rel]:
                 ctx.writer.put(rel, content)
         deps.update(seen)
+        deps.update(pages.FAVICONS)  # the page links the site's icon when public/ has one
         deps.update((article.meta.cover_image, article.meta.og_image,
                      article.meta.author.picture))
         results[article.source.as_posix()] = {

@@ -18,11 +18,22 @@ def _by_article(findings: list[Finding]) -> dict[str, list[Finding]]:
 
 
 def counts_line(data: dict[str, Any]) -> str:
+    """Links counted twice, each unit named: places in the articles, unique links by state."""
     summary = data.get("summary", {})
     states = ", ".join(f"{n} {s}" for s, n in sorted(summary.get("states", {}).items()))
-    return (f"{summary.get('occurrences', 0)} link(s), {summary.get('unique', 0)} unique "
-            f"({summary.get('external', 0)} external, {summary.get('internal', 0)} internal): "
+    return (f"{summary.get('occurrences', 0)} link(s) in the articles, "
+            f"{summary.get('unique', 0)} unique ({summary.get('external', 0)} external, "
+            f"{summary.get('internal', 0)} internal); unique links by state: "
             f"{states or 'nothing to check'}")
+
+
+def problems_line(data: dict[str, Any]) -> str:
+    """How the unique links with a problem become findings: one per place they are used."""
+    bad = [r for r in data.get("links", [])
+           if r["state"] not in OK_STATES or "missing" in r["fragments"].values()]
+    places = sum(len(r["sources"]) for r in bad)
+    return (f"{len(bad)} unique link(s) with a problem (a state above or a missing "
+            f"#fragment), used at {places} place(s): each place is one finding")
 
 
 def human(result: StageResult, cached: int = 0) -> str:
@@ -35,6 +46,8 @@ def human(result: StageResult, cached: int = 0) -> str:
             lines.append(f"  {f.line}:{f.col} {f.severity.value} {f.code} {f.message}{hint}")
     lines.append(counts_line(result.data) + (f"; {cached} answered from the cache"
                                              if cached else ""))
+    if result.data.get("links"):
+        lines.append(problems_line(result.data))
     network = result.data.get("summary", {}).get("network_errors", 0)
     if network and network == result.data.get("summary", {}).get("external_checked", -1):
         lines.append("note: no external link could be reached; is this machine offline?")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipeline.core.model import Severity
 from pipeline.core.settings import ConfigError
-from pipeline.report import human_line, summary_line
+from pipeline.report import findings_lines, human_line, summary_line
 from pipeline.runner import build_project
 
 
@@ -29,8 +30,9 @@ def _options(root: Path, config: Path | None) -> argparse.Namespace:
 
 
 def rebuild(root: Path, config: Path | None) -> str:
-    """Build the site incrementally (only what the saves changed); the one-line summary,
-    or ``BuildFailed`` when it has errors."""
+    """Build the site incrementally (only what the saves changed); the one-line summary
+    followed by the warnings it found (the first ten, then how many more), or
+    ``BuildFailed`` when it has errors."""
     try:
         results = build_project(root, config, _options(root, config)).results
     except ConfigError as exc:
@@ -40,4 +42,5 @@ def rebuild(root: Path, config: Path | None) -> str:
     errors = [human_line(f) for r in results for f in r.findings if f.is_error]
     if errors:
         raise BuildFailed(summary, errors)
-    return summary
+    warnings = [f for r in results for f in r.findings if f.severity is Severity.WARNING]
+    return "\n".join([summary, *findings_lines(warnings)])

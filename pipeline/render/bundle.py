@@ -157,11 +157,12 @@ def front_matter(article: Article) -> dict[str, Any]:
     data: dict[str, Any] = {
         "title": meta.title, "excerpt": meta.excerpt, "coverImage": meta.cover_image,
         "coverAlt": meta.image_alt,
-        "date": w3c_datetime(meta.date), "author": {"name": meta.author.name,
-                                                  "picture": meta.author.picture},
+        "date": w3c_datetime(meta.date), "author": {"name": meta.author.name},
         "ogImage": {"url": meta.og_image}, "slug": meta.slug,
         "translationKey": meta.translation_key, "draft": meta.draft, "tags": list(meta.tags),
     }
+    if meta.author.picture:
+        data["author"]["picture"] = meta.author.picture
     if meta.lastmod is not None:
         data["lastmod"] = w3c_datetime(meta.lastmod)
     if meta.translation_of is not None:

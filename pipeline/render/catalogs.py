@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
+from collections.abc import Collection
+from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
@@ -24,6 +28,37 @@ from pipeline.core.model import Finding, Locale, Severity
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
+
+
+# What babel.cfg and `make i18n` extract: gettext calls in Python, {% trans %} in templates.
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "gettext": None, "ngettext": (1, 2),
+                                               "N_": None}
+_MARKED = re.compile(r"\b(?:N_|_|n?gettext)\(")  # files without such a call are not parsed
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def ui_template() -> Catalog:
+    """The package's own UI strings as a template catalog, extracted with Babel the way
+    `make i18n` writes ``locales/messages.pot`` (which pip installs do not have)."""
+    catalog = Catalog(project="seo-pipeline", fuzzy=False)
+    sources = [(p, "python", {}) for p in sorted(PACKAGE.rglob("*.py"))
+               if _MARKED.search(p.read_text(encoding="utf-8"))]
+    sources += [(p, "jinja2.ext:babel_extract", {"extensions": "jinja2.ext.i18n"})
+                for p in sorted((PACKAGE / "render" / "templates").rglob("*.html"))]
+    for path, method, options in sources:
+        where = path.relative_to(PACKAGE.parent).as_posix()
+        with path.open("rb") as fh:
+            for line, message, _, context in extract(method, fh, keywords=KEYWORDS,
+                                                     options=options):
+                catalog.add(message, None, [(where, line)], context=context)
+    return catalog
+
+
+@lru_cache(maxsize=1)
+def ui_msgids() -> frozenset[str]:
+    """The msgid of every UI string a page can show."""
+    return frozenset(msgid_of(m) for m in ui_template() if m.id)
 
 
 def catalog_path(locales_dir: Path, locale: Locale) -> Path:
@@ -43,46 +78,104 @@ def read_catalog(path: Path, label: str) -> tuple[Catalog | None, list[Finding]]
     except (PoFileError, OSError, ValueError) as exc:
         line = getattr(exc, "lineno", 1) or 1
         return None, [Finding(label, line, 1, "BN301", Severity.ERROR,
-                              f"cannot read catalog: {exc}", "run 'make i18n' and fix the file")]
+                              f"cannot read catalog: {exc}",
+                              'fix that line; entries are pairs such as msgid "Contents" / '
+                              'msgstr "Contenu"')]
 
 
-def check_catalog(catalog: Catalog, label: str) -> list[Finding]:
-    """Every untranslated or fuzzy entry of a catalog, located at its line."""
+def msgid_of(message: Message) -> str:
+    """A message's singular msgid (the first of a plural pair)."""
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def untranslated(catalog: Catalog) -> list[Message]:
+    """Entries (fuzzy ones included) whose translation is missing or not yet reviewed."""
+    return [m for m in catalog if m.id and (m.fuzzy or not all(_strings(m)))]
+
+
+def _strings(message: Message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def what_to_fill(message: Message, catalog: Catalog) -> str:
+    """Which lines of the ``.po`` file take the translation of ``message``."""
+    if message.pluralizable:
+        last = catalog.num_plurals - 1
+        return (f"msgstr[0]..msgstr[{last}] (the {catalog.num_plurals} plural forms of "
+                f"'{catalog.locale_identifier}')" if last else "msgstr[0]")
+    return "msgstr"
+
+
+def _listed(messages: list[Message]) -> str:
+    return ", ".join(f"{msgid_of(m)!r} (line {m.lineno or 1})" for m in messages)
+
+
+def _fill_hint(messages: list[Message], catalog: Catalog) -> str:
+    """One hint for a list of untranslated strings: plural and plain ones say what to fill."""
+    plain = [m for m in messages if not m.pluralizable]
+    plural = [m for m in messages if m.pluralizable]
+    parts = []
+    if plain:
+        parts.append("write each translation into the msgstr \"\" line under its msgid")
+    if plural:
+        names = ", ".join(repr(msgid_of(m)) for m in plural)
+        parts.append(f"for {names} fill {what_to_fill(plural[0], catalog)}")
+    return "; ".join(parts)
+
+
+def check_catalog(catalog: Catalog, label: str, expected: Collection[str] = (),
+                  severity: Severity = Severity.ERROR) -> list[Finding]:
+    """The catalog's problems, one finding per kind listing every string concerned:
+    fuzzy (BN302), untranslated (BN303), and strings the pages use that it lacks (BN306)."""
     findings = []
-    for message in catalog:
-        if not message.id:
-            continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        line = message.lineno or 1
-        if message.fuzzy:
-            findings.append(Finding(label, line, 1, "BN302", Severity.ERROR,
-                                    f"fuzzy translation of {msgid!r}",
-                                    "review it and remove the '#, fuzzy' flag"))
-        elif not all(strings):
-            findings.append(Finding(label, line, 1, "BN303", Severity.ERROR,
-                                    f"untranslated string {msgid!r}",
-                                    "translate every plural form in the catalog"))
+    fuzzy = [m for m in catalog if m.id and m.fuzzy]
+    empty = [m for m in catalog if m.id and not m.fuzzy and not all(_strings(m))]
+    if fuzzy:
+        findings.append(Finding(
+            label, fuzzy[0].lineno or 1, 1, "BN302", severity,
+            f"{len(fuzzy)} fuzzy translation(s), not used until reviewed: {_listed(fuzzy)}",
+            "review each one and delete its '#, fuzzy' line"))
+    if empty:
+        findings.append(Finding(
+            label, empty[0].lineno or 1, 1, "BN303", severity,
+            f"{len(empty)} untranslated string(s): {_listed(empty)}",
+            _fill_hint(empty, catalog)))
+    if missing := sorted(set(expected) - {msgid_of(m) for m in catalog if m.id}):
+        code = catalog.locale_identifier or "LOCALE"
+        findings.append(Finding(
+            label, 1, 1, "BN306", severity,
+            f"catalog lacks {len(missing)} string(s) the pages use: "
+            f"{', '.join(repr(m) for m in missing)}",
+            f"run 'seo-pipeline i18n add {code}' to add them, then translate them"))
     return findings
 
 
 def load_translations(
-    locales_dir: Path, locale: Locale, root: Path
+    locales_dir: Path, locale: Locale, root: Path, has_content: bool = False
 ) -> tuple[gettext.NullTranslations, list[Finding]]:
-    """Compiled translations of a locale, and every problem of its catalog."""
+    """Compiled translations of a locale, and every problem of its catalog.
+
+    A locale with articles needs a complete catalog: its problems are errors (BN305 when
+    it has none); for one without articles yet they are warnings (BN304 for none)."""
     path = catalog_path(locales_dir, locale)
     label = shown(path, root)
     if not path.is_file():
         if locale.babel.split("_")[0] == SOURCE_LANGUAGE:
             return gettext.NullTranslations(), []
+        hint = f"run 'seo-pipeline i18n add {locale.code}' and translate the strings it lists"
+        if has_content:
+            return gettext.NullTranslations(), [Finding(
+                label, 1, 1, "BN305", Severity.ERROR,
+                f"no catalog for locale '{locale.code}', which has articles: its pages would "
+                "show English UI strings", hint)]
         return gettext.NullTranslations(), [Finding(
             label, 1, 1, "BN304", Severity.WARNING,
-            f"no catalog for locale '{locale.code}'; its pages show English UI strings",
-            f"run 'pybabel init -i locales/messages.pot -d locales -l {locale.babel}'")]
+            f"no catalog for locale '{locale.code}'; its pages show English UI strings", hint)]
     catalog, findings = read_catalog(path, label)
     if catalog is None:
         return gettext.NullTranslations(), findings
-    findings += check_catalog(catalog, label)
+    findings += check_catalog(catalog, label, ui_msgids(),
+                              Severity.ERROR if has_content else Severity.WARNING)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -99,9 +192,11 @@ def main(locales_dir: Path = Path("locales")) -> int:
     problems = []
     for path in shipped_catalogs(locales_dir):
         catalog, findings = read_catalog(path, path.as_posix())
-        problems += findings + (check_catalog(catalog, path.as_posix()) if catalog else [])
+        problems += findings + (check_catalog(catalog, path.as_posix(), ui_msgids())
+                                if catalog else [])
     for finding in problems:
-        print(f"{finding.path}:{finding.line}: {finding.code} {finding.message}")
+        print(f"{finding.path}:{finding.line}: {finding.code} {finding.message} "
+              f"(hint: {finding.hint})")
     print(f"catalogs: {len(shipped_catalogs(locales_dir))} checked, {len(problems)} problem(s)")
     return 1 if problems else 0
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Locale, Site
+from pipeline.core.settings import Settings
 from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
 from pipeline.render.i18n import N_, html_lang
 from pipeline.seo.alternates import root_url
@@ -26,6 +27,10 @@ from pipeline.seo.home import chooser_metadata, index_metadata, newest_first
 STYLESHEET_FILE = "static/site.css"
 STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
 ROOT_FILE = "index.html"
+# The site's own icon under public/, in order of preference (else an empty icon, so
+# browsers do not ask for a /favicon.ico that is not there).
+FAVICONS = {"/favicon.svg": "image/svg+xml", "/favicon.png": "image/png",
+            "/favicon.ico": "image/x-icon"}
 NOT_FOUND_FILE = "404.html"
 
 # UI strings the Python side puts into pages, marked for extraction.
@@ -110,8 +115,19 @@ def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]]
             "title": title,
             "site_name": settings.site.name, "publisher": settings.site.publisher,
             "stylesheet": url_of(urls.file_href, settings, STYLESHEET_FILE),
+            "favicon": favicon(settings),
             "home": url_of(urls.locale_index_href, settings, locale.code), "switcher": switcher,
             "head_html": None, **extra}
+
+
+def favicon(settings: Settings) -> dict[str, str] | None:
+    """The first of ``FAVICONS`` that is a regular file in ``public/``, as href and type."""
+    public = settings.path("public")
+    for ref, kind in FAVICONS.items():
+        path = public / ref.lstrip("/")
+        if path.is_file() and not path.is_symlink():
+            return {"href": url_of(urls.file_href, settings, ref.lstrip("/")), "type": kind}
+    return None
 
 
 def _language(locale: Locale) -> dict[str, str]:

@@ -5,7 +5,8 @@ absolute, META004 image file missing, META005 image smaller than the minimum,
 META006 image unreadable, META007 image not measured (external), META008 duplicate
 title, META009 duplicate description, META010 bad ``metadata.locale_limits`` entry.
 Lengths follow the one rule of ``seo.lengths`` (grapheme clusters, so Arabic vowel marks
-do not count as characters of their own), which validate's SEO001/SEO002 use too;
+do not count as characters of their own) and are reported here only (validate reports
+them for files it keeps out of the site, which never reach this stage);
 ``metadata.locale_limits`` (``"ar:title_max=70"``) sets limits per locale.
 """
 
@@ -66,7 +67,7 @@ def article_findings(settings: Settings, article: Article,
 
 
 def site_findings(articles: list[Article]) -> list[Finding]:
-    """Findings across articles: duplicate titles and descriptions."""
+    """Findings across articles: duplicate titles and descriptions, one per cluster."""
     return (_duplicates(articles, lambda a: a.meta.title, "title", "META008", "title")
             + _duplicates(articles, lambda a: a.meta.excerpt, "excerpt", "META009",
                           "description (excerpt)"))
@@ -79,19 +80,28 @@ def _at(article: Article, key: str, code: str, severity: Severity, message: str,
 
 
 def _lengths(article: Article, limits: dict[str, int]) -> list[Finding]:
-    locale = article.locale
-    checks = (("title", article.meta.title, limits["title_min"], limits["title_max"], "META001",
-               "title"),
-              ("excerpt", article.meta.excerpt, limits["description_min"],
-               limits["description_max"], "META002", "description (excerpt)"))
+    return length_findings(article.source.as_posix(), article.line_of, article.locale,
+                           {"title": article.meta.title, "excerpt": article.meta.excerpt},
+                           limits)
+
+
+def length_findings(path: str, line_of: Callable[[str], int], locale: str,
+                    texts: dict[str, str], limits: dict[str, int]) -> list[Finding]:
+    """The one length finding per field (META001 title, META002 excerpt) of ``texts``.
+
+    Also used by validate for a file schema errors keep out of the site (which never
+    reaches this stage), so each problem is reported once."""
+    checks = (("title", limits["title_min"], limits["title_max"], "META001", "title"),
+              ("excerpt", limits["description_min"], limits["description_max"], "META002",
+               "description (excerpt)"))
     findings = []
-    for key, text, low, high, code, label in checks:
-        size = outside(text, low, high)
+    for key, low, high, code, label in checks:
+        size = outside(texts[key], low, high) if key in texts else None
         if size is not None:
-            findings.append(_at(article, key, code, Severity.WARNING,
-                                f"{label} is {size} characters in '{locale}'; "
-                                f"{low}-{high} fits search results",
-                                "shorten it" if size > high else "say more"))
+            findings.append(Finding(path, line_of(key), 1, code, Severity.WARNING,
+                                    f"{label} is {size} characters in '{locale}'; "
+                                    f"{low}-{high} fits search results",
+                                    "shorten it" if size > high else "say more"))
     return findings
 
 
@@ -127,12 +137,12 @@ def _duplicates(articles: Iterable[Article], value: Callable[[Article], str], ke
     for article in articles:
         groups[" ".join(value(article).casefold().split())].append(article)
     findings = []
-    for group in groups.values():
+    for group in groups.values():  # one finding per cluster, at its first member
         if len(group) < 2:
             continue
-        for article in group:
-            others = ", ".join(a.source.as_posix() for a in group if a is not article)
-            findings.append(_at(article, key, code, Severity.WARNING,
-                                f"same {label} as {others}",
-                                "each page needs its own; a copied text may be untranslated"))
+        group = sorted(group, key=lambda a: a.source.as_posix())
+        members = ", ".join(a.source.as_posix() for a in group)
+        findings.append(_at(group[0], key, code, Severity.WARNING,
+                            f"{len(group)} articles share one {label}: {members}",
+                            "each page needs its own; a copied text may be untranslated"))
     return findings

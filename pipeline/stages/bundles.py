@@ -75,9 +75,10 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     if has_errors(findings):
         return StageResult("bundles", findings)
     kits: dict[str, LocaleKit] = {}
+    with_articles = {article.locale for article in site.published()}
     for locale in site.locales:
         translations, problems = catalogs.load_translations(
-            settings.path("locales"), locale, settings.root)
+            settings.path("locales"), locale, settings.root, locale.code in with_articles)
         findings += problems
         kits[locale.code] = LocaleKit(locale, translations)
     findings += check_paths(site)
@@ -161,7 +162,8 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
                dist: FolderRun, owners: dict[str, str], state: dict[str, Any]) -> None:
     """Index pages, chooser, 404 and stylesheet; a page whose inputs (its entries and the
     settings) are those of the last run, and which the output still holds, is kept."""
-    base = settings_fingerprint(site)
+    stamps = Stamps(site.settings.path("public"))
+    base = fingerprint.of(settings_fingerprint(site), *(stamps(r) for r in pages.FAVICONS))
     made: dict[str, tuple[str, str]] = {}
 
     def add(rel: str, owner: str, inputs: Any, render: Callable[[], bytes]) -> None:
@@ -174,7 +176,6 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
         made[rel] = (fp, dist.files[rel])
         owners[rel] = owner
 
-    stamps = Stamps(site.settings.path("public"))
     leads = []
     for locale in site.locales:
         mine = [(a, r) for a, r in bundles if a.locale == locale.code]

@@ -174,7 +174,7 @@ def _search_console(ctx: _Run) -> None:
     if not index.is_file():
         ctx.note("", "SUB102", Severity.WARNING,
                  f"{settings.paths.output}/{search_console.SITEMAP_INDEX} is missing",
-                 "run 'seo-pipeline sitemaps' (or make build) and deploy before submitting")
+                 "run 'seo-pipeline build' and deploy before submitting")
     credentials, problem = search_console.load_credentials(key_path, section.token_uri)
     if problem:
         ctx.note("credentials_env", "SUB103", Severity.ERROR,

@@ -1,6 +1,8 @@
 """Validate: per-file schema problems (from load) plus cross-file and SEO rules.
 
-Codes: FM0xx reading/YAML, FM1xx schema, FM2xx site rules, FM3xx content, SEO0xx advice.
+Codes: FM0xx reading/YAML, FM1xx schema, FM2xx site rules, FM3xx content. Title and
+excerpt lengths are the metadata stage's (META001/META002), reported here only for files
+schema errors keep out of the site.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,15 +18,17 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from pipeline.content import outputs
+from pipeline.content import outputs, schema
 from pipeline.content.assets import public_of, tree_of
+from pipeline.content.parsing import Parsed, read_text, split
 from pipeline.content.records import finding_of, finding_record
 from pipeline.core import output_names as names
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
+from pipeline.core.text import sanitize_line
 from pipeline.engine import fingerprint
 from pipeline.engine.shapes import ValidateDoc
 from pipeline.engine.state import read_state, write_state
-from pipeline.seo import lengths
+from pipeline.seo import lint
 
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 MEMO_NAME = "validate"
@@ -41,9 +46,10 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += memo.output_names()
     exists = _file_checker(site.settings.path("public"))
     for article in articles:
-        findings += _assets(article, exists)
+        findings += _assets(Fields.of_article(article), exists)
         findings += memo.per_article(article, _title_and_excerpt)
     memo.save()
+    findings += _rejected(site, exists)
     findings = sorted(set(findings))
     return StageResult("validate", findings, data={"articles": len(articles),
                                                   "locales": list(site.settings.locale_codes)})
@@ -107,20 +113,91 @@ def reserved_outputs(site: Site) -> outputs.Reserved:
     return outputs.Reserved(tuple(files), names.ROOT_PATTERNS, names.ARTICLE_RESERVED)
 
 
-def _f(article: Article, key: str, code: str, message: str, hint: str = "",
+def _f(article: Article | Fields, key: str, code: str, message: str, hint: str = "",
        severity: Severity = Severity.ERROR) -> Finding:
     return Finding(article.source.as_posix(), article.line_of(key), 1, code, severity,
                    message, hint)
 
 
-def _locale_mismatch(articles: Iterable[Article]) -> list[Finding]:
-    return [
-        _f(a, "locale", "FM201", f"front matter says locale '{a.meta.locale}' but the file is "
-           f"in the '{a.locale}' tree", f"move the file to content/{a.meta.locale}/ or fix "
-           "the field")
-        for a in articles
-        if a.meta.locale is not None and a.meta.locale != a.locale
-    ]
+IMAGE_KEYS = ("coverImage", "ogImage.url", "author.picture")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The front-matter strings the per-file rules read, with their lines: from a typed
+    article, or from the raw front matter of a file schema errors kept out of the site."""
+
+    source: Path
+    tree: str  # the locale of the content tree the file is in
+    values: dict[str, str]
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key) or self.key_lines.get(key.split(".")[0]) or 1
+
+    @classmethod
+    def of_article(cls, article: Article) -> Fields:
+        meta = article.meta
+        values = {"title": meta.title, "excerpt": meta.excerpt, "coverImage": meta.cover_image,
+                  "ogImage.url": meta.og_image}
+        if meta.author.picture:
+            values["author.picture"] = meta.author.picture
+        if meta.locale is not None:
+            values["locale"] = meta.locale
+        return cls(article.source, article.locale, values, article.key_lines)
+
+    @classmethod
+    def of_parsed(cls, source: Path, tree: str, parsed: Parsed) -> Fields:
+        """Only string values a rule can judge (a field of the wrong type is FM102)."""
+        values = {}
+        for key in ("title", "excerpt", "locale", *IMAGE_KEYS):
+            head, _, sub = key.partition(".")
+            value = parsed.data.get(head)
+            value = value.get(sub) if sub and isinstance(value, dict) else value
+            if isinstance(value, str) and value.strip() and (
+                    key not in IMAGE_KEYS or not schema.url_or_path_problem(value)):
+                values[key] = value if key in IMAGE_KEYS else sanitize_line(value).strip()
+        return cls(source, tree, values, parsed.key_lines)
+
+
+def _rejected(site: Site, exists: Callable[[str], bool]) -> list[Finding]:
+    """Files that schema errors kept out of the site get every per-file rule their other
+    fields allow, so one run shows all of a file's problems (not one layer per run)."""
+    settings = site.settings
+    content = Path(settings.paths.content)
+    rejected = sorted({f.path for f in site.load_findings
+                       if f.code.startswith("FM1") and f.severity is Severity.ERROR})
+    limits = lint.locale_limits_of(settings) if rejected else {}
+    findings: list[Finding] = []
+    for shown in rejected:
+        source = Path(shown)
+        try:
+            tree = source.relative_to(content).parts[0]
+        except (ValueError, IndexError):
+            continue
+        text, _ = read_text(settings.root / source, shown, settings.validate.max_file_bytes)
+        parsed = split(text, shown)[0] if text is not None else None
+        if parsed is None:
+            continue
+        fields = Fields.of_parsed(source, tree, parsed)
+        findings += _locale_mismatch([fields]) + _assets(fields, exists)
+        findings += _text_rules(fields)
+        if tree in limits:  # lengths: the metadata stage's rule, which this file never reaches
+            findings += lint.length_findings(shown, fields.line_of, tree, fields.values,
+                                             limits[tree])
+    return findings
+
+
+def _locale_mismatch(articles: Iterable[Article | Fields]) -> list[Finding]:
+    findings = []
+    for article in articles:
+        fields = article if isinstance(article, Fields) else Fields.of_article(article)
+        said = fields.values.get("locale")
+        if said is not None and said != fields.tree:
+            findings.append(_f(fields, "locale", "FM201", f"front matter says locale '{said}' "
+                               f"but the file is in the '{fields.tree}' tree",
+                               f"move the file to content/{said}/ or fix the field"))
+    return findings
 
 
 def _duplicates(articles: Iterable[Article], key, field: str, code: str,  # type: ignore[no-untyped-def]
@@ -146,40 +223,30 @@ def _file_checker(public: Path) -> Callable[[str], bool]:
     return cache(public_of(public).is_file)
 
 
-def _assets(article: Article, exists: Callable[[str], bool]) -> list[Finding]:
+def _assets(fields: Fields, exists: Callable[[str], bool]) -> list[Finding]:
     """Local images named in front matter must exist under ``public/``."""
     findings = []
-    values = {"coverImage": article.meta.cover_image, "ogImage.url": article.meta.og_image,
-              "author.picture": article.meta.author.picture}
-    for key, value in values.items():
-        if key not in article.key_lines:  # ogImage defaults to coverImage: checked once
+    for key in IMAGE_KEYS:
+        value = fields.values.get(key)
+        if value is None or key not in fields.key_lines:  # ogImage defaults to coverImage
             continue
         parts = urlsplit(value)
         if parts.scheme:
             continue
         if not exists(parts.path):
-            findings.append(_f(article, key, "FM204", f"'{key}' points to a missing file: "
+            findings.append(_f(fields, key, "FM204", f"'{key}' points to a missing file: "
                                f"public/{unquote(parts.path).lstrip('/')}",
                                "add the image under public/ or fix the path"))
     return findings
 
 
 def _title_and_excerpt(article: Article, site: Site) -> list[Finding]:
-    rules = site.settings.validate
-    meta = article.meta
-    findings = []
-    if HTML_TAG.search(meta.title):
-        findings.append(_f(article, "title", "FM301", "title contains HTML markup; it is "
-                           "treated as plain text and escaped on output",
-                           "remove the tags", Severity.WARNING))
-    size = lengths.outside(meta.title, 0, rules.title_max)
-    if size is not None:
-        findings.append(_f(article, "title", "SEO001", f"title is {size} characters, "
-                           f"over {rules.title_max}; search results will truncate it",
-                           "shorten the title", Severity.WARNING))
-    size = lengths.outside(meta.excerpt, rules.excerpt_min, rules.excerpt_max)
-    if size is not None:
-        findings.append(_f(article, "excerpt", "SEO002", f"excerpt is {size} characters; "
-                           f"{rules.excerpt_min}-{rules.excerpt_max} works best as a meta "
-                           "description", "rewrite the excerpt", Severity.WARNING))
-    return findings
+    return _text_rules(Fields.of_article(article))
+
+
+def _text_rules(fields: Fields) -> list[Finding]:
+    title = fields.values.get("title")
+    if title is None or not HTML_TAG.search(title):
+        return []
+    return [_f(fields, "title", "FM301", "title contains HTML markup; it is treated as plain "
+               "text and escaped on output", "remove the tags", Severity.WARNING)]
