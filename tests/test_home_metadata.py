@@ -21,7 +21,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     posts = default_posts()
     posts[1] = Post(**{**posts[1].__dict__, "cover_alt": "طبيبة تفحص بشرة مريضة"})
     root = write_site(Path(tmp_path_factory.mktemp("home")), posts)
-    shutil.copytree(REPO / "locales", root / "locales")
+    shutil.copytree(REPO / "pipeline/locales", root / "locales")
     assert main(["bundles", "--root", str(root)]) == 0
     return root / "dist"
 

@@ -34,7 +34,7 @@ def test_split_sitemaps_are_valid_against_the_official_schema(tmp_path: Path) ->
                 for i in range(7)}
     root = build_site(tmp_path / "site", articles,
                       SITE_TOML + "\n[sitemaps]\nmax_urls = 3\n")
-    shutil.copytree(REPO / "locales", root / "locales")
+    shutil.copytree(REPO / "pipeline/locales", root / "locales")
     assert main(["sitemaps", "--root", str(root)]) == 0
     files = sorted((root / "sitemap").glob("sitemap-*.xml"))
     assert len(files) >= 3

@@ -25,7 +25,7 @@ BUNDLED_PAGES = 14  # 10 articles, /en/, /ar/, the chooser and 404.html
 
 
 def copy_project(target: Path) -> Path:
-    for name in ("content", "public", "locales"):
+    for name in ("content", "public"):  # UI catalogs: the package's defaults
         shutil.copytree(REPO / name, target / name)
     shutil.copy(REPO / "site.toml", target / "site.toml")
     return target
@@ -110,7 +110,7 @@ def test_nu_zero_errors_on_a_generated_corpus(tmp_path: Path) -> None:
     from seo_site import Post, write_post, write_site
 
     root = write_site(tmp_path / "corpus", posts=[])
-    shutil.copytree(REPO / "locales", root / "locales")
+    shutil.copytree(REPO / "pipeline/locales", root / "locales")
     titles = ["Plain title", 'Quotes "and" <tags> & ampersands', "عنوان عربي مع أرقام ١٢٣",
               "Mixed English و العربية", "A" * 90]
     for n in range(20):
