@@ -94,6 +94,13 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys) -> None
     assert "SC001 exists and is not a folder" in capsys.readouterr().err
 
 
+def test_init_where_no_folder_can_be_made_is_located(tmp_path: Path, capsys) -> None:
+    (tmp_path / "file").write_text("x")
+    assert main(["init", str(tmp_path / "file/site")]) == 2
+    assert re.search(r"file/site:1:1: error SC002 cannot write the site: .*\(hint: ",
+                     capsys.readouterr().err)
+
+
 def test_init_into_an_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert main(["init", str(tmp_path / "empty")]) == 0

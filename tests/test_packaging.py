@@ -33,6 +33,16 @@ def test_version_comes_from_one_place(capsys) -> None:
     assert capsys.readouterr().out == f"seo-pipeline {pipeline.__version__}\n"
 
 
+def test_no_other_version_string_in_the_package() -> None:
+    from pipeline.core.settings import LinksSection
+
+    assert LinksSection().user_agent.startswith(f"seo-pipeline-linkcheck/{pipeline.__version__} ")
+    for path in (REPO / "pipeline").rglob("*.py"):
+        if path.name != "__init__.py" or path.parent.name != "pipeline":
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"""["'/]0\.1(\.0)?\b""", text), path
+
+
 def _imported_distributions() -> set[str]:
     """Top-level modules the package imports, anywhere (lazy imports too)."""
     names = set()
