@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from wheel_support import REPO, clean_env, installed_venv, wheel  # noqa: F401
+from wheel_support import REPO, base_python, clean_env, installed_venv, wheel  # noqa: F401
 
 from pipeline.cli import main
 
@@ -119,6 +119,7 @@ def run_action(workspace: Path, runner_temp: Path, **given: str) -> tuple[int, s
     files = {n: runner_temp / n for n in ("env", "path", "output", "summary")}
     for path in files.values():
         path.write_text("")
+    python_dir = str(Path(base_python()).parent)  # python3: the one that made the venv
     env = clean_env(RUNNER_TEMP=str(runner_temp), GITHUB_ENV=str(files["env"]),
                     GITHUB_PATH=str(files["path"]), GITHUB_OUTPUT=str(files["output"]),
                     GITHUB_STEP_SUMMARY=str(files["summary"]), GITHUB_WORKSPACE=str(workspace))
@@ -132,7 +133,7 @@ def run_action(workspace: Path, runner_temp: Path, **given: str) -> tuple[int, s
             key, _, value = line.partition("=")
             step_env[key] = value
         extra_path = files["path"].read_text().split()
-        step_env["PATH"] = ":".join([*reversed(extra_path), env["PATH"]])
+        step_env["PATH"] = ":".join([*reversed(extra_path), python_dir, env["PATH"]])
         cwd = workspace / _resolve(step.get("working-directory", "."), inputs, REPO)
         script = runner_temp / "step.sh"
         script.write_text(step["run"], encoding="utf-8")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
@@ -173,6 +173,10 @@ def test_new_without_slug_is_a_usage_error(tmp_path: Path, capsys) -> None:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(slug=st.text(st.sampled_from("ab-z09._ /\\\u200fمر\u0301é~%"), min_size=1, max_size=12))
+@example(slug="-")
+@example(slug="_")
+@example(slug="a%20b")
+@example(slug="é")
 def test_any_slug_is_refused_or_gives_a_valid_article(tmp_path_factory, slug: str) -> None:
     root = _init(tmp_path_factory.mktemp("prop"))
     settings_ = load_settings(root)

@@ -108,8 +108,8 @@ def excerpt_for(settings: Settings) -> str:
 
 
 def title_for(slug: str) -> str:
-    words = slug.replace("_", "-").split("-")
-    title = " ".join(w for w in words if w)
+    """``my-first-article`` -> ``My first article`` (the slug itself when no word is left)."""
+    title = " ".join(w for w in slug.replace("_", "-").split("-") if w) or slug
     return title[:1].upper() + title[1:]
 
 
