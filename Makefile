@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 CLI := $(BIN)/seo-pipeline
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
 .PHONY: help install build validate links metadata sitemaps hreflang bundles submit test lint clean \
@@ -14,13 +15,19 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
 
+# Two stamps: `make build` installs what building a site needs (the runtime only);
+# `make test` (or `make install`) adds the test tools on top, even after `make build`.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the package with test tools
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+install: $(TEST_STAMP) ## create .venv and install the package with the test tools
 
 build: $(STAMP) ## run every offline stage on the bundled content
 	$(CLI) build
@@ -43,12 +50,14 @@ hreflang: $(STAMP) ## audit hreflang of pages and sitemaps (ARGS="--sitemap PATH
 bundles: $(STAMP) ## localized HTML pages and JSON bundles into dist/
 	$(CLI) bundles
 
-i18n: $(STAMP) ## extract UI strings, update and compile locales/, fail on untranslated/fuzzy
+CATALOGS := pipeline/locales
+
+i18n: $(STAMP) ## extract UI strings, update and compile the default catalogs (pipeline/locales/)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --project=seo-pipeline \
-		-o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --no-fuzzy-matching \
-		--ignore-obsolete
-	$(BIN)/pybabel compile -d locales --statistics
+		-o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-wrap \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
 	$(PY) -m pipeline.render.catalogs
 
 serve: $(STAMP) ## preview on http://127.0.0.1:8000/, rebuilding and reloading on save (ARGS=--port N)
@@ -60,20 +69,20 @@ translations: $(STAMP) ## translation status per key (ARGS=--format json)
 submit: $(STAMP) ## announce new/changed URLs (dry run unless ARGS=--yes)
 	$(CLI) submit $(ARGS)
 
-test: $(STAMP) validators ## install what the tests need, type-check, and run them
+test: $(TEST_STAMP) validators ## install what the tests need, type-check, and run them
 	$(BIN)/mypy
 	$(PY) -m pytest
 
 validators: ## install chromium, a Java runtime and the pinned npm validators (tools/validators)
 	bash scripts/ensure-validators.sh
 
-audit: $(STAMP) validators ## Nu, Lighthouse and sitemap schemas on a built site (ARGS="--site DIR")
+audit: $(TEST_STAMP) validators ## Nu, Lighthouse and sitemap schemas on a built site (ARGS="--site DIR")
 	$(PY) -m pipeline.audit $(ARGS)
 
-typecheck: $(STAMP) ## mypy: strict on pipeline/core, default mode elsewhere ([tool.mypy] in pyproject.toml)
+typecheck: $(TEST_STAMP) ## mypy: strict on pipeline/core, default mode elsewhere ([tool.mypy] in pyproject.toml)
 	$(BIN)/mypy
 
-lint: $(STAMP) ## ruff
+lint: $(TEST_STAMP) ## ruff
 	$(BIN)/ruff check pipeline tests bench
 
 clean: ## remove outputs and caches (not .venv)

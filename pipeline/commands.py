@@ -64,6 +64,10 @@ STAGES: tuple[Stage, ...] = (
 
 # Commands that are not stages over the site: name -> (module with add_arguments/main, help).
 TOOLS: dict[str, tuple[str, str]] = {
+    "init": ("pipeline.content.init_site",
+             "write a minimal bilingual site (en + ar) into a new folder"),
+    "new": ("pipeline.content.new_article",
+            "write a new article (LOCALE SLUG) or a translation stub (--translate PATH LOCALE)"),
     "import": ("pipeline.content.importer", "convert a plain-text export into a Markdown article"),
     "hreflang": ("pipeline.hreflang.tool", "audit hreflang clusters of the site or a sitemap"),
     "indexnow-key": ("pipeline.submit.keytool",

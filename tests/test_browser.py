@@ -175,7 +175,7 @@ def test_root_chooser_and_404(base: str, browser):
 def bundled_base(tmp_path_factory) -> Iterator[str]:
     """The bundled content (10 articles) built and served on loopback."""
     root = tmp_path_factory.mktemp("bundled-browser")
-    for name in ("content", "public", "locales"):
+    for name in ("content", "public"):  # UI catalogs: the package's defaults
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "site.toml", root / "site.toml")
     assert build(root) == 0

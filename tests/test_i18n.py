@@ -16,7 +16,7 @@ from pipeline.render import catalogs, i18n
 EN = Locale("en", "en", "en_US", "ltr", "English", "en", "latn")
 AR = Locale("ar", "ar", "ar_AR", "rtl", "العربية", "ar", "arab")
 AR_LATN = Locale("ar", "ar", "ar_AR", "rtl", "العربية", "ar", "latn")
-LOCALES = REPO / "locales"
+LOCALES = REPO / "pipeline/locales"
 
 
 def translations(locale: Locale):
@@ -112,9 +112,26 @@ def test_check_flags_fuzzy_and_untranslated(tmp_path: Path):
 
 
 def test_missing_catalog_warns_for_non_source_locale(tmp_path: Path):
-    _, findings = catalogs.load_translations(tmp_path, AR, tmp_path)
+    fr = Locale("fr", "fr", "fr_FR", "ltr", "Français", "fr", "latn")
+    _, findings = catalogs.load_translations(tmp_path, fr, tmp_path)
     assert [f.code for f in findings] == ["BN304"]
-    assert "seo-pipeline i18n add ar" in findings[0].hint
-    _, findings = catalogs.load_translations(tmp_path, AR, tmp_path, has_content=True)
+    assert "seo-pipeline i18n add fr" in findings[0].hint
+    _, findings = catalogs.load_translations(tmp_path, fr, tmp_path, has_content=True)
     assert [(f.code, f.severity.value) for f in findings] == [("BN305", "error")]
     assert catalogs.load_translations(tmp_path, EN, tmp_path)[1] == []
+
+
+def test_site_without_catalogs_uses_the_package_defaults(tmp_path: Path):
+    result, findings = catalogs.load_translations(tmp_path / "locales", AR, tmp_path)
+    assert findings == []
+    assert catalogs.catalog_path(tmp_path / "locales", AR).is_relative_to(catalogs.DEFAULT_LOCALES)
+    assert result.gettext("Contents") != "Contents"
+
+
+def test_site_catalog_overrides_the_default(tmp_path: Path):
+    own = catalogs.own_catalog_path(tmp_path, AR)
+    own.parent.mkdir(parents=True)
+    own.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                   'msgid "Contents"\nmsgstr "فهرس"\n', encoding="utf-8")
+    result, findings = catalogs.load_translations(tmp_path, AR, tmp_path)
+    assert findings == [] and result.gettext("Contents") == "فهرس"

@@ -32,12 +32,15 @@ def test_runs_on_pull_requests_with_read_only_permissions() -> None:
 
 
 def test_checks_changed_articles_and_annotates() -> None:
+    """Through the repository's action (action.yml), whose default format is github and
+    which passes its inputs to the script through env (tests/test_action.py)."""
     job = next(iter(load()["jobs"].values()))
-    script = "\n".join(step.get("run", "") for step in job["steps"])
-    assert re.search(r'make -s links ARGS="--changed-since origin/\$BASE_REF --format github"',
-                     script)
-    env = next(step["env"] for step in job["steps"] if "--changed-since" in step.get("run", ""))
-    assert env == {"BASE_REF": "${{ github.base_ref }}"}  # never interpolated into the script
+    [step] = [s for s in job["steps"] if s.get("uses") == "./"]
+    assert step["with"]["commands"] == "links"
+    assert re.fullmatch(r"--changed-since origin/\$\{\{ github\.base_ref \}\}",
+                        step["with"]["links-args"])
+    assert "format" not in step["with"]  # the action's default: github annotations
+    assert not any("run" in s and "${{" in s["run"] for s in job["steps"])
 
 
 def test_actionlint_accepts_the_workflow() -> None:

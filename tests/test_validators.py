@@ -25,7 +25,7 @@ BUNDLED_PAGES = 14  # 10 articles, /en/, /ar/, the chooser and 404.html
 
 
 def copy_project(target: Path) -> Path:
-    for name in ("content", "public", "locales"):
+    for name in ("content", "public"):  # UI catalogs: the package's defaults
         shutil.copytree(REPO / name, target / name)
     shutil.copy(REPO / "site.toml", target / "site.toml")
     return target

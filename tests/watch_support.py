@@ -20,7 +20,7 @@ SERVING = re.compile(r"^serving .* at (http://127\.0\.0\.1:(\d+))/")
 
 def copy_project(root: Path) -> Path:
     """The bundled project (content, public files, catalogs, site.toml) under ``root``."""
-    for name in ("content", "public", "locales"):
+    for name in ("content", "public"):  # UI catalogs: the package's defaults
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
     shutil.copy2(REPO / "site.toml", root / "site.toml")
     return root

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, get_args, ge
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 
+from pipeline import __version__
 from pipeline.core import settings_rules as rules
 from pipeline.core.model import Finding, Locale, Severity
 from pipeline.core.settings_rules import Bound, NumberOption, at_least, positive
@@ -106,7 +107,7 @@ class LinksSection:
     accept: tuple[int, ...] = (200, 203, 204, 206)
     exclude: tuple[str, ...] = ()
     allow_private: bool = False
-    user_agent: str = "seo-pipeline-linkcheck/0.1 (+https://example.org/bot)"
+    user_agent: str = f"seo-pipeline-linkcheck/{__version__} (+https://example.org/bot)"
     backoff: float = 0.25  # first retry wait in seconds; doubles per attempt, plus jitter
     check_fragments: bool = True
     BOUNDS: ClassVar[dict[str, Bound]] = {

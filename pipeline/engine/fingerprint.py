@@ -18,8 +18,8 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.core.settings import Settings
 
-LIBRARIES = ("babel", "jinja2", "markupsafe", "nh3", "markdown-it-py", "mdit-py-plugins",
-             "pyromark", "lxml", "pillow", "orjson", "regex", "pyyaml")
+LIBRARIES = ("babel", "jinja2", "markupsafe", "nh3", "markdown-it-py", "pyromark",
+             "lxml", "pillow", "orjson", "regex", "pyyaml")
 PACKAGE = Path(__file__).resolve().parent.parent
 
 

@@ -1,6 +1,9 @@
-"""gettext catalogs of the UI strings: ``locales/<locale>/LC_MESSAGES/messages.po``.
+"""gettext catalogs of the UI strings: ``<locales>/<locale>/LC_MESSAGES/messages.po``.
 
-The ``.po`` files are the source of truth and are committed. The build compiles them
+The package ships default catalogs (``pipeline/locales/``, ``DEFAULT_LOCALES``) with the
+template ``messages.pot``; a site's own ``[paths] locales`` folder overrides them one
+locale at a time, so a site without a ``locales/`` folder still has translated UI
+strings. The ``.po`` files are the source of truth and are committed. The build compiles them
 in memory (``load_translations``), so it never reads a stale ``.mo``; ``make i18n``
 also writes ``.mo`` files (git-ignored) for other gettext tools. English is the source
 language: its strings are the msgids, so it needs no catalog.
@@ -28,6 +31,12 @@ from pipeline.core.model import Finding, Locale, Severity
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
+DEFAULT_LOCALES = Path(__file__).resolve().parent.parent / "locales"
+
+
+def own_catalog_path(locales_dir: Path, locale: Locale) -> Path:
+    """Where a catalog of ``locale`` sits under ``locales_dir``, existing or not."""
+    return locales_dir / locale.babel / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 # What babel.cfg and `make i18n` extract: gettext calls in Python, {% trans %} in templates.
@@ -62,7 +71,13 @@ def ui_msgids() -> frozenset[str]:
 
 
 def catalog_path(locales_dir: Path, locale: Locale) -> Path:
-    return locales_dir / locale.babel / "LC_MESSAGES" / f"{DOMAIN}.po"
+    """The catalog a build uses: the site's own, else the package's default, else the
+    site's (missing) path, which the BN304 finding names."""
+    own = own_catalog_path(locales_dir, locale)
+    if own.is_file():
+        return own
+    default = own_catalog_path(DEFAULT_LOCALES, locale)
+    return default if default.is_file() else own
 
 
 def shown(path: Path, root: Path) -> str:
@@ -187,7 +202,7 @@ def shipped_catalogs(locales_dir: Path) -> list[Path]:
     return sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def main(locales_dir: Path = Path("locales")) -> int:
+def main(locales_dir: Path = DEFAULT_LOCALES) -> int:
     """Check every shipped catalog; print the problems; 1 when there are any."""
     problems = []
     for path in shipped_catalogs(locales_dir):

@@ -17,7 +17,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
-NAMES = ("ci.yml", "link-check.yml", "publish.yml")
+NAMES = ("ci.yml", "link-check.yml", "publish.yml", "link-check-pr.yml")
 # The only write scope any workflow may ask for, and which one.
 WRITES = {"link-check.yml": {"issues"}}
 
@@ -47,14 +47,19 @@ def make_targets() -> set[str]:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_make_command_is_a_makefile_target(name):
+def test_every_make_command_is_a_makefile_target_and_sites_use_the_action(name):
     called = re.findall(r"\bmake\s+(?:-\S+\s+)*([A-Za-z0-9_-]+)", runs(load(name)))
-    assert called, f"{name} runs no make target"
+    assert called or "./" in uses(load(name)), f"{name} runs neither make nor the action"
     assert set(called) <= make_targets()
 
 
+def action_step(workflow: dict[str, Any]) -> dict[str, Any]:
+    [step] = [s for s in steps(workflow) if s.get("uses") == "./"]
+    return step
+
+
 def test_the_makefile_has_the_targets_the_workflows_rely_on():
-    assert {"links", "build", "test", "submit", "lint"} <= make_targets()
+    assert {"test", "lint"} <= make_targets()
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -92,9 +97,12 @@ def test_link_check_is_weekly_and_manual_and_reports_everywhere():
               if s.get("uses", "").startswith("actions/cache/")]
     assert cached == [".cache", ".cache"]
     script = runs(workflow)
-    assert re.search(r"\bmake -s links ARGS=\"--format markdown --junit reports/links-junit.xml\"",
-                     script)
-    assert '>> "$GITHUB_STEP_SUMMARY"' in script
+    check = action_step(workflow)
+    assert check["with"] == {"commands": "links", "format": "markdown",
+                             "links-args": "--junit reports/links-junit.xml",
+                             "output-file": "reports/links.md"}
+    assert check["continue-on-error"] is True
+    assert 'cat reports/links.md >> "$GITHUB_STEP_SUMMARY"' in script
     upload = next(s for s in steps(workflow)
                   if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert set(upload["with"]["path"].split()) == {"reports/links.json",
@@ -107,7 +115,10 @@ def test_publish_builds_then_submits_on_pushes_to_main_only():
     assert set(workflow["on"]) == {"push"}
     assert workflow["on"]["push"]["branches"] == ["main"]
     script = runs(workflow)
-    assert script.index("make build") < script.index("make submit ARGS=--yes")
+    order = [s.get("uses") or s.get("run", "") for s in steps(workflow)]
+    build = order.index("./")
+    assert action_step(workflow)["with"]["commands"] == "build"
+    assert build < next(i for i, s in enumerate(order) if "seo-pipeline submit --yes" in s)
     secret_steps = [s for s in steps(workflow) if "secrets." in json.dumps(s)]
     assert secret_steps and all("secrets." not in s.get("run", "") for s in secret_steps)
     assert not re.search(r"echo[^\n]*\$GSC_SERVICE_ACCOUNT_KEY", script)
