@@ -1,0 +1,284 @@
+"""``translations import FILE``: a translated file back into ``content/<locale>/``.
+
+Checks, in order (every problem of a step is reported before stopping):
+
+1. the file reads as XLIFF 2.0 (``.xlf``/``.xliff``) or PO (``.po``) and carries this
+   tool's metadata (TR101, TR102); its locale is configured and its source article
+   exists (TR103); the source is unchanged since the export (TR104, exit 2: export again);
+2. every translatable segment of the source has a unit, no unit is unknown (TR201,
+   TR202), each has a target (TR203) that is reviewed (TR204: XLIFF ``initial``, PO
+   ``fuzzy``; ``--accept-fuzzy`` takes them as they are) and holds the source's
+   placeholders, each once, in the source's order (TR205 missing or extra, TR206 order);
+3. the re-assembled body has the source's structure: same segments, same markup in each
+   (TR207: a translated text that reads as Markdown, e.g. a stray ``*`` or a line
+   starting with ``- ``); the slug is usable (TR208).
+
+The article is written from the source's Markdown with each segment replaced by its
+target (codes restored), and front matter from the existing translation (or the source
+for a new one) with ``title``, ``excerpt``, ``coverAlt``, ``slug`` (new translations),
+``locale``, ``translationKey`` and ``translationOf`` set. Slug rule: the slug unit's target
+when it is a valid slug as written, else that text (or, when empty, the translated
+title) made a slug as ``import`` makes one (lowercase words of any script joined by
+``-``, no transliteration). An existing file is replaced only with ``--force`` (TR105).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.content.frontmatter_edit import set_field
+from pipeline.content.importer import slugify
+from pipeline.content.schema import slug_problem
+from pipeline.content.translations import source_of
+from pipeline.core.model import Article, Finding, Severity, Site
+from pipeline.translator.article import ArticleText, read
+from pipeline.translator.handoff import META_KEYS, HandoffError, Returned, ReturnedUnit, locate
+from pipeline.translator.segments import (
+    CLOSE,
+    OPEN,
+    TEXT,
+    Segment,
+    Token,
+    assemble,
+    render,
+    segments_of,
+    text_form,
+)
+
+MAX_FILE_BYTES = 20_000_000
+EXIT_FINDINGS, EXIT_USAGE = 1, 2
+
+
+@dataclass
+class Outcome:
+    """What an import did: the written path, or the findings and the exit code."""
+
+    findings: list[Finding]
+    exit_code: int = 0
+    written: Path | None = None
+
+
+def read_file(path: Path) -> Returned:
+    """Parse an exported file by its suffix; ``HandoffError`` when unusable."""
+    from pipeline.translator import po, xliff
+
+    suffix = path.suffix.lower()
+    if suffix not in (".xlf", ".xliff", ".po"):
+        raise HandoffError("TR101", f"unknown file type {suffix or '(none)'!r}",
+                           "import a .xlf, .xliff or .po file written by 'translations export'")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise HandoffError("TR101", f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise HandoffError("TR101", f"file is over {MAX_FILE_BYTES:,} bytes")
+    returned = (po.read if suffix == ".po" else xliff.read)(data)
+    missing = [k for k in META_KEYS if not returned.meta.get(k)]
+    if missing:
+        raise HandoffError("TR102", f"not a file of 'translations export': no "
+                           f"{', '.join(missing)} recorded", "export the article with "
+                           "'seo-pipeline translations export' and translate that file")
+    return returned
+
+
+def import_file(site: Site, path: Path, force: bool = False,
+                accept_fuzzy: bool = False) -> Outcome:
+    shown = str(path)
+    try:
+        returned = read_file(path)
+        text = path.read_bytes().decode("utf-8", "replace")
+    except HandoffError as exc:
+        return Outcome([exc.finding(shown)], EXIT_USAGE)
+    meta = returned.meta
+
+    def located(code: str, needle: str, message: str, hint: str = "") -> Finding:
+        line, col = locate(text, needle)
+        return Finding(shown, line, col, code, Severity.ERROR, message, hint)
+
+    locale = meta["targetLocale"]
+    if locale not in site.settings.locale_codes:
+        return Outcome([located("TR103", locale, f"locale {locale!r} is not configured in "
+                                "site.toml", "add it to [[locales]] first")], EXIT_USAGE)
+    group = next((g for g in site.groups() if g.key == meta["translationKey"]), None)
+    source = source_of(group, site.settings.site.x_default) if group else None
+    if source is None or source.locale == locale:
+        return Outcome([located("TR103", meta["translationKey"], "no source article with "
+                                f"translationKey {meta['translationKey']!r}", "was it renamed "
+                                "or removed? export again")], EXIT_USAGE)
+    if source.source_hash != meta["sourceHash"]:
+        return Outcome([located("TR104", meta["sourceHash"], f"{source.source} changed since "
+                                "this file was exported (recorded source hash "
+                                f"{meta['sourceHash'][:12]}…, now {source.source_hash[:12]}…)",
+                                f"export again: seo-pipeline translations export --to "
+                                f"{locale}, and carry the translations over")], EXIT_USAGE)
+    root = site.settings.root
+    current = read(root / source.source, str(source.source))
+    if current is None:
+        return Outcome([located("TR103", meta["sourcePath"], "the source's front matter "
+                                "cannot be read", "run 'seo-pipeline validate'")], EXIT_USAGE)
+    existing = site.group_of(source).get(locale) if group else None
+    findings, targets = check_units(current, returned, shown, accept_fuzzy)
+    if findings:
+        return Outcome(findings, EXIT_FINDINGS)
+    body = assemble(current.body, current.body_segments, targets)
+    problem = structure_problem(current.body_segments, segments_of(body))
+    if problem:
+        seg_id, message = problem
+        unit = next((u for u in returned.units if u.id == seg_id), None)
+        return Outcome([Finding(shown, unit.line if unit else 1, 1, "TR207",
+                                Severity.ERROR, f"segment {seg_id}: {message}",
+                                "escape Markdown characters the text needs (\\*, \\_, \\[) and "
+                                "start no line with '#', '-', '>' or a number and '.'")],
+                       EXIT_FINDINGS)
+    target_path = root / existing.source if existing else _new_path(site, source, locale)
+    base = (root / existing.source).read_bytes().decode("utf-8-sig").replace("\r\n", "\n") \
+        if existing else current.text
+    slug = existing.slug if existing else _slug(targets, current)
+    if slug_problem(slug) or not slug:
+        unit = next((u for u in returned.units if u.id == "slug"), None)
+        return Outcome([Finding(shown, unit.line if unit else 1, 1, "TR208", Severity.ERROR,
+                                f"slug {slug!r} cannot be used: {slug_problem(slug)}",
+                                "write a slug of letters, digits and '-'")], EXIT_FINDINGS)
+    front = _front_matter(base, targets, current, locale, slug, source.source_hash,
+                          source.translation_key)
+    if target_path.exists() and not force:
+        return Outcome([Finding(str(target_path.relative_to(root)), 1, 1, "TR105",
+                                Severity.ERROR, "file exists; not replaced",
+                                "pass --force to replace it with the imported translation")],
+                       EXIT_USAGE)
+    from pipeline.core.fsutil import write_text
+
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(target_path, front + body)
+    return Outcome([], 0, target_path)
+
+
+def _new_path(site: Site, source: Article, locale: str) -> Path:
+    """``content/<locale>/`` plus the source's path inside its own locale's tree."""
+    content = site.settings.path("content")
+    inside = (site.settings.root / source.source).resolve().relative_to(
+        (content / source.locale).resolve())
+    return content / locale / inside
+
+
+def check_units(current: ArticleText, returned: Returned, shown: str,
+                accept_fuzzy: bool) -> tuple[list[Finding], dict[str, list[Token]]]:
+    """Every unit's problems (TR201-TR206), and the targets of the good ones by id."""
+    expected = {s.id: s for s in current.segments if s.translatable}
+    findings: list[Finding] = []
+    targets: dict[str, list[Token]] = {}
+    seen: set[str] = set()
+
+    def fail(unit: ReturnedUnit, code: str, message: str, hint: str) -> None:
+        findings.append(Finding(shown, unit.line, 1, code, Severity.ERROR,
+                                f"segment {unit.id}: {message}", hint))
+
+    for unit in returned.units:
+        segment = expected.get(unit.id)
+        if unit.id == "slug":
+            targets["slug"] = list(unit.target or ())
+            continue
+        if segment is None or unit.id in seen:
+            fail(unit, "TR202", "not a segment of the source" if segment is None else
+                 "appears twice", "remove the unit; export again if the file is mixed up")
+            continue
+        seen.add(unit.id)
+        if not unit.target or not text_form(unit.target).strip():
+            fail(unit, "TR203", "has no translation", "translate it (copy the source text "
+                 "if it stays as is)")
+            continue
+        if unit.unreviewed and not accept_fuzzy:
+            fail(unit, "TR204", "is still marked new or changed (XLIFF state 'initial', PO "
+                 "'fuzzy')", "review it and mark it translated, or pass --accept-fuzzy")
+            continue
+        problem = placeholder_problem(segment, unit.target)
+        if problem is not None:
+            fail(unit, *problem)
+            continue
+        targets[unit.id] = list(unit.target)
+    for seg_id in expected:
+        if seg_id not in seen:
+            findings.append(Finding(shown, 1, 1, "TR201", Severity.ERROR,
+                                    f"segment {seg_id} of the source is missing from the file",
+                                    "export again; keep every unit when translating"))
+    return findings, targets
+
+
+def placeholder_problem(segment: Segment, target: tuple[Token, ...],
+                        ) -> tuple[str, str, str] | None:
+    """(code, message, hint) when ``target`` does not hold the source's codes in order."""
+    want = [t for t in segment.tokens if t[0] != TEXT]
+    got = [t for t in target if t[0] != TEXT]
+    if want == got:
+        return None
+    hint = "copy the placeholders of the source into the target, each once, in its order"
+    missing = [t for t in want if t not in got]
+    extra = [t for t in got if t not in want or got.count(t) > want.count(t)]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(_shown(t) for t in missing))
+        if extra:
+            parts.append("extra or unknown " + ", ".join(dict.fromkeys(_shown(t) for t in extra)))
+        return "TR205", "placeholders " + "; ".join(parts), hint
+    return "TR206", (f"placeholders reordered: {' '.join(map(_shown, got))} instead of "
+                     f"{' '.join(map(_shown, want))}"), hint
+
+
+def _shown(token: Token) -> str:
+    kind, value = token
+    return f"<{value}>" if kind == OPEN else f"</{value}>" if kind == CLOSE else f"<{value}/>"
+
+
+def structure_problem(want: tuple[Segment, ...], got: list[Segment]) -> tuple[str, str] | None:
+    """(segment id, what differs) when the re-assembled body lost the source's structure."""
+    for before, after in zip(want, got, strict=False):
+        if before.id != after.id:
+            return before.id, f"the translation changes the article's structure here " \
+                              f"(found {after.id})"
+        if before.shape() != after.shape():
+            return before.id, "the translation adds or removes Markdown markup"
+    if len(want) != len(got):
+        extra = got[len(want)] if len(got) > len(want) else want[len(got)]
+        return extra.id, "the translation changes the number of blocks"
+    return None
+
+
+def _slug(targets: dict[str, list[Token]], current: ArticleText) -> str:
+    wanted = text_form(targets.get("slug", ())).strip()
+    if wanted and not slug_problem(wanted):
+        return wanted
+    title = current.by_id().get("title")
+    return slugify(wanted or (render(title, targets["title"]) if title and "title" in targets
+                              else ""))
+
+
+def _scalar(value: str) -> str:
+    """``value`` as a one-line double-quoted YAML scalar."""
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=10**9).strip()
+
+
+def _front_matter(base: str, targets: dict[str, list[Token]], current: ArticleText,
+                  locale: str, slug: str, source_hash: str, key: str) -> str:
+    """The target's front matter block (fences included) from ``base``'s."""
+    text = base[:len(base) - len(_body_of(base))]
+    segments = current.by_id()
+    for name in ("title", "excerpt", "coverAlt"):
+        if name in targets:
+            value = " ".join(render(segments[name], targets[name]).split())
+            text = set_field(text, name, _scalar(value))
+    text = set_field(text, "slug", _scalar(slug))
+    text = set_field(text, "locale", locale)
+    text = set_field(text, "translationKey", key)
+    return set_field(text, "translationOf", source_hash)
+
+
+def _body_of(text: str) -> str:
+    from pipeline.content.parsing import FENCE
+
+    match = FENCE.match(text)
+    return text[match.end():] if match else text
