@@ -17,6 +17,7 @@ from translate.storage.pypo import pofile
 from translate.storage.xliff2 import Xliff2File
 
 from pipeline.cli import main
+from pipeline.content.frontmatter_edit import set_field
 from pipeline.content.parsing import body_of
 from pipeline.translator import po, xliff
 from pipeline.translator.handoff import NEW, SCHEMA, Handoff, Unit
@@ -476,3 +477,26 @@ def _identity_round_trip(body: str, fmt: str) -> str:
 @given(body=BODY, fmt=st.sampled_from(sorted(FORMATS)))
 def test_identity_translation_reproduces_generated_markdown(body: str, fmt: str) -> None:
     assert _identity_round_trip(body, fmt) == body
+
+
+def test_set_field_replaces_a_value_spread_over_several_lines() -> None:
+    text = "---\ntitle: >-\n  Laser care,\n\n  explained\nslug: x\n---\nbody\n"
+    assert set_field(text, "title", '"رعاية"') == '---\ntitle: "رعاية"\nslug: x\n---\nbody\n'
+
+
+def test_a_folded_title_is_replaced_and_the_import_validates(tmp_path, capsys) -> None:
+    root = rich_site(tmp_path)
+    source = root / "content/en/rich-article.md"
+    source.write_text(RICH.replace('title: "A Rich Article About Laser Care"',
+                                   "title: >-\n  A Rich Article\n  About Laser Care"),
+                      encoding="utf-8")
+    path = next(p for p in export(root, "xliff") if p.name.startswith("rich-article"))
+    text = path.read_text(encoding="utf-8")
+    assert "<source>A Rich Article About Laser Care</source>" in text
+    assert '<note category="hint">the last part of the page' in text
+    translate_xliff(path)
+    assert main(["translations", "import", str(path), "--root", str(root)]) == 0
+    written = (root / "content/ar/rich-article.md").read_text(encoding="utf-8")
+    assert f'title: "{AR} A Rich Article About Laser Care {AR}"\nexcerpt:' in written
+    capsys.readouterr()
+    assert main(["validate", "--root", str(root)]) == 0

@@ -77,9 +77,9 @@ def _export(site: Site, args: argparse.Namespace) -> int:
     _print(findings)
     for path in written:
         print(f"wrote {path}")
-    if not written:
+    if not written and not findings:
         print(f"nothing to translate: every article has a current {args.to} translation")
-    return 0
+    return 1 if any(f.is_error for f in findings) else 0
 
 
 def _import(site: Site, args: argparse.Namespace) -> int:

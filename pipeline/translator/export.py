@@ -16,7 +16,7 @@ translation yet (an existing translation keeps its URL).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.content.translations import source_of
@@ -25,6 +25,9 @@ from pipeline.translator import history
 from pipeline.translator.article import ArticleText, read
 from pipeline.translator.handoff import CHANGED, FINAL, NEW, SCHEMA, Handoff, Unit
 from pipeline.translator.segments import Segment, Token, plain_segment
+
+SLUG_HINT = ("the last part of the page's URL: words of the target language joined by '-'; "
+             "leave it empty to make it from the translated title")
 
 
 @dataclass
@@ -79,7 +82,7 @@ def build(site: Site, plan: Plan, locale: str) -> Exported:
         raise OSError(f"{source.source}: front matter no longer readable")
     findings: list[Finding] = []
     segments = [s for s in current.segments if s.translatable]
-    if plan.existing is None:
+    if plan.existing is None:  # an existing translation keeps its slug (its URL)
         slug = plain_segment("slug", "slug", source.slug)
         segments.insert(len([s for s in segments if not s.id.startswith("body.")]), slug)
     translation = old = None
@@ -90,10 +93,12 @@ def build(site: Site, plan: Plan, locale: str) -> Exported:
                                         plan.existing.meta.translation_of)
             old = None if text is None else _of(text, source)
         if old is None:
-            findings.append(_warn(plan.existing, "TR301", "the source version this "
-                                  "translation was made from is not in git history: every "
-                                  "pre-filled segment is marked changed", "review each "
-                                  "segment; commit sources before recording translations"))
+            why = ("the source version this translation was made from is not in git history"
+                   if plan.existing.meta.translation_of else "the translation records no "
+                   "translationOf")
+            findings.append(_warn(plan.existing, "TR301", f"{why}: every pre-filled segment "
+                                  "is marked changed", "review each segment; commit sources "
+                                  "before recording translations"))
         if translation is not None and not _aligned(old or current, translation):
             findings.append(_warn(plan.existing, "TR302", "the translation's structure "
                                   "differs from its source's: nothing is pre-filled",
@@ -102,6 +107,7 @@ def build(site: Site, plan: Plan, locale: str) -> Exported:
     path = source.source.as_posix()
     units = tuple(_unit(s, f"{path}:{current.line_of(s)}", old, translation)
                   for s in segments)
+    units = tuple(replace(u, hint=SLUG_HINT) if u.segment.id == "slug" else u for u in units)
     meta = {"schema": SCHEMA, "translationKey": source.translation_key,
             "sourcePath": source.source.as_posix(), "sourceLocale": source.locale,
             "targetLocale": locale, "sourceHash": source.source_hash}
@@ -162,7 +168,14 @@ def write_all(site: Site, locale: str, fmt: str, out: Path) -> tuple[list[Path],
     for plan in plans(site, locale):
         exported = build(site, plan, locale)
         findings.extend(exported.findings)
+        try:
+            data = writer(exported.handoff)
+        except ValueError as exc:  # lxml: a character XML cannot hold (a C0 control)
+            findings.append(Finding(str(plan.source.source), 1, 1, "TR303", Severity.ERROR,
+                                    f"cannot be written as {fmt}: {exc}", "remove control "
+                                    "characters from the article"))
+            continue
         path = out / (exported.handoff.file_stem + suffix)
-        write_bytes(path, writer(exported.handoff))
+        write_bytes(path, data)
         written.append(path)
     return written, findings

@@ -28,6 +28,7 @@ class Unit:
     target: tuple[Token, ...] | None = None
     previous: str | None = None  # the source text a CHANGED target was translated from
     location: str = ""  # path:line of the segment in the source
+    hint: str = ""  # a note for the translator about this unit
 
 
 @dataclass(frozen=True)

@@ -91,8 +91,8 @@ def import_file(site: Site, path: Path, force: bool = False,
     try:
         returned = read_file(path)
         text = path.read_bytes().decode("utf-8", "replace")
-    except HandoffError as exc:
-        return Outcome([exc.finding(shown)], EXIT_USAGE)
+    except HandoffError as exc:  # a unit's bad inline element is a unit problem (exit 1)
+        return Outcome([exc.finding(shown)], EXIT_FINDINGS if exc.code >= "TR2" else EXIT_USAGE)
     meta = returned.meta
 
     def located(code: str, needle: str, message: str, hint: str = "") -> Finding:

@@ -41,6 +41,8 @@ def write(doc: Handoff) -> bytes:
         entry = store.addsourceunit(segment.text)
         entry.setcontext(segment.id)
         entry.addlocation(unit.location)
+        if unit.hint:
+            entry.addnote(unit.hint, origin="developer")
         for code in segment.codes.values():
             entry.addnote(describe(code), origin="developer")
         if unit.target is not None:

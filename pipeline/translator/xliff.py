@@ -63,6 +63,8 @@ def write(doc: Handoff) -> bytes:
         store.addunit(xunit)
         element = xunit.getunitelement()
         notes = [("location", unit.location), ("kind", segment.kind)]
+        if unit.hint:
+            notes.append(("hint", unit.hint))
         if unit.previous is not None:
             notes.append(("previous-source", unit.previous))
         notes += [("code", describe(c)) for c in segment.codes.values()]
