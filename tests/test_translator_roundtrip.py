@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, write_image
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from translate.storage.pypo import pofile
 from translate.storage.xliff2 import Xliff2File
 
@@ -500,3 +501,42 @@ def test_a_folded_title_is_replaced_and_the_import_validates(tmp_path, capsys) -
     assert f'title: "{AR} A Rich Article About Laser Care {AR}"\nexcerpt:' in written
     capsys.readouterr()
     assert main(["validate", "--root", str(root)]) == 0
+
+
+def test_split_segments_stray_spaces_and_foreign_elements_in_xliff(tmp_path, capsys) -> None:
+    root = rich_site(tmp_path)
+    path = next(p for p in export(root, "xliff") if p.name.startswith("rich-article"))
+    translate_xliff(path)
+    store = Xliff2File.parsefile(str(path))
+    doc = store.document.getroot()
+    ns = f"{{{xliff.NS}}}"
+    units = {u.get("id"): u for u in doc.iter(f"{ns}unit")}
+    # a tool split the quotation into two segments with an <ignorable> between them
+    first = units["body.q1.p1"]
+    (segment,) = first.findall(f"{ns}segment")
+    target = segment.find(f"{ns}target")
+    text = target.text
+    cut = text.index("Avoid")
+    target.text = text[:cut - 1]
+    ignorable = etree.SubElement(first, f"{ns}ignorable")
+    etree.SubElement(ignorable, f"{ns}source").text = "\n"
+    second = etree.SubElement(first, f"{ns}segment", state="translated")
+    etree.SubElement(second, f"{ns}source").text = "x"
+    etree.SubElement(second, f"{ns}target").text = text[cut:]
+    # stray spaces around a heading and an element the source never had
+    heading = units["body.h1"].find(f"{ns}segment/{ns}target")
+    heading.text = "    " + heading.text
+    cell = units["body.t1.r1.c1"].find(f"{ns}segment/{ns}target")
+    etree.SubElement(cell, f"{ns}foo")
+    path.write_bytes(etree.tostring(doc, xml_declaration=True, encoding="UTF-8"))
+    capsys.readouterr()
+    assert main(["translations", "import", str(path), "--root", str(root)]) == 1
+    assert "TR205 segment body.t1.r1.c1: unknown inline element <foo>" in \
+        capsys.readouterr().err
+    cell.remove(cell[-1])
+    path.write_bytes(etree.tostring(doc, xml_declaration=True, encoding="UTF-8"))
+    assert main(["translations", "import", str(path), "--root", str(root)]) == 0
+    written = (root / "content/ar/rich-article.md").read_text(encoding="utf-8")
+    assert f"\n## {AR} Aftercare <http://example.org/care> {AR}\n" in written
+    assert f"\n{AR} A literal <3> heart and a [reference link][ref]. {AR}\n" in written
+    assert f"\n> {AR} Keep the skin moist.\n> Avoid the sun. {AR}\n" in written

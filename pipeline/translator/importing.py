@@ -195,17 +195,35 @@ def check_units(current: ArticleText, returned: Returned, shown: str,
             fail(unit, "TR204", "is still marked new or changed (XLIFF state 'initial', PO "
                  "'fuzzy')", "review it and mark it translated, or pass --accept-fuzzy")
             continue
-        problem = placeholder_problem(segment, unit.target)
+        target = trimmed_like(segment, unit.target)
+        problem = placeholder_problem(segment, target)
         if problem is not None:
             fail(unit, *problem)
             continue
-        targets[unit.id] = list(unit.target)
+        targets[unit.id] = list(target)
     for seg_id in expected:
         if seg_id not in seen:
             findings.append(Finding(shown, 1, 1, "TR201", Severity.ERROR,
                                     f"segment {seg_id} of the source is missing from the file",
                                     "export again; keep every unit when translating"))
     return findings, targets
+
+
+def trimmed_like(segment: Segment, target: tuple[Token, ...]) -> tuple[Token, ...]:
+    """``target`` without the leading or trailing spaces its source does not have.
+
+    A tool's stray space at the start of a paragraph could make it indented code, or a
+    line end with two spaces a hard break.
+    """
+    tokens = list(target)
+    source = segment.tokens
+    if tokens and tokens[0][0] == TEXT and not (source[0][0] == TEXT and
+                                               source[0][1][:1].isspace()):
+        tokens[0] = (TEXT, tokens[0][1].lstrip())
+    if tokens and tokens[-1][0] == TEXT and not (source[-1][0] == TEXT and
+                                                source[-1][1][-1:].isspace()):
+        tokens[-1] = (TEXT, tokens[-1][1].rstrip())
+    return tuple(t for t in tokens if t != (TEXT, ""))
 
 
 def placeholder_problem(segment: Segment, target: tuple[Token, ...],

@@ -22,6 +22,7 @@ Counters are per kind, so inserting a paragraph renumbers only the paragraphs af
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -252,14 +253,8 @@ class _Segmenter:
                                      line + 1, tuple(breaks), continuation))
 
     def _line(self, offset: int) -> int:
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        """0-based line of a byte offset."""
+        return bisect_right(self.line_starts, offset) - 1
 
     def _tokens(self, nodes: Sequence[_Node], codes: dict[int, Code],
                 breaks: list[str], until: int | None = None) -> list[Token]:

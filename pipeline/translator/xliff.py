@@ -138,6 +138,8 @@ def _code_element(parent: Any, tag: str, code: Code) -> Any:
 
 
 def read(data: bytes) -> Returned:
+    """The metadata and each ``<unit>``'s target; a unit a tool split into several
+    ``<segment>``s (with ``<ignorable>`` between them) gives their targets joined."""
     from translate.storage.xliff2 import Xliff2File
 
     try:
@@ -148,15 +150,26 @@ def read(data: bytes) -> Returned:
     except ValueError as exc:
         raise HandoffError("TR101", f"not an XLIFF 2.0 file: {exc}",
                            "export the file again with --format xliff") from None
-    meta = {m.get("type"): (m.text or "") for m in store.document.getroot().iter(_q("meta", MDA))}
+    root = store.document.getroot()
+    meta = {m.get("type"): (m.text or "") for m in root.iter(_q("meta", MDA))}
     returned = Returned(meta)
-    for unit in store.units:
-        element = unit.getunitelement()
-        line = element.sourceline or 1
-        target_dom = unit.get_target_dom()
-        target = None if target_dom is None else tuple(_read_inline(target_dom, unit.getid()))
-        unreviewed = unit.xmlelement.get("state") == "initial"
-        returned.units.append(ReturnedUnit(unit.getid(), target, unreviewed, line))
+    for element in root.iter(_q("unit")):
+        unit_id = element.get("id") or ""
+        target: list[Token] | None = []
+        unreviewed = False
+        for part in element:
+            if part.tag not in (_q("segment"), _q("ignorable")):
+                continue
+            unreviewed |= part.get("state") == "initial"
+            found = part.find(_q("target"))
+            if found is None and part.tag == _q("ignorable"):
+                found = part.find(_q("source"))
+            if found is None or target is None:
+                target = None
+            else:
+                target.extend(_read_inline(found, unit_id))
+        returned.units.append(ReturnedUnit(unit_id, None if target is None else tuple(target),
+                                           unreviewed, element.sourceline or 1))
     return returned
 
 
