@@ -540,3 +540,14 @@ def test_split_segments_stray_spaces_and_foreign_elements_in_xliff(tmp_path, cap
     assert f"\n## {AR} Aftercare <http://example.org/care> {AR}\n" in written
     assert f"\n{AR} A literal <3> heart and a [reference link][ref]. {AR}\n" in written
     assert f"\n> {AR} Keep the skin moist.\n> Avoid the sun. {AR}\n" in written
+
+
+@pytest.mark.parametrize("body", [
+    "x " + "*a " * 3000 + "b" + "*" * 3000 + "\n",  # emphasis 3,000 deep
+    "[" * 2000 + "x" + "](/u)" * 2000 + "\n",
+    "".join("  " * i + "- item\n" for i in range(300)),  # a list 300 levels deep
+    "> " * 500 + "quote\n",
+])
+def test_hostile_nesting_round_trips_without_recursion_errors(body: str) -> None:
+    for fmt in FORMATS:
+        assert _identity_round_trip(body, fmt) == body

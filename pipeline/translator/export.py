@@ -105,8 +105,8 @@ def build(site: Site, plan: Plan, locale: str) -> Exported:
                                   "translate every segment (the file is complete)"))
             translation = None
     path = source.source.as_posix()
-    units = tuple(_unit(s, f"{path}:{current.line_of(s)}", old, translation)
-                  for s in segments)
+    prefill = _Prefill(old, translation)
+    units = tuple(prefill.unit(s, f"{path}:{current.line_of(s)}") for s in segments)
     units = tuple(replace(u, hint=SLUG_HINT) if u.segment.id == "slug" else u for u in units)
     meta = {"schema": SCHEMA, "translationKey": source.translation_key,
             "sourcePath": source.source.as_posix(), "sourceLocale": source.locale,
@@ -126,29 +126,38 @@ def _warn(article: Article, code: str, message: str, hint: str) -> Finding:
                    Severity.WARNING, message, hint)
 
 
-def _unit(segment: Segment, location: str, old: ArticleText | None,
-          translation: ArticleText | None) -> Unit:
-    """The unit of one current segment: new, changed (pre-filled) or final (pre-filled)."""
-    if translation is None:
+class _Prefill:
+    """What the existing translation and its old source say about each current segment."""
+
+    def __init__(self, old: ArticleText | None, translation: ArticleText | None):
+        self.old, self.translation = old, translation
+        self.done = translation.by_id() if translation else {}
+        self.before = old.by_id() if old else {}
+        self.by_key: dict[tuple[str, tuple[tuple[str, str], ...]], Segment] = {}
+        for segment in old.segments if old else ():
+            self.by_key.setdefault(_key(segment), segment)
+
+    def unit(self, segment: Segment, location: str) -> Unit:
+        """New, changed (pre-filled for review) or final (pre-filled)."""
+        if self.translation is None:
+            return Unit(segment, NEW, location=location)
+        if self.old is None:  # no history: pre-fill what lines up, all of it to review
+            target = _target(self.done.get(segment.id), segment)
+            return Unit(segment, CHANGED if target is not None else NEW, target,
+                        location=location)
+        match = self.before.get(segment.id)
+        if match is None or _key(match) != _key(segment):
+            match = self.by_key.get(_key(segment))
+        if match is not None:
+            target = _target(self.done.get(match.id), segment)
+            if target is not None:
+                return Unit(segment, FINAL, target, location=location)
+        previous = self.before.get(segment.id)
+        if previous is not None:
+            target = _target(self.done.get(segment.id), segment)
+            return Unit(segment, CHANGED if target is not None else NEW, target,
+                        previous.text, location)
         return Unit(segment, NEW, location=location)
-    done = translation.by_id()
-    if old is None:  # no history: pre-fill what lines up, all of it to review
-        target = _target(done.get(segment.id), segment)
-        return Unit(segment, CHANGED if target is not None else NEW, target, location=location)
-    before = old.by_id()
-    match = before.get(segment.id)
-    if match is None or _key(match) != _key(segment):
-        match = next((s for s in old.segments if _key(s) == _key(segment)), None)
-    if match is not None:
-        target = _target(done.get(match.id), segment)
-        if target is not None:
-            return Unit(segment, FINAL, target, location=location)
-    previous = before.get(segment.id)
-    if previous is not None:
-        target = _target(done.get(segment.id), segment)
-        return Unit(segment, CHANGED if target is not None else NEW, target, previous.text,
-                    location)
-    return Unit(segment, NEW, location=location)
 
 
 def _target(translated: Segment | None, segment: Segment) -> tuple[Token, ...] | None:

@@ -24,6 +24,7 @@ title) made a slug as ``import`` makes one (lowercase words of any script joined
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -234,8 +235,9 @@ def placeholder_problem(segment: Segment, target: tuple[Token, ...],
     if want == got:
         return None
     hint = "copy the placeholders of the source into the target, each once, in its order"
-    missing = [t for t in want if t not in got]
-    extra = [t for t in got if t not in want or got.count(t) > want.count(t)]
+    wanted, found = Counter(want), Counter(got)
+    missing = [t for t in want if t not in found]
+    extra = list((found - wanted).keys())
     if missing or extra:
         parts = []
         if missing:

@@ -46,6 +46,9 @@ _BLOCK_LETTER = {"Paragraph": "p", "Heading": "h", "List": "l", "Item": "i",
                  "BlockQuote": "q", "Table": "t", "TableCell": "c", "CodeBlock": "code",
                  "HtmlBlock": "html"}
 _LEAVES = frozenset({"Paragraph", "Heading", "TableCell"})
+# Markup nested deeper than this is one standalone code (its text is not offered for
+# translation): bounds the recursion on hostile input; real articles nest 2 or 3 deep.
+MAX_INLINE_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -257,7 +260,7 @@ class _Segmenter:
         return bisect_right(self.line_starts, offset) - 1
 
     def _tokens(self, nodes: Sequence[_Node], codes: dict[int, Code],
-                breaks: list[str], until: int | None = None) -> list[Token]:
+                breaks: list[str], until: int | None = None, depth: int = 0) -> list[Token]:
         """Tokens of sibling nodes; the gaps between them go with the break before them."""
         tokens: list[Token] = []
         for index, node in enumerate(nodes):
@@ -274,14 +277,14 @@ class _Segmenter:
                 tokens.append((TEXT, "\n"))
             elif node.kind == "HardBreak":
                 tokens.append(self._standalone(codes, "br", node.start, tail))
-            elif node.kind in _PAIRED and self._is_pair(node):
+            elif node.kind in _PAIRED and self._is_pair(node) and depth < MAX_INLINE_DEPTH:
                 number = len(codes) + 1
                 first, last = node.children[0], node.children[-1]
                 codes[number] = Code(number, _PAIRED[node.kind],
                                      self.src(node.start, first.start),
                                      self.src(last.end, node.end))
                 tokens.append((OPEN, number))
-                tokens.extend(self._tokens(node.children, codes, breaks, last.end))
+                tokens.extend(self._tokens(node.children, codes, breaks, last.end, depth + 1))
                 tokens.append((CLOSE, number))
             else:
                 kind = {"Code": "code", "InlineHtml": "html", "Html": "html"}.get(node.kind)
