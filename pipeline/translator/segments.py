@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyromark
 
@@ -194,11 +194,12 @@ class _Segmenter:
         inline: list[_Node] = []  # open paired inline nodes
         for event, span in _PARSER.events_with_range(self.body, merge_text=True):
             start, end = span["start"], span["end"]
-            if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+            if isinstance(event, str):  # SoftBreak, HardBreak, Rule
                 if event != "Rule":
                     self._add(frames, inline, _Node(event, start, end))
                 continue
-            ((what, value),) = event.items()
+            # pyromark types each event as one of many one-key TypedDicts: read it as a dict
+            ((what, value),) = cast("dict[str, Any]", event).items()
             if what == "Start":
                 tag = value if value.__class__ is str else next(iter(value))
                 data = None if value.__class__ is str else value[tag]
@@ -347,7 +348,8 @@ def render(segment: Segment, tokens: Sequence[Token]) -> str:
     return "".join(out)
 
 
-def assemble(body: str, segments: Sequence[Segment], targets: dict[str, Sequence[Token]]) -> str:
+def assemble(body: str, segments: Sequence[Segment],
+             targets: Mapping[str, Sequence[Token]]) -> str:
     """``body`` with each segment in ``targets`` replaced by its translation."""
     data = body.encode()
     out: list[bytes] = []
