@@ -6,6 +6,7 @@ import copy
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pyromark
@@ -184,12 +185,16 @@ def test_a_translator_edits_every_target_and_the_import_validates(tmp_path, fmt,
         target = (root / "content/ar" / source.name).read_text(encoding="utf-8")
         source_body = body_of(source.read_bytes())
         target_body = body_of(target.encode())
-        assert urls(target_body) == urls(source_body) != [] or "rich" not in source.name
+        assert urls(target_body) == urls(source_body)  # every link URL and image path
         assert target_body.count(AR) >= 2 * len([s for s in segments_of(source_body)
                                                  if s.translatable])
         assert "\nlocale: ar\n" in target and "translationOf: " in target
         assert re.search(rf'^title: "{AR} .+ {AR}"$', target, re.M)
     rich = (root / "content/ar/rich-article.md").read_text(encoding="utf-8")
+    assert urls(body_of(rich.encode())) == [
+        "Link:/en/laser-skin-resurfacing/", "Image:/assets/blog/rich/chart.jpg",
+        "Link:http://example.org/care", "Link:https://example.org/a%20b",
+        "Link:https://example.org/wash", "Link:https://example.org/ref"]
     assert f'coverAlt: "{AR} A chart of healing times {AR}"' in rich
     assert f'slug: "{AR.replace(" ", "-")}-rich-article-{AR.replace(" ", "-")}"' in rich
     alt = f"{AR} Healing" if fmt == "xliff" else "Healing"
@@ -300,6 +305,17 @@ def test_import_refuses_untranslated_and_unreviewed_units(tmp_path, capsys) -> N
     assert "TR204 segment title: is still marked new or changed" in capsys.readouterr().err
     assert main(["translations", "import", str(path), "--root", str(root),
                  "--accept-fuzzy"]) == 0
+
+
+def test_without_translate_toolkit_the_commands_say_what_to_install(tmp_path) -> None:
+    root = rich_site(tmp_path)
+    code = ("import sys; sys.modules['translate'] = None; from pipeline.cli import main; "
+            f"raise SystemExit(main(['translations', 'export', '--to', 'ar', '--root', {str(root)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2
+    assert "TR001 translate-toolkit is not installed" in done.stderr
+    assert "pip install 'seo-pipeline[translate]'" in done.stderr and not done.stdout
 
 
 def test_import_refuses_a_file_not_written_by_export(tmp_path, capsys) -> None:

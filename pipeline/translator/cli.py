@@ -11,7 +11,6 @@ translate-toolkit is an optional dependency: ``pip install 'seo-pipeline[transla
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -51,7 +50,9 @@ def _print(findings: list[Finding]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if importlib.util.find_spec("translate") is None:
+    try:
+        import translate.storage  # noqa: F401  (the optional [translate] extra)
+    except ImportError:
         _print([Finding("translate-toolkit", 1, 1, "TR001", Severity.ERROR,
                         "translate-toolkit is not installed (needed to read and write "
                         "XLIFF and PO)", "pip install 'seo-pipeline[translate]'")])
