@@ -567,3 +567,17 @@ def test_split_segments_stray_spaces_and_foreign_elements_in_xliff(tmp_path, cap
 def test_hostile_nesting_round_trips_without_recursion_errors(body: str) -> None:
     for fmt in FORMATS:
         assert _identity_round_trip(body, fmt) == body
+
+
+def test_import_refuses_a_slug_another_article_of_the_locale_has(tmp_path, capsys) -> None:
+    root = rich_site(tmp_path)
+    other = (REPO / "content/ar/laser-skin-resurfacing.md").read_text(encoding="utf-8")
+    (root / "content/ar/laser-skin-resurfacing.md").write_text(
+        re.sub(r"^slug: .*$", "slug: rich-article", other, flags=re.M), encoding="utf-8")
+    path = next(p for p in export(root, "po") if p.name.startswith("rich-article"))
+    translate_po(path, edit=lambda text: text)
+    capsys.readouterr()
+    assert main(["translations", "import", str(path), "--root", str(root)]) == 1
+    assert "TR208 slug 'rich-article' cannot be used: content/ar/laser-skin-resurfacing.md " \
+           "has it" in capsys.readouterr().err
+    assert not (root / "content/ar/rich-article.md").exists()

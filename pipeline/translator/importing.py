@@ -37,6 +37,7 @@ from pipeline.content.translations import source_of
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.translator.article import ArticleText, read
 from pipeline.translator.handoff import META_KEYS, HandoffError, Returned, ReturnedUnit, locate
+from pipeline.translator.history import normalized
 from pipeline.translator.segments import (
     CLOSE,
     OPEN,
@@ -86,8 +87,46 @@ def read_file(path: Path) -> Returned:
     return returned
 
 
+@dataclass(frozen=True)
+class _Context:
+    """The imported file and the articles it concerns, once the file is known to fit."""
+
+    site: Site
+    shown: str  # the file as given on the command line
+    returned: Returned
+    source: Article
+    current: ArticleText  # the source's text and segments
+    existing: Article | None  # the translation the file replaces, if any
+
+    @property
+    def locale(self) -> str:
+        return self.returned.meta["targetLocale"]
+
+    def unit_line(self, unit_id: str) -> int:
+        return next((u.line for u in self.returned.units if u.id == unit_id), 1)
+
+    def error(self, code: str, unit_id: str, message: str, hint: str) -> Outcome:
+        return Outcome([Finding(self.shown, self.unit_line(unit_id), 1, code, Severity.ERROR,
+                                message, hint)], EXIT_FINDINGS)
+
+
 def import_file(site: Site, path: Path, force: bool = False,
                 accept_fuzzy: bool = False) -> Outcome:
+    """Check the file against the current source and write the translated article."""
+    found = _context(site, path)
+    if isinstance(found, Outcome):
+        return found
+    findings, targets = check_units(found.current, found.returned, found.shown, accept_fuzzy)
+    if findings:
+        return Outcome(findings, EXIT_FINDINGS)
+    composed = _compose(found, targets)
+    if isinstance(composed, Outcome):
+        return composed
+    return _write(site.settings.root, *composed, force)
+
+
+def _context(site: Site, path: Path) -> _Context | Outcome:
+    """The file read and matched to its source (TR101-TR104), or why not (exit 2)."""
     shown = str(path)
     try:
         returned = read_file(path)
@@ -96,66 +135,70 @@ def import_file(site: Site, path: Path, force: bool = False,
         return Outcome([exc.finding(shown)], EXIT_FINDINGS if exc.code >= "TR2" else EXIT_USAGE)
     meta = returned.meta
 
-    def located(code: str, needle: str, message: str, hint: str = "") -> Finding:
+    def refuse(code: str, needle: str, message: str, hint: str) -> Outcome:
         line, col = locate(text, needle)
-        return Finding(shown, line, col, code, Severity.ERROR, message, hint)
+        return Outcome([Finding(shown, line, col, code, Severity.ERROR, message, hint)],
+                       EXIT_USAGE)
 
-    locale = meta["targetLocale"]
+    locale, key = meta["targetLocale"], meta["translationKey"]
     if locale not in site.settings.locale_codes:
-        return Outcome([located("TR103", locale, f"locale {locale!r} is not configured in "
-                                "site.toml", "add it to [[locales]] first")], EXIT_USAGE)
-    group = next((g for g in site.groups() if g.key == meta["translationKey"]), None)
+        return refuse("TR103", locale, f"locale {locale!r} is not configured in site.toml",
+                      "add it to [[locales]] first")
+    group = next((g for g in site.groups() if g.key == key), None)
     source = source_of(group, site.settings.site.x_default) if group else None
-    if source is None or source.locale == locale:
-        return Outcome([located("TR103", meta["translationKey"], "no source article with "
-                                f"translationKey {meta['translationKey']!r}", "was it renamed "
-                                "or removed? export again")], EXIT_USAGE)
+    if group is None or source is None or source.locale == locale:
+        return refuse("TR103", key, f"no source article with translationKey {key!r}",
+                      "was it renamed or removed? export again")
     if source.source_hash != meta["sourceHash"]:
-        return Outcome([located("TR104", meta["sourceHash"], f"{source.source} changed since "
-                                "this file was exported (recorded source hash "
-                                f"{meta['sourceHash'][:12]}…, now {source.source_hash[:12]}…)",
-                                f"export again: seo-pipeline translations export --to "
-                                f"{locale}, and carry the translations over")], EXIT_USAGE)
-    root = site.settings.root
-    current = read(root / source.source, str(source.source))
+        return refuse("TR104", meta["sourceHash"], f"{source.source} changed since this file "
+                      f"was exported (recorded source hash {meta['sourceHash'][:12]}…, now "
+                      f"{source.source_hash[:12]}…)", "export again: seo-pipeline "
+                      f"translations export --to {locale}, and carry the translations over")
+    current = read(site.settings.root / source.source, str(source.source))
     if current is None:
-        return Outcome([located("TR103", meta["sourcePath"], "the source's front matter "
-                                "cannot be read", "run 'seo-pipeline validate'")], EXIT_USAGE)
-    existing = site.group_of(source).get(locale) if group else None
-    findings, targets = check_units(current, returned, shown, accept_fuzzy)
-    if findings:
-        return Outcome(findings, EXIT_FINDINGS)
+        return refuse("TR103", meta["sourcePath"], "the source's front matter cannot be read",
+                      "run 'seo-pipeline validate'")
+    return _Context(site, shown, returned, source, current, group.get(locale))
+
+
+def _compose(ctx: _Context, targets: dict[str, list[Token]]) -> tuple[Path, str] | Outcome:
+    """The target path and the translated article's text (TR207, TR208 when unusable)."""
+    current, existing, root = ctx.current, ctx.existing, ctx.site.settings.root
     body = assemble(current.body, current.body_segments, targets)
     problem = structure_problem(current.body_segments, segments_of(body))
     if problem:
         seg_id, message = problem
-        unit = next((u for u in returned.units if u.id == seg_id), None)
-        return Outcome([Finding(shown, unit.line if unit else 1, 1, "TR207",
-                                Severity.ERROR, f"segment {seg_id}: {message}",
-                                "escape Markdown characters the text needs (\\*, \\_, \\[) and "
-                                "start no line with '#', '-', '>' or a number and '.'")],
-                       EXIT_FINDINGS)
-    target_path = root / existing.source if existing else _new_path(site, source, locale)
-    base = (root / existing.source).read_bytes().decode("utf-8-sig").replace("\r\n", "\n") \
-        if existing else current.text
+        return ctx.error("TR207", seg_id, f"segment {seg_id}: {message}", "escape Markdown "
+                         "characters the text needs (\\*, \\_, \\[) and start no line with "
+                         "'#', '-', '>' or a number and '.'")
     slug = existing.slug if existing else _slug(targets, current)
-    if slug_problem(slug) or not slug:
-        unit = next((u for u in returned.units if u.id == "slug"), None)
-        return Outcome([Finding(shown, unit.line if unit else 1, 1, "TR208", Severity.ERROR,
-                                f"slug {slug!r} cannot be used: {slug_problem(slug)}",
-                                "write a slug of letters, digits and '-'")], EXIT_FINDINGS)
-    front = _front_matter(base, targets, current, locale, slug, source.source_hash,
-                          source.translation_key)
-    if target_path.exists() and not force:
-        return Outcome([Finding(str(target_path.relative_to(root)), 1, 1, "TR105",
-                                Severity.ERROR, "file exists; not replaced",
-                                "pass --force to replace it with the imported translation")],
-                       EXIT_USAGE)
+    taken = ctx.site.find(ctx.locale, slug)
+    why = slug_problem(slug) if slug else "it is empty"
+    if not why and taken is not None and taken is not existing:
+        why = f"{taken.source} has it"
+    if why:
+        return ctx.error("TR208", "slug", f"slug {slug!r} cannot be used: {why}",
+                         "write another slug: letters, digits and '-'")
+    base = normalized((root / existing.source).read_bytes()) if existing else current.text
+    front = _front_matter(base, targets, current, ctx.locale, slug, ctx.source.source_hash,
+                          ctx.source.translation_key)
+    path = root / existing.source if existing else _new_path(ctx.site, ctx.source, ctx.locale)
+    return path, front + body
+
+
+def _write(root: Path, path: Path, text: str, force: bool) -> Outcome:
+    """Write the article unless it exists and ``force`` is off (TR105)."""
     from pipeline.core.fsutil import write_text
 
-    target_path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(target_path, front + body)
-    return Outcome([], 0, target_path)
+    if path.exists() and not force:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        return Outcome([Finding(str(shown), 1, 1, "TR105", Severity.ERROR,
+                                "file exists; not replaced",
+                                "pass --force to replace it with the imported translation")],
+                       EXIT_USAGE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, text)
+    return Outcome([], 0, path)
 
 
 def _new_path(site: Site, source: Article, locale: str) -> Path:
