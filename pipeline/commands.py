@@ -64,7 +64,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     "indexnow-key": ("pipeline.submit.keytool",
                      "create the IndexNow key and write its key file into the site output"),
     "translations": ("pipeline.content.translations",
-                     "per translation key: present, missing, stale"),
+                     "per translation key: present, missing, stale; export and import "
+                     "XLIFF/PO files for translators"),
     "serve": ("pipeline.preview.serve", "preview the output folder on 127.0.0.1"),
 }
 

@@ -152,8 +152,9 @@ def _context(site: Site, path: Path) -> _Context | Outcome:
     if source.source_hash != meta["sourceHash"]:
         return refuse("TR104", meta["sourceHash"], f"{source.source} changed since this file "
                       f"was exported (recorded source hash {meta['sourceHash'][:12]}…, now "
-                      f"{source.source_hash[:12]}…)", "export again: seo-pipeline "
-                      f"translations export --to {locale}, and carry the translations over")
+                      f"{source.source_hash[:12]}…)", "export again (seo-pipeline "
+                      f"translations export --to {locale}) and fill the new file from this one "
+                      "with the translation tool's memory")
     current = read(site.settings.root / source.source, str(source.source))
     if current is None:
         return refuse("TR103", meta["sourcePath"], "the source's front matter cannot be read",
