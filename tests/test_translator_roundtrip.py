@@ -7,11 +7,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyromark
 import pytest
-from conftest import REPO, write_image
+from conftest import EN_ARTICLE, REPO, build_site, write_image
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -581,3 +582,15 @@ def test_import_refuses_a_slug_another_article_of_the_locale_has(tmp_path, capsy
     assert "TR208 slug 'rich-article' cannot be used: content/ar/laser-skin-resurfacing.md " \
            "has it" in capsys.readouterr().err
     assert not (root / "content/ar/rich-article.md").exists()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=BODY, fmt=st.sampled_from(sorted(FORMATS)))
+def test_identity_translation_through_the_commands(body: str, fmt: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        front = EN_ARTICLE[:EN_ARTICLE.index("---\n", 4) + 4]
+        root = build_site(Path(tmp) / "site", {"content/en/laser-basics.md": front + body})
+        (path,) = export(root, fmt)
+        TRANSLATE[fmt](path, edit=lambda text: text)
+        assert main(["translations", "import", str(path), "--root", str(root)]) == 0
+        assert body_of((root / "content/ar/laser-basics.md").read_bytes()) == body
