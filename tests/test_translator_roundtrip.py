@@ -594,3 +594,17 @@ def test_identity_translation_through_the_commands(body: str, fmt: str) -> None:
         TRANSLATE[fmt](path, edit=lambda text: text)
         assert main(["translations", "import", str(path), "--root", str(root)]) == 0
         assert body_of((root / "content/ar/laser-basics.md").read_bytes()) == body
+
+
+def test_export_reports_text_xml_cannot_hold(tmp_path, capsys) -> None:
+    root = rich_site(tmp_path)
+    source = root / "content/en/rich-article.md"
+    source.write_text(RICH.replace("Avoid the sun.", "Avoid\x0bthe sun."), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["translations", "export", "--to", "ar", "--root", str(root)]) == 1
+    assert "content/en/rich-article.md:1:1: error TR303 cannot be written as xliff" in \
+        capsys.readouterr().err
+    assert not (root / "translations/ar/rich-article.ar.xlf").exists()
+    assert (root / "translations/ar/laser-skin-resurfacing.ar.xlf").exists()
+    assert main(["translations", "export", "--to", "ar", "--format", "po",
+                 "--root", str(root)]) == 0  # PO holds it
