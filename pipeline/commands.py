@@ -73,7 +73,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     "indexnow-key": ("pipeline.submit.keytool",
                      "create the IndexNow key and write its key file into the site output"),
     "translations": ("pipeline.content.translations",
-                     "per translation key: present, missing, stale"),
+                     "per translation key: present, missing, stale; export and import "
+                     "XLIFF/PO files for translators"),
     "i18n": ("pipeline.render.locale_add",
              "i18n add LOCALE: add a language (site.toml entry, content tree, UI catalog) "
              "and list the strings to translate"),

@@ -15,6 +15,8 @@ hash, and *untracked* when it has no ``translationOf``.
 ``--format json``; with ``--strict`` it exits 1 when anything is missing, stale or
 untracked. ``--mark-current FILE...`` records in translations that they match their
 source as it is now (after a translator has brought them up to date).
+``translations export`` / ``translations import`` hand the text to translators and back
+as XLIFF 2.0 or PO (``pipeline/translator/``).
 """
 
 from __future__ import annotations
@@ -111,6 +113,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mark-current", nargs="+", type=Path, metavar="FILE", default=[],
                         help="record in these translations (translationOf) that they match "
                         "their source as it is now")
+    from pipeline.translator.cli import add_subcommands
+
+    add_subcommands(parser)
 
 
 def mark_current(site: Site, paths: list[Path]) -> list[str]:
@@ -134,6 +139,10 @@ def mark_current(site: Site, paths: list[Path]) -> list[str]:
 
 
 def main(args: argparse.Namespace) -> int:
+    if getattr(args, "action", None):
+        from pipeline.translator.cli import run
+
+        return run(args)
     from pipeline.content.site import open_site
 
     _, site = open_site(args.root, args.config)
