@@ -50,9 +50,9 @@ hreflang: $(STAMP) ## audit hreflang of pages and sitemaps (ARGS="--sitemap PATH
 bundles: $(STAMP) ## localized HTML pages and JSON bundles into dist/
 	$(CLI) bundles
 
-CATALOGS := pipeline/locales
+CATALOGS := locales
 
-i18n: $(STAMP) ## extract UI strings, update and compile the default catalogs (pipeline/locales/)
+i18n: $(STAMP) ## extract UI strings, update and compile the UI catalogs (locales/, shipped as pipeline/locales)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --project=seo-pipeline \
 		-o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-wrap \

@@ -100,7 +100,7 @@ def build_site(root: Path, files: dict[str, str | bytes], config: str = SITE_TOM
 def copy_catalogs(root: Path) -> None:
     """The shipped UI catalogs, as every project has them (a locale with articles needs one)."""
     if not (root / "locales").exists():
-        shutil.copytree(REPO / "pipeline/locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
+        shutil.copytree(REPO / "locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
 
 
 @pytest.fixture

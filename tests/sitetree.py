@@ -112,7 +112,7 @@ def make_site(root: Path, *, arabic: bool = True, extra_toml: str = "") -> Path:
     for image in ("assets/blog/laser/cover (1).png", "assets/blog/authors/lina.png"):
         (root / "public" / image).parent.mkdir(parents=True, exist_ok=True)
         (root / "public" / image).write_bytes(PNG)
-    shutil.copytree(REPO / "pipeline/locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(REPO / "locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
     return root
 
 

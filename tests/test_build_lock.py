@@ -25,7 +25,7 @@ def make_project(root: Path) -> Path:
             (root / f"content/{locale}/p{i:03d}.md").write_text(
                 article(locale, f"p{i:03d}", "Title", "Body text."), encoding="utf-8")
     (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    shutil.copytree(REPO / "pipeline/locales", root / "locales")
+    shutil.copytree(REPO / "locales", root / "locales")
     for name in ("a", "b"):
         write_image(root / f"public/assets/{name}.jpeg")
     write_image(root / "public/assets/team.jpeg", (400, 400))

@@ -36,7 +36,7 @@ def make_project(root: Path) -> Path:
             (root / f"content/{locale}/a{i:03d}.md").write_text(article(f"a{i:03d}", locale),
                                                                encoding="utf-8")
     (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    shutil.copytree(REPO / "pipeline/locales", root / "locales")
+    shutil.copytree(REPO / "locales", root / "locales")
     write_image(root / "public/assets/c.jpeg")
     return root
 

@@ -72,7 +72,7 @@ def generated(root: Path, pairs: int = PAIRS) -> Path:
     """``pairs`` translation groups (English and Arabic), more than run in-process."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    shutil.copytree(REPO / "pipeline/locales", root / "locales")
+    shutil.copytree(REPO / "locales", root / "locales")
     write_image(root / "public/assets/a.jpeg")
     write_image(root / "public/assets/team.jpeg", (400, 400))
     for i in range(pairs):

@@ -16,7 +16,7 @@ from pipeline.render import catalogs, i18n
 EN = Locale("en", "en", "en_US", "ltr", "English", "en", "latn")
 AR = Locale("ar", "ar", "ar_AR", "rtl", "العربية", "ar", "arab")
 AR_LATN = Locale("ar", "ar", "ar_AR", "rtl", "العربية", "ar", "latn")
-LOCALES = REPO / "pipeline/locales"
+LOCALES = REPO / "locales"
 
 
 def translations(locale: Locale):
