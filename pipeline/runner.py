@@ -57,8 +57,8 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
     changed since the last build (``engine.noop``); ``options.force`` rebuilds all."""
     started = time.perf_counter()
     settings = load_settings(root, config)
-    with lock.holding(settings.path("cache")), \
-            executors.session(settings, options, eager=True) as executor:  # before any write
+    with executors.session(settings, options, eager=True) as executor, \
+            lock.holding(settings.path("cache")):  # the executor first: it writes nothing
         assets.forget()  # one scan of public/ per run
         return _build_project(settings, root, config,
                               executors.with_executor(options, executor), on_result, started)

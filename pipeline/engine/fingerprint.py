@@ -42,7 +42,7 @@ def code_of(package: Path) -> str:
     content) and the versions of the libraries whose output lands in pages."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(__version__.encode())
-    for dirpath, dirnames, filenames in os.walk(package):
+    for dirpath, dirnames, filenames in os.walk(package, followlinks=True):  # locales/
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")):

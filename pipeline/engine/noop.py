@@ -20,6 +20,7 @@ from pipeline.content.records import finding_of
 from pipeline.core.model import StageResult
 from pipeline.core.settings import Settings
 from pipeline.engine import fingerprint
+from pipeline.engine.publish import walk_stats
 from pipeline.engine.shapes import BuildDoc
 from pipeline.engine.state import forget_state, read_state, write_state
 
@@ -65,7 +66,9 @@ def inputs(settings: Settings, config: Path, options: tuple[object, ...]) -> str
 
 
 def outputs(settings: Settings) -> str:
-    """Which directories the output folders are (a publish swaps them in)."""
+    """What the output folders hold: which directories they are (a publish swaps them in)
+    and the stat of every file in them, so a file deleted, added, replaced or edited by
+    hand makes the next build run and put it right."""
     parts: list[object] = []
     for name in FOLDERS:
         try:
@@ -73,6 +76,8 @@ def outputs(settings: Settings) -> str:
             parts += [st.st_dev, st.st_ino, st.st_mtime_ns]
         except OSError:
             parts.append("-")
+            continue
+        parts.append(orjson.dumps(sorted(walk_stats(settings.path(name)).items())))
     return fingerprint.of(*parts)
 
 

@@ -50,39 +50,56 @@ def _identity(path: Path) -> str | None:
     return f"{st.st_dev}:{st.st_ino}" if os.path.isdir(path) and not path.is_symlink() else None
 
 
-def scan(folder: Path, known: dict[str, str] | None = None,
-         stats: dict[str, list[int]] | None = None, top_only: bool = False) -> dict[str, str]:
-    """Every file below ``folder`` with its SHA-256; a file whose size and modification
-    time are those in ``stats`` keeps its hash from ``known`` instead of being read.
-    ``top_only``: only the folder's own files are looked at; deeper ones are as known."""
-    files = {rel: sha for rel, sha in (known or {}).items() if "/" in rel} if top_only else {}
-    base = str(folder)
-    known, stats = known or {}, stats or {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        if top_only:
-            dirnames[:] = []
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            if not os.path.isfile(full) or os.path.islink(full):
+Stat = list[int]  # size, modification time (ns), inode: a hand change alters one of them
+
+
+def walk_stats(folder: Path | str) -> dict[str, Stat]:
+    """Every regular file below ``folder`` (symlinks are not followed) with its stat, in
+    one ``scandir`` pass."""
+    found: dict[str, Stat] = {}
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, rel + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    found[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+            except OSError:
                 continue
-            rel = os.path.relpath(full, base).replace(os.sep, "/")
-            st = os.stat(full)
-            if rel in known and stats.get(rel) == [st.st_size, st.st_mtime_ns]:
-                files[rel] = known[rel]
-            else:
-                files[rel] = file_digest(full)
+    return found
+
+
+def scan(folder: Path, known: dict[str, str] | None = None,
+         stats: dict[str, Stat] | None = None) -> dict[str, str]:
+    """Every file below ``folder`` with its SHA-256; a file whose stat is the one in
+    ``stats`` keeps its hash from ``known`` instead of being read, so a file added,
+    removed, replaced or edited by hand is always seen."""
+    known, stats = known or {}, stats or {}
+    base = str(folder)
+    files = {}
+    for rel, stat in walk_stats(folder).items():
+        if rel in known and stats.get(rel) == stat:
+            files[rel] = known[rel]
+        else:
+            try:
+                files[rel] = file_digest(base + "/" + rel)
+            except OSError:
+                continue
     return files
 
 
-def stats_of(folder: Path, files: dict[str, str], top_only: bool) -> dict[str, list[int]]:
-    result = {}
-    for rel in files:
-        if top_only and "/" in rel:
-            continue
-        with contextlib.suppress(OSError):
-            st = os.stat(folder / rel)
-            result[rel] = [st.st_size, st.st_mtime_ns]
-    return result
+def stats_of(folder: Path, files: dict[str, str]) -> dict[str, Stat]:
+    """The stats of ``files`` as they are now below ``folder`` (after a publish)."""
+    seen = walk_stats(folder)
+    return {rel: seen[rel] for rel in files if rel in seen}
 
 
 class Writer:
@@ -196,26 +213,24 @@ class Publication:
         self._settle(files)
         folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
         if files == self.current and folder.target.is_dir():
+            folder.save(folder._records, stats_of(folder.target, files))
             return False  # the spare is level with the published folder: nothing to swap
         if folder.target.is_dir():
             exchange.exchange(folder.target, folder.spare)
         else:
             folder.target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(folder.spare, folder.target)
-        if folder.verify:
-            folder.save(folder._records, stats_of(folder.target, files, folder.verify == "top"))
+        folder.save(folder._records, stats_of(folder.target, files))
         return True
 
 
 class PublishedFolder:
     """A published output folder and its spare buffer."""
 
-    def __init__(self, target: Path, cache: Path, label: str, verify: str = ""):
-        """``verify``: ``"all"`` for small folders others may write into too (``reports/``),
-        checked file by file at the start of a run instead of trusting the record; ``"top"``
-        checks only the folder's own files (where other tools put theirs in ``dist/``)."""
+    def __init__(self, target: Path, cache: Path, label: str):
+        """Each run checks the published folder against the record file by file (by stat,
+        hashing only what changed), so hand changes are seen and put right."""
         self.target = target
-        self.verify = verify
         self._stats: dict[str, list[int]] = {}
         self.label = label
         spare_root = cache / "publish"
@@ -260,12 +275,8 @@ class PublishedFolder:
         current: dict[str, str] = {}
         if target_id is not None:
             known = self._records.get(target_id)
-            if not isinstance(known, dict) or not trust:
-                current = scan(self.target)
-            elif self.verify:
-                current = scan(self.target, known, self._stats, self.verify == "top")
-            else:
-                current = dict(known)
+            current = scan(self.target, known, self._stats) if trust and known is not None \
+                else scan(self.target)
         spare_id = _identity(self.spare)
         spare_files = self._records.get(spare_id) if spare_id else None
         if spare_id is None or not isinstance(spare_files, dict):
