@@ -9,16 +9,18 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def _renameat2():  # type: ignore[no-untyped-def]
+def _renameat2() -> Callable[..., int] | None:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.renameat2
+        return cast(Callable[..., int], libc.renameat2)
     except (OSError, AttributeError):
         return None
 

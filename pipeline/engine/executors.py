@@ -111,14 +111,15 @@ class DaskExecutor:
             raise _error("EXE002", "the dask executor needs Dask: pip install "
                          "'seo-pipeline[dask]'") from None
         if self.address is None:
-            self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                         processes=True, host="127.0.0.1",
-                                         dashboard_address=None)
-            self._client = Client(self._cluster)
+            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]  # distributed is untyped
+                n_workers=self.workers, threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None)
+            self._client = Client(self._cluster)  # type: ignore[no-untyped-call]  # as above
             return
         try:
             _reachable(self.address)
-            self._client = Client(self.address, timeout=CONNECT_TIMEOUT)
+            self._client = Client(  # type: ignore[no-untyped-call]  # distributed is untyped
+                self.address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise _error("EXE001", f"cannot reach the Dask scheduler at {self.address}: "
                          f"{exc}") from None
@@ -129,7 +130,7 @@ class DaskExecutor:
         return self._client
 
     def slots(self) -> int:
-        return max(1, sum(self.client.nthreads().values()))
+        return max(1, int(sum(self.client.nthreads().values())))
 
     def map(self, task: Task, shared: Any, items: list[Any]) -> Iterator[Any]:
         client = self.client

@@ -76,6 +76,23 @@ class UnitResults:
         return [finding_of(f) for result in self.articles.values() for f in result[kind]]
 
 
+@dataclass
+class UnitRun:
+    """The units of one run: their results for the stages, and the rows to record once
+    the run has published (``save``)."""
+
+    site: Site
+    results: UnitResults
+    cache: Path
+    base_fp: str
+    units: dict[str, UnitRow]
+    old_units: dict[str, UnitRow]
+    metadata_sha: str | None  # of the published metadata lines the old rows point into
+
+    def save(self, outputs: Outputs) -> None:
+        save_state(self, outputs)
+
+
 def settings_fingerprint(site: Site) -> str:
     settings = site.settings
     catalog_files = [catalogs.catalog_path(settings.path("locales"), loc) for loc in site.locales]
@@ -88,16 +105,14 @@ def unit_results(site: Site, outputs: Outputs, jobs: int = 0,
                  executor: Executor | None = None) -> UnitResults:
     """Results of every unit of ``site``, running those that changed (once per run), on
     ``executor`` (default: ``jobs`` local processes)."""
-    memo = outputs.memo.get("units")
-    if memo is not None and memo[0] is site:
-        return memo[1]
-    results = _compute(site, outputs, jobs, executor)
-    outputs.memo["units"] = (site, results)
-    return results
+    if outputs.units is not None and outputs.units.site is site:
+        return outputs.units.results
+    outputs.units = _compute(site, outputs, jobs, executor)
+    return outputs.units.results
 
 
 def _compute(site: Site, outputs: Outputs, jobs: int,
-             executor: Executor | None) -> UnitResults:
+             executor: Executor | None) -> UnitRun:
     settings = site.settings
     cache = settings.path("cache")
     base_fp = settings_fingerprint(site)
@@ -107,11 +122,11 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
     dist = outputs.folder("output")
     reports = outputs.folder("reports")
     old_lines = _published_lines(reports.current, state, settings.path("reports"))
-    outputs.memo["units-metadata-sha"] = state.get("metadataSha") if old_lines[0] else None
+    metadata_sha = state.get("metadataSha") if old_lines[0] else None
     stamps = Stamps(settings.path("public"))
     results = UnitResults()
     todo: list[Job] = []
-    units: dict[str, Any] = {}
+    units: dict[str, UnitRow] = {}
     order: list[str] = []
     by_key: dict[str, list[Article]] = {}
     for article in site.published():  # every published article, duplicate keys included
@@ -133,7 +148,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
                 if rel in dist.current:
                     current[rel] = dist.current[rel]
         todo.append(Job(key, members, current))
-        units[key] = {"fp": fp}
+        units[key] = {"fp": fp, "deps": [], "articles": {}}
     with progress("rendering", len(todo)) as advance:
         for result in run_units(settings, dist.root, todo, default_workers(jobs),
                                 executor):
@@ -147,9 +162,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
         unit = units[job.key]
         unit["fp"] = unit_fingerprint(base_fp, job.articles, [stamps(d) for d in unit["deps"]])
     _collect(units, results, order, old_lines)
-    outputs.memo["units-state"] = (cache, base_fp, units, old_units)
-    outputs.after_commit.append(lambda: save_state(outputs))
-    return results
+    return UnitRun(site, results, cache, base_fp, units, old_units, metadata_sha)
 
 
 def _record(result: dict[str, Any], units: dict[str, Any], results: UnitResults) -> None:
@@ -174,14 +187,11 @@ def _collect(units: dict[str, Any], results: UnitResults, order: list[str],
     results.articles = {s: results.articles[s] for s in order if s in results.articles}
 
 
-def save_state(outputs: Outputs) -> None:
+def save_state(run: UnitRun, outputs: Outputs) -> None:
     """Record the units of this run (after the run published what they made); metadata
     lines by their byte ranges in the ``reports/metadata.jsonl`` the run published."""
-    item = outputs.memo.get("units-state")
-    if item is None:
-        return
-    cache, base_fp, units, old_units = item
-    metadata_offsets, metadata_sha = outputs.memo.get("metadata-lines", (None, None))
+    cache, base_fp, units, old_units = run.cache, run.base_fp, run.units, run.old_units
+    metadata_offsets, metadata_sha = outputs.metadata_lines or (None, None)
     if outputs.published.get("reports") is None:
         metadata_offsets, metadata_sha = None, None
     changed = {k: u for k, u in units.items() if old_units.get(k) is not u}
@@ -193,7 +203,7 @@ def save_state(outputs: Outputs) -> None:
                     article["line"] = line
                     changed[key] = unit
     if metadata_sha is None:
-        metadata_sha = outputs.memo.get("units-metadata-sha")
+        metadata_sha = run.metadata_sha
     db = store.of(cache)
     with db.transaction():  # only the rows that changed; those of gone groups dropped
         db.put_many(KIND, base_fp, changed, replace_all=len(changed) == len(units))
@@ -214,7 +224,7 @@ def _published_lines(reports: dict[str, str], state: dict[str, Any],
         return False, b""
 
 
-def _still_published(unit: dict[str, Any], dist: dict[str, str]) -> bool:
+def _still_published(unit: UnitRow, dist: dict[str, str]) -> bool:
     """The output folder still holds every file the unit made, byte for byte."""
     articles = unit.get("articles")
     if not isinstance(articles, dict):

@@ -10,14 +10,21 @@ produced it); a stage's ``replace`` drops the files it owned before and no longe
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pipeline.core.model import Finding
 from pipeline.core.settings import Settings
+from pipeline.engine import store
 from pipeline.engine.publish import Publication, PublishedFolder, digest
+from pipeline.engine.state import write_state
+
+if TYPE_CHECKING:
+    from pipeline.engine.incremental import UnitRun
+
+MetadataLines = tuple[dict[str, tuple[int, int]], str]  # source -> byte range; file SHA-256
 
 
 @dataclass
@@ -93,9 +100,11 @@ class Outputs:
         self.findings: list[Finding] = []
         self.owned: dict[str, dict[str, set[str]]] = {}  # folder -> owner -> files
         self.published: dict[str, bool] = {}
-        self.memo: dict[str, Any] = {}  # results shared by the stages of one run
         self.discarded: set[str] = set()
-        self.after_commit: list[Callable[[], None]] = []
+        # What the stages of one run share, and what the commit records (typed, no keys):
+        self.units: UnitRun | None = None  # the work units' results (engine.incremental)
+        self.metadata_lines: MetadataLines | None = None  # where each line of metadata.jsonl is
+        self.documents: dict[str, tuple[str, object]] = {}  # state documents: name -> (code, data)
         self.changes: dict[str, FolderChanges] = {}  # what each commit did, per folder
 
     def folder(self, name: str) -> FolderRun:
@@ -127,9 +136,16 @@ class Outputs:
             self.changes[name] = FolderChanges.between(run.current, run.files)
             self.published[name] = run.publication.commit(run.files)
         self.runs = {}
-        for callback in self.after_commit:
-            callback()
+        with store.of(self.cache).transaction():  # every state write of the run, at once
+            for name, (code, data) in sorted(self.documents.items()):
+                write_state(self.cache, name, code, data)
+            if self.units is not None:
+                self.units.save(self)
         return self.published
+
+    def record(self, name: str, code: str, data: object) -> None:
+        """Write the state document ``name`` when the run commits."""
+        self.documents[name] = (code, data)
 
 
 @contextlib.contextmanager

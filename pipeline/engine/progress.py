@@ -19,7 +19,7 @@ def interactive() -> bool:
 def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     """``advance(n)`` moves the bar of ``label`` on by ``n`` of ``total`` items."""
     if total < MIN_ITEMS or not interactive():
-        yield lambda n=1: None
+        yield _ignore
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -29,4 +29,12 @@ def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
                    console=Console(stderr=True), transient=True)
     with bar:
         task = bar.add_task(label, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance
+
+
+def _ignore(n: int = 1) -> None:
+    """``advance`` where no bar is shown."""

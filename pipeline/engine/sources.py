@@ -88,9 +88,10 @@ class SourceCache:
 
     def put(self, path: Path, locale: str, result: Entry) -> None:
         key = self._key(path)
-        size, mtime, sha = self._pending.pop(key, (None, None, None))
-        if sha is None:
+        pending = self._pending.pop(key, None)
+        if pending is None:
             return
+        size, mtime, sha = pending
         article, findings = result
         self.entries[key] = {"locale": locale, "size": size, "mtime": mtime, "sha": sha,
                              "article": article_record(article) if article else None,

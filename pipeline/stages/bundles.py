@@ -100,14 +100,14 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     if outputs.force:
         pages_state = {}
     site_pages(site, kits, bundles, dist, owners, pages_state)
-    outputs.after_commit.append(lambda: write_state(cache, PAGES_STATE, fingerprint.code(),
-                                                    pages_state))
+    outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
     assets(site, dist, owners, findings, outputs.force)
     manifest = manifest_data(site, bundles, dist, owners)
     data = {"articles": len(bundles), "files": len(owners) + 1,
             "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
                       for code in settings.locale_codes}}
-    stats = {"units run": units.ran, "units reused": units.reused}
+    stats: dict[str, int | float | bool] = {"units run": units.ran,
+                                            "units reused": units.reused}
     if has_errors(findings):
         outputs.discard("output")
         return StageResult("bundles", findings, data=data, run_stats=stats)
@@ -210,7 +210,7 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
         return
     cache = settings.path("cache")
     state = read_state(cache, ASSETS_STATE, "1", AssetsDoc)
-    known: dict[str, list[Any]] = {} if force else state.get("files", {})
+    known: dict[str, tuple[int, int, str]] = {} if force else state.get("files", {})
     seen: dict[str, tuple[int, int, str]] = {}
     tree = tree_of(settings.path("public"))
     for relpath, item in tree.files.items():

@@ -57,7 +57,7 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
         chunks.append(line)
     data = b"".join(chunks)
     outputs.folder("reports").put(RECORDS_FILE, data)
-    outputs.memo["metadata-lines"] = (offsets, digest(data))
+    outputs.metadata_lines = (offsets, digest(data))
     target = site.settings.path("reports") / RECORDS_FILE
     return StageResult("metadata", sorted(findings), outputs=[target],
                        data={"articles": len(offsets), "records": RECORDS_FILE})

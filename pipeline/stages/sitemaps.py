@@ -28,7 +28,7 @@ from pipeline.core.settings import Settings
 from pipeline.engine import fingerprint
 from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.engine.shapes import SitemapsDoc
-from pipeline.engine.state import read_state, write_state
+from pipeline.engine.state import read_state
 from pipeline.sitemaps import schema
 from pipeline.sitemaps.entries import locale_entries
 from pipeline.sitemaps.index import write_index
@@ -76,8 +76,7 @@ def run(site: Site, options: object = None) -> StageResult:
                   "findings": [finding_record(f) for f in findings],
                   "sitemap": {n: outputs.folder("sitemap").files[n] for n in names},
                   "output": {n: outputs.folder("output").files[n] for n in [*names, ROBOTS]}}
-        outputs.after_commit.append(lambda: write_state(cache, STATE_NAME,
-                                                        fingerprint.code(), record))
+        outputs.record(STATE_NAME, fingerprint.code(), record)
     return StageResult("sitemaps", findings, outputs=_listing(settings, names), data=data)
 
 
@@ -102,7 +101,7 @@ def _kept(state: dict[str, Any], outputs: Outputs) -> bool:
     outputs.replace("sitemap", "sitemaps", set(folder.current))
     outputs.replace("output", "sitemaps", set())
     for _, run, files in wanted:
-        for name, sha in files.items():
+        for name, sha in (files or {}).items():
             run.written(name, sha)
     return True
 

@@ -200,8 +200,8 @@ def _locale_mismatch(articles: Iterable[Article | Fields]) -> list[Finding]:
     return findings
 
 
-def _duplicates(articles: Iterable[Article], key, field: str, code: str,  # type: ignore[no-untyped-def]
-                label: str) -> list[Finding]:
+def _duplicates(articles: Iterable[Article], key: Callable[[Article], str], field: str,
+                code: str, label: str) -> list[Finding]:
     """Two articles of one locale may not share a slug / translation key."""
     seen: dict[tuple[str, str], list[Article]] = defaultdict(list)
     for article in articles:
