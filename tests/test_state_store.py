@@ -172,3 +172,25 @@ def test_a_kill_during_a_database_write_leaves_the_old_rows_or_the_new(tmp_path:
         assert codes == {"old"}  # the killed transaction left nothing behind
         assert len(store.of(cache).rows("unit", "old", dict)) == 100
         store.forget_all()
+
+
+def test_a_resident_process_sees_what_another_process_wrote(tmp_path: Path) -> None:
+    """``serve --watch`` keeps decoded rows in memory between builds; a build by another
+    process in between (a terminal, CI) is noticed and the rows are read again."""
+    import os
+    root = make_project(tmp_path / "site")
+    assert build(root) == 0  # this process now holds the rows in memory
+    article = root / "content/en/k0.md"
+    for i in range(3):
+        article.write_text(article.read_text(encoding="utf-8") + f"\nOther {i}.\n",
+                           encoding="utf-8")
+        repo = Path(__file__).resolve().parent.parent
+        done = subprocess.run([sys.executable, "-m", "pipeline", "build", "--root", str(root)],
+                              env={**os.environ, "PYTHONPATH": str(repo)},
+                              capture_output=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        article.write_text(article.read_text(encoding="utf-8") + f"\nMine {i}.\n",
+                           encoding="utf-8")
+        assert build(root) == 0
+        status, clean = clean_build(root, tmp_path / "clean")
+        assert status == 0 and snapshot(root) == clean

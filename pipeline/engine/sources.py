@@ -23,6 +23,9 @@ from pipeline.engine.state import read_state, write_state
 
 Entry = tuple[Article | None, list[Finding]]
 KIND = "source"  # one state row per source file, keyed by its path below the project
+# Articles restored from rows in this process, by row object (rows stay in memory in a
+# long-lived process: ``engine.store``); the row itself is held so its id stays its own.
+_RESTORED: dict[int, tuple[tuple[str, str, str, str], SourceRow, Entry]] = {}
 SCAN = "sources-scan"
 RACY_NS = 2_000_000_000  # file system timestamps can be this coarse
 
@@ -78,13 +81,20 @@ class SourceCache:
 
     def _restore(self, entry: SourceRow) -> Entry | None:
         """The cached result, or None when the entry cannot be read back (then the file
-        is parsed again and the entry replaced)."""
+        is parsed again and the entry replaced). A long-lived process keeps what it
+        restored, per file and content hash, and hands the same objects out again."""
+        memo = (str(self.root), self.fp, entry["sha"], entry["locale"])
+        held = _RESTORED.get(id(entry))
+        if held is not None and held[0] == memo and held[1] is entry:
+            return held[2]
         try:
             record = entry.get("article")
             article = article_of(record, self.root) if record else None
-            return article, [finding_of(f) for f in entry.get("findings", ())]
+            restored = article, [finding_of(f) for f in entry.get("findings", ())]
         except (KeyError, TypeError, ValueError):
             return None
+        _RESTORED[id(entry)] = (memo, entry, restored)
+        return restored
 
     def put(self, path: Path, locale: str, result: Entry) -> None:
         key = self._key(path)
@@ -92,6 +102,8 @@ class SourceCache:
         if pending is None:
             return
         size, mtime, sha = pending
+        if (old := self.entries.get(key)) is not None:
+            _RESTORED.pop(id(old), None)
         article, findings = result
         self.entries[key] = {"locale": locale, "size": size, "mtime": mtime, "sha": sha,
                              "article": article_record(article) if article else None,

@@ -54,6 +54,8 @@ class Store:
         self._inode: tuple[int, int] | None = None
         self._depth = 0
         self._lock = threading.RLock()
+        # Rows decoded by ``rows``, per kind: ((code, shape, data_version), rows).
+        self._rows: dict[str, tuple[tuple[str, object, int], dict[str, Any]]] = {}
 
     # -- opening ---------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection | None:
@@ -85,6 +87,7 @@ class Store:
         return found
 
     def close(self) -> None:
+        self._rows.clear()
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -92,8 +95,32 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------
     def rows(self, kind: str, code: str, shape: type[T]) -> dict[str, T]:
-        """Every row of ``kind`` written by ``code`` that has ``shape``."""
-        return dict(self._select(kind, code, shape, None))
+        """Every row of ``kind`` written by ``code`` that has ``shape``. A long-lived
+        process (``serve --watch``) decodes them once: they stay in memory, kept up to
+        date by its own writes, while no other process has written the database."""
+        with self._lock:
+            version = self._data_version()
+            held = self._rows.get(kind)
+            if held is not None and held[0] == (code, shape, version):
+                return dict(held[1])
+            found = dict(self._select(kind, code, shape, None))
+            if version is not None:
+                self._rows[kind] = ((code, shape, version), found)
+            return dict(found)
+
+    def _data_version(self) -> int | None:
+        """Changes whenever another connection commits (SQLite's ``data_version``)."""
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            return int(db.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.DatabaseError:
+            return None
+
+    def _held(self, kind: str, code: str) -> dict[str, Any] | None:
+        held = self._rows.get(kind)
+        return held[1] if held is not None and held[0][0] == code else None
 
     def get(self, kind: str, key: str, code: str, shape: type[T]) -> T | None:
         """One row, or None when it is missing, of other code or of the wrong shape."""
@@ -153,6 +180,7 @@ class Store:
                 if db is not None and self._depth == 1 and db.in_transaction:
                     with contextlib.suppress(sqlite3.DatabaseError):
                         db.execute("ROLLBACK")
+                self._rows.clear()  # memory may now hold rows the database does not
                 raise
             finally:
                 self._depth -= 1
@@ -174,6 +202,14 @@ class Store:
                 db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)", encoded)
             except sqlite3.DatabaseError as exc:
                 self._broken(exc)
+                return
+            held = self._held(kind, code)
+            if replace_all:
+                self._rows.pop(kind, None)
+            elif held is not None:
+                held.update(values)
+            else:
+                self._rows.pop(kind, None)
 
     def delete(self, kind: str, keys: Iterable[str] | None = None) -> None:
         """Drop rows of ``kind`` (all of them when ``keys`` is None)."""
@@ -184,9 +220,14 @@ class Store:
             try:
                 if keys is None:
                     db.execute("DELETE FROM rows WHERE kind = ?", (kind,))
+                    self._rows.pop(kind, None)
                 else:
+                    keys = list(keys)
                     db.executemany("DELETE FROM rows WHERE kind = ? AND key = ?",
                                    [(kind, key) for key in keys])
+                    held = self._rows.get(kind)
+                    for key in keys if held is not None else ():
+                        held[1].pop(key, None)  # type: ignore[index]  # checked just above
             except sqlite3.DatabaseError as exc:
                 self._broken(exc)
 
