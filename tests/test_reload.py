@@ -164,3 +164,27 @@ def test_inject():
     assert inject(b"<p>x</p></BODY></html>", "t") == (
         b'<p>x</p><script src="/__reload.js" data-token="t"></script></BODY></html>')
     assert inject(b"Not found\n", "t").endswith(b'data-token="t"></script>')
+
+
+def test_changed_pages_are_the_html_pages_a_build_touched() -> None:
+    from pipeline.preview.rebuild import changed_pages
+
+    assert changed_pages(("en/a/index.html", "en/a/article.json", "sitemap.xml"),
+                         ("ar/b/index.html",)) == ("/ar/b/", "/en/a/")
+    assert changed_pages(("index.html",), (), "/blog/") == ("/blog/",)
+    assert changed_pages(("en/a/index.html", "assets/site.css"), ()) is None  # every page
+    assert changed_pages((), ()) == ()
+
+
+def test_a_live_event_names_the_changed_pages_and_a_first_event_does_not() -> None:
+    from pipeline.preview.reload import Broadcaster, event
+
+    reload = Broadcaster()
+    reload.published(("/en/a/", "/ar/b/"))
+    state = reload.state
+    live = event(state, live=True).decode()
+    assert live.startswith("event: changed\ndata: /en/a/\ndata: /ar/b/\n\n")
+    assert live.endswith(f"data: {state.token}\n\n")
+    assert event(state).decode() == f"data: {state.token}\n\n"  # on connect: token only
+    reload.published(None)
+    assert "event: changed" not in event(reload.state, live=True).decode()

@@ -114,3 +114,25 @@ def test_pages_reconnect_to_a_restarted_server(project: Path, browser):
     finally:
         server.stop()
     english.context.close()
+
+
+def test_a_save_reloads_only_the_pages_it_changed(project: Path, browser):
+    """The build after a save names the pages it changed; an open page it did not change
+    stays as it is (no reload: its scroll position and state are kept)."""
+    others = sorted(p.stem for p in (project / "content/en").glob("*.md")
+                    if p.name != Path(EN_FILE).name)
+    server = WatchServer(project)
+    try:
+        edited = open_page(browser, server.base + EN_PAGE)
+        other = open_page(browser, server.base + f"/en/{others[0]}/")
+        other.page.evaluate("window.__kept = 'this page was not reloaded'")
+        edited.page.evaluate("window.__kept = 'this page was not reloaded'")
+        since = edit(project, EN_FILE, EN_FIRST, "Only this page reloads")
+        seconds_until_shown(edited.page, "Only this page reloads", since)
+        assert edited.page.evaluate("window.__kept === undefined")  # reloaded
+        time.sleep(1.0)  # any reload of the other page would have happened by now
+        assert other.page.evaluate("window.__kept") == "this page was not reloaded"
+        edited.assert_clean()
+        other.assert_clean()
+    finally:
+        assert server.stop() == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.core.model import Severity
 from pipeline.core.settings import ConfigError
@@ -33,8 +34,27 @@ def rebuild(root: Path, config: Path | None) -> str:
     """Build the site incrementally (only what the saves changed); the one-line summary
     followed by the warnings it found (the first ten, then how many more), or
     ``BuildFailed`` when it has errors."""
+    return rebuild_pages(root, config)[0]
+
+
+def changed_pages(written: tuple[str, ...], removed: tuple[str, ...],
+                  prefix: str = "/") -> tuple[str, ...] | None:
+    """The URL paths of the pages among the output files a build wrote or removed; None
+    when a file every page may use changed (a stylesheet, an image, a font...)."""
+    pages = []
+    for rel in (*written, *removed):
+        if rel == "index.html" or rel.endswith("/index.html"):
+            pages.append(prefix + rel[: -len("index.html")])
+        elif not rel.endswith((".json", ".xml", ".xml.gz", ".txt", ".jsonl")):
+            return None
+    return tuple(sorted(pages))
+
+
+def rebuild_pages(root: Path, config: Path | None) -> tuple[str, tuple[str, ...] | None]:
+    """``rebuild``, and the URL paths of the pages it changed (``changed_pages``)."""
     try:
-        results = build_project(root, config, _options(root, config)).results
+        done = build_project(root, config, _options(root, config))
+        results = done.results
     except ConfigError as exc:
         lines = [human_line(f) for f in exc.findings]
         raise BuildFailed(f"configuration: {len(lines)} error(s)", lines) from None
@@ -43,4 +63,8 @@ def rebuild(root: Path, config: Path | None) -> str:
     if errors:
         raise BuildFailed(summary, errors)
     warnings = [f for r in results for f in r.findings if f.severity is Severity.WARNING]
-    return "\n".join([summary, *findings_lines(warnings)])
+    output = done.changes.get("output")
+    prefix = urlsplit(done.settings.base_url).path or "/"
+    pages = changed_pages(output.written, output.removed, prefix if prefix.endswith("/")
+                          else prefix + "/") if output is not None else ()
+    return "\n".join([summary, *findings_lines(warnings)]), pages

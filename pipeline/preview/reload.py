@@ -4,7 +4,9 @@ Each previewed HTML response gets ``<script src="/__reload.js" data-token="...">
 before ``</body>``; the token names the server instance and the build the page was
 served from. The script follows the Server-Sent Events stream ``/__reload``, which
 sends the current token on connect and after each finished build, and reloads the page
-when it differs from its own (a newer build, or a restarted server). A failed build
+when it differs from its own (a newer build, or a restarted server), except when the
+build right after its own announced (``changed`` event) the pages it changed and this
+page is not one of them: then the page stays and takes the new token. A failed build
 sends a ``failed`` event with the error summary, shown as an overlay. Hidden tabs close
 their stream and reconnect when shown again. At most ``MAX_STREAMS`` streams are open
 at once (``Broadcaster.stream_slot``); the server refuses more with 503, and the script
@@ -41,10 +43,23 @@ SCRIPT = """\
     box.textContent = text;
   }
   let source = null;
+  let mine = token;
+  let changed = null;  // the pages the build just announced changed (null: all of them)
+  const here = location.pathname;
   function connect() {
     if (source || document.hidden) return;
     const own = source = new EventSource("/__reload");
-    own.onmessage = (event) => { if (event.data !== token) location.reload(); };
+    own.addEventListener("changed", (event) => { changed = event.data.split("\n"); });
+    own.onmessage = (event) => {
+      const next = event.data, pages = changed;
+      changed = null;
+      if (next === mine) return;
+      // The same server's very next build, which did not change this page: keep it.
+      const same = next.split(".")[0] === mine.split(".")[0] &&
+        Number(next.split(".")[1]) === Number(mine.split(".")[1]) + 1;
+      if (same && pages !== null && !pages.includes(here)) { mine = next; return; }
+      location.reload();
+    };
     own.addEventListener("failed", (event) => show(event.data));
     own.onerror = () => {
       if (own.readyState !== EventSource.CLOSED) return;  // the browser retries itself
@@ -81,6 +96,7 @@ class State:
     serial: int
     token: str
     error: str | None = None
+    changed: tuple[str, ...] | None = None  # URL paths the build changed (None: any)
 
 
 class Broadcaster:
@@ -101,11 +117,12 @@ class Broadcaster:
     def state(self) -> State:
         return self._state
 
-    def published(self) -> None:
-        """A build finished: open pages reload."""
+    def published(self, changed: tuple[str, ...] | None = None) -> None:
+        """A build finished: open pages whose path is in ``changed`` reload (all of them
+        when it is None, e.g. after a stylesheet changed)."""
         with self._changed:
             self._builds += 1
-            self._state = State(self._state.serial + 1, self._token())
+            self._state = State(self._state.serial + 1, self._token(), None, changed)
             self._changed.notify_all()
 
     def failed(self, summary: str) -> None:
@@ -138,9 +155,14 @@ class Broadcaster:
             self._changed.notify_all()
 
 
-def event(state: State) -> bytes:
-    """The SSE message(s) for ``state``: the token, then the error summary if any."""
-    text = f"data: {state.token}\n\n"
+def event(state: State, live: bool = False) -> bytes:
+    """The SSE message(s) for ``state``: the pages it changed (only for a ``live`` event,
+    the build right after the one the stream sent last), the token, then the error
+    summary if any."""
+    text = ""
+    if live and state.changed is not None:
+        text += "event: changed\n" + "".join(f"data: {p}\n" for p in state.changed) + "\n"
+    text += f"data: {state.token}\n\n"
     if state.error is not None:
         data = "".join(f"data: {line}\n" for line in state.error.splitlines() or [""])
         text += f"event: failed\n{data}\n"

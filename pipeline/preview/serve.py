@@ -198,7 +198,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 self.wfile.write(b"retry: 1000\n\n" + event(state))
                 while not self.reload.closed:
                     new = self.reload.wait(state.serial, KEEPALIVE)
-                    self.wfile.write(b": idle\n\n" if new.serial == state.serial else event(new))
+                    self.wfile.write(b": idle\n\n" if new.serial == state.serial
+                                     else event(new, live=new.serial == state.serial + 1))
                     state = new
         return None
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import watchfiles
 
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
-from pipeline.preview.rebuild import BuildFailed, rebuild
+from pipeline.preview.rebuild import BuildFailed, rebuild_pages
 from pipeline.preview.reload import Broadcaster
 from pipeline.preview.serve import bound_address, make_server
 
@@ -107,7 +107,7 @@ class Builder:
     def __call__(self) -> None:
         start = time.monotonic()
         try:
-            summary = rebuild(self.root, self.config)
+            summary, pages = rebuild_pages(self.root, self.config)
         except BuildFailed as exc:
             text = "\n".join([f"build failed: {exc}", *exc.lines])
             say(f"{text}\n(previous pages kept; fix and save to rebuild)")
@@ -118,7 +118,7 @@ class Builder:
             self.reload.failed(text)
         else:
             say(f"built in {time.monotonic() - start:.2f} s: {summary}")
-            self.reload.published()
+            self.reload.published(pages)
 
 
 def say(text: str) -> None:
