@@ -166,11 +166,14 @@ def _code_blocks(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
-def test_commands_in_code_blocks_exist(doc: Path) -> None:
-    names = command_names()
-    shown = {match for block in _code_blocks(doc.read_text(encoding="utf-8"))
-             for match in re.findall(r"(?:^|[\s/])seo-pipeline ([a-z][a-z0-9-]*)", block, re.M)}
-    assert shown - names == set()
+def test_commands_in_code_exist(doc: Path) -> None:
+    """``seo-pipeline CMD`` in code blocks and in inline code names a real command."""
+    text = doc.read_text(encoding="utf-8")
+    pieces = _code_blocks(text) + re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text,
+                                                                     flags=re.S))
+    shown = {match for piece in pieces
+             for match in re.findall(r"(?:^|[\s/])seo-pipeline ([a-z][a-z0-9-]*)", piece, re.M)}
+    assert shown - command_names() == set()
 
 
 def test_architecture_tree_names_every_package_and_module() -> None:
