@@ -46,7 +46,7 @@ class Engine(BaseHTTPRequestHandler):
 
 def main(count: int) -> None:
     settings, problems = parse_settings(
-        {"site": {"base_url": "https://bench.example"},
+        {"site": {"name": "Bench", "base_url": "https://bench.example"},
          "locales": [{"code": "en", "hreflang": "en", "og_locale": "en_US",
                       "direction": "ltr", "name": "English"}]},
         root=Path(tempfile.mkdtemp()))

@@ -1,4 +1,4 @@
-"""Stage registry, stage order and the build: load once, run stages, write reports.
+"""Stage runs and the build (the command registry is ``commands``): load once, run stages, write reports.
 
 A stage is a function ``run(site, options) -> StageResult``. ``build`` runs the offline
 stages in order and stops after the first one with errors.

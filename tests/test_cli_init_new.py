@@ -134,7 +134,9 @@ def test_new_article_in_a_site_without_articles_gets_a_placeholder_author(tmp_pa
 def test_new_excerpt_fits_the_site_limits(tmp_path: Path) -> None:
     root = _init(tmp_path)
     toml = root / "site.toml"
-    toml.write_text(toml.read_text().replace("excerpt_min = 50 ", "excerpt_min = 140"))
+    text = toml.read_text()
+    assert "description_min = 50 " in text
+    toml.write_text(text.replace("description_min = 50 ", "description_min = 140"))
     assert main(["new", "en", "long-excerpt", "--root", str(root)]) == 0
     assert _problems(root, Severity.ERROR, Severity.WARNING) == []
 

@@ -99,8 +99,8 @@ def shown(path: Path, settings: Settings) -> str:
 def excerpt_for(settings: Settings) -> str:
     """The placeholder excerpt, fitted to the site's length limits (ASCII: one character
     per user-perceived character)."""
-    low = max(settings.validate.excerpt_min, settings.metadata.description_min)
-    high = min(settings.validate.excerpt_max, settings.metadata.description_max)
+    low = settings.metadata.description_min
+    high = settings.metadata.description_max
     text = PLACEHOLDER_EXCERPT
     while len(text) < low:
         text += " More text."

@@ -1,6 +1,6 @@
 """The typed model every stage consumes: findings, locales, articles, the site.
 
-Data flows one way: ``config.Settings`` -> ``stages.load`` -> ``Site`` -> stages.
+Data flows one way: ``settings.Settings`` -> ``content.load`` -> ``Site`` -> stages.
 Everything here is frozen; stages return new values instead of mutating these.
 """
 

@@ -1,7 +1,8 @@
-"""The one length rule for titles and descriptions, used by ``validate`` (SEO001/SEO002)
-and by the metadata lint (META001/META002): text is counted in user-perceived characters
-(extended grapheme clusters, UAX #29), so Arabic vowel marks, combining accents, emoji
-sequences and flags count as what a reader sees, never as bytes or code points."""
+"""The one length rule for titles and descriptions, used by the metadata lint
+(META001/META002; lengths are reported once, by the metadata stage): text is counted in
+user-perceived characters (extended grapheme clusters, UAX #29), so Arabic vowel marks,
+combining accents, emoji sequences and flags count as what a reader sees, never as bytes
+or code points."""
 
 from __future__ import annotations
 
