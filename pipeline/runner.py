@@ -82,7 +82,8 @@ def _build_project(settings: Settings, root: Path, config: Path | None,
     changes: dict[str, FolderChanges] = {}
     results = build(site, options, on_result, changes)
     # a build stopped by the clock (a future date) runs again rather than being replayed
-    noop.record(settings, None if clock.depends_on_clock(results) else stamp, results)
+    noop.record(settings, None if clock.depends_on_clock(results) else stamp, results,
+                {name: c.stats for name, c in changes.items() if c.stats})
     return Build(settings, results, changes, time.perf_counter() - started, load_seconds=loaded)
 
 

@@ -20,7 +20,7 @@ from pipeline.content.records import finding_of
 from pipeline.core.model import StageResult
 from pipeline.core.settings import Settings
 from pipeline.engine import fingerprint
-from pipeline.engine.publish import walk_stats
+from pipeline.engine.publish import Stat, walk_stats
 from pipeline.engine.shapes import BuildDoc
 from pipeline.engine.state import forget_state, read_state, write_state
 
@@ -65,7 +65,7 @@ def inputs(settings: Settings, config: Path, options: tuple[object, ...]) -> str
     return fingerprint.of(*parts)
 
 
-def outputs(settings: Settings) -> str:
+def outputs(settings: Settings, known: dict[str, dict[str, Stat]] | None = None) -> str:
     """What the output folders hold: which directories they are (a publish swaps them in)
     and the stat of every file in them, so a file deleted, added, replaced or edited by
     hand makes the next build run and put it right."""
@@ -77,7 +77,10 @@ def outputs(settings: Settings) -> str:
         except OSError:
             parts.append("-")
             continue
-        parts.append(orjson.dumps(sorted(walk_stats(settings.path(name)).items())))
+        stats = (known or {}).get(name)  # a build that just published knows them
+        if stats is None:
+            stats = walk_stats(settings.path(name))
+        parts.append(orjson.dumps(sorted(stats.items())))
     return fingerprint.of(*parts)
 
 
@@ -103,12 +106,13 @@ def replay(settings: Settings, current: str | None) -> list[StageResult] | None:
     return results
 
 
-def record(settings: Settings, current: str | None, results: list[StageResult]) -> None:
+def record(settings: Settings, current: str | None, results: list[StageResult],
+           known: dict[str, dict[str, Stat]] | None = None) -> None:
     if current is None:
         forget(settings)
         return
     write_state(settings.path("cache"), STATE_NAME, fingerprint.code(),
-                {"stamp": current, "outputs": outputs(settings),
+                {"stamp": current, "outputs": outputs(settings, known),
                  "stages": [r.stage for r in results]})
 
 

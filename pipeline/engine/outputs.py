@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from pipeline.core.model import Finding
 from pipeline.core.settings import Settings
 from pipeline.engine import store
-from pipeline.engine.publish import Publication, PublishedFolder, digest
+from pipeline.engine.publish import Publication, PublishedFolder, Stat, digest
 from pipeline.engine.state import write_state
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class FolderChanges:
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
+    stats: dict[str, Stat] = field(default_factory=dict, compare=False)  # as published
 
     @staticmethod
     def between(before: dict[str, str], after: dict[str, str]) -> FolderChanges:
@@ -133,8 +134,10 @@ class Outputs:
                 continue
             dropped = set().union(*self.owned.get(name, {}).values()) - set(run.files)
             run.keep(set(run.current) - dropped)
-            self.changes[name] = FolderChanges.between(run.current, run.files)
+            changes = FolderChanges.between(run.current, run.files)
             self.published[name] = run.publication.commit(run.files)
+            self.changes[name] = FolderChanges(changes.written, changes.unchanged,
+                                               changes.removed, run.publication.published_stats)
         self.runs = {}
         with store.of(self.cache).transaction():  # every state write of the run, at once
             for name, (code, data) in sorted(self.documents.items()):

@@ -78,14 +78,15 @@ def walk_stats(folder: Path | str) -> dict[str, Stat]:
 
 
 def scan(folder: Path, known: dict[str, str] | None = None,
-         stats: dict[str, Stat] | None = None) -> dict[str, str]:
-    """Every file below ``folder`` with its SHA-256; a file whose stat is the one in
-    ``stats`` keeps its hash from ``known`` instead of being read, so a file added,
-    removed, replaced or edited by hand is always seen."""
+         stats: dict[str, Stat] | None = None) -> tuple[dict[str, str], dict[str, Stat]]:
+    """Every file below ``folder`` with its SHA-256, and every file's stat; a file whose
+    stat is the one in ``stats`` keeps its hash from ``known`` instead of being read, so
+    a file added, removed, replaced or edited by hand is always seen."""
     known, stats = known or {}, stats or {}
     base = str(folder)
     files = {}
-    for rel, stat in walk_stats(folder).items():
+    seen = walk_stats(folder)
+    for rel, stat in seen.items():
         if rel in known and stats.get(rel) == stat:
             files[rel] = known[rel]
         else:
@@ -93,13 +94,15 @@ def scan(folder: Path, known: dict[str, str] | None = None,
                 files[rel] = file_digest(base + "/" + rel)
             except OSError:
                 continue
-    return files
+    return files, seen
 
 
-def stats_of(folder: Path, files: dict[str, str]) -> dict[str, Stat]:
-    """The stats of ``files`` as they are now below ``folder`` (after a publish)."""
-    seen = walk_stats(folder)
-    return {rel: seen[rel] for rel in files if rel in seen}
+def stat_of(path: str) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 class Writer:
@@ -167,9 +170,12 @@ class Publication:
     """One update of a published folder: ``current`` is what it holds now, ``writer``
     writes into the spare; ``commit(files)`` makes ``files`` the published state."""
 
-    def __init__(self, folder: PublishedFolder, current: dict[str, str], spare_id: str):
+    def __init__(self, folder: PublishedFolder, current: dict[str, str], spare_id: str,
+                 stats: dict[str, Stat] | None = None):
         self.folder = folder
         self.current = current
+        self.stats = stats or {}  # of the published files when the run began
+        self.published_stats: dict[str, Stat] = {}  # of the files the commit published
         self.spare_id = spare_id
         self.writer = Writer(folder.spare)
         self.touched: dict[str, str] = {}  # every file written into the spare: its SHA-256
@@ -213,15 +219,33 @@ class Publication:
         self._settle(files)
         folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
         if files == self.current and folder.target.is_dir():
-            folder.save(folder._records, stats_of(folder.target, files))
+            self.published_stats = {r: s for r, s in self.stats.items() if r in files}
+            folder.save(folder._records, self.published_stats)
             return False  # the spare is level with the published folder: nothing to swap
         if folder.target.is_dir():
             exchange.exchange(folder.target, folder.spare)
         else:
             folder.target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(folder.spare, folder.target)
-        folder.save(folder._records, stats_of(folder.target, files))
+        self.published_stats = self._stats_after(files)
+        folder.save(folder._records, self.published_stats)
         return True
+
+    def _stats_after(self, files: dict[str, str]) -> dict[str, Stat]:
+        """The stats of the published files after the swap: a file this run did not write
+        is the inode the old folder had (a hard link), so its stat is the one seen when
+        the run began; only the files written are looked at."""
+        if not self.stats:
+            return {r: s for r, s in walk_stats(self.folder.target).items() if r in files}
+        target = str(self.folder.target) + "/"
+        result = {}
+        for rel in files:
+            stat = None if rel in self.touched else self.stats.get(rel)
+            if stat is None:
+                stat = stat_of(target + rel)
+            if stat is not None:
+                result[rel] = stat
+        return result
 
 
 class PublishedFolder:
@@ -273,10 +297,11 @@ class PublishedFolder:
         self._load()
         target_id = _identity(self.target)
         current: dict[str, str] = {}
+        seen: dict[str, Stat] = {}
         if target_id is not None:
             known = self._records.get(target_id)
-            current = scan(self.target, known, self._stats) if trust and known is not None \
-                else scan(self.target)
+            current, seen = scan(self.target, known, self._stats) \
+                if trust and known is not None else scan(self.target)
         spare_id = _identity(self.spare)
         spare_files = self._records.get(spare_id) if spare_id else None
         if spare_id is None or not isinstance(spare_files, dict):
@@ -289,7 +314,7 @@ class PublishedFolder:
         # From here the spare is being changed: mark it dirty first.
         self.save({**self.record_of_target(current)})
         self._level(spare_files, current)
-        return Publication(self, current, spare_id)
+        return Publication(self, current, spare_id, seen)
 
     def _level(self, spare_files: dict[str, str], current: dict[str, str]) -> None:
         writer = Writer(self.spare)
