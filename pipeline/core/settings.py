@@ -238,7 +238,8 @@ def option_type(section: str, key: str) -> NumberOption:
     ``BOUNDS``, so the command line and ``site.toml`` share one definition."""
     cls = SECTIONS[section]
     kind = get_type_hints(cls)[key]
-    return NumberOption(kind, cls.BOUNDS[key], f"{section}.{key}")
+    bounds: dict[str, Bound] = getattr(cls, "BOUNDS", {})  # SECTIONS holds plain classes
+    return NumberOption(kind, bounds[key], f"{section}.{key}")
 
 
 def load_settings(root: Path, config_path: Path | None = None) -> Settings:

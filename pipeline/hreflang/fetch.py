@@ -12,8 +12,8 @@ import io
 import re
 import threading
 from dataclasses import dataclass
-from typing import IO
 
+from pipeline.core.streams import ByteSink
 from pipeline.core.urls import normalise
 from pipeline.links.cache import LinkCache
 from pipeline.links.http import HttpChecker
@@ -117,7 +117,7 @@ class Fetcher:
             return Fetched(url, Verdict(State.NETWORK, None, str(exc), url))
         return Fetched(url, verdict, bytes(sink.getvalue()))
 
-    def download(self, url: str, sink: IO[bytes], limit: int) -> None:
+    def download(self, url: str, sink: ByteSink, limit: int) -> None:
         """Judge ``url``, then write its body into ``sink`` (at most ``limit`` bytes);
         ``OSError`` naming the problem (a redirect, a status, a network failure)."""
         verdict = self.judge(url)

@@ -28,13 +28,13 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from requests.utils import get_environ_proxies
 
 from pipeline.core.settings import LinksSection
+from pipeline.core.streams import ByteSink
 from pipeline.core.urls import DEFAULT_PORTS, iri_to_uri, normalise
 from pipeline.links import fragments
 from pipeline.links.hosts import HostLimits
@@ -122,7 +122,7 @@ class HttpChecker:
         self.fetch_into(url, buffer, max_bytes)
         return buffer.getvalue()
 
-    def fetch_into(self, url: str, sink: IO[bytes], max_bytes: int) -> None:
+    def fetch_into(self, url: str, sink: ByteSink, max_bytes: int) -> None:
         """Write the body of ``url`` (redirects followed) into ``sink`` chunk by chunk,
         under the same policy as checks; ``OSError`` naming the problem otherwise (also
         past ``max_bytes``). Exceptions ``sink`` raises pass through."""

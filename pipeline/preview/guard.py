@@ -25,8 +25,11 @@ import ipaddress
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import ThreadingHTTPServer
+from socketserver import BaseRequestHandler
+from typing import Any
 from urllib.parse import urlsplit
 
 MAX_CONNECTIONS = 128  # request threads at once, event streams included
@@ -35,6 +38,7 @@ RETRY_AFTER = 2  # seconds, in 503 answers
 LOOPBACK_NAMES = frozenset({"localhost"})
 CLIENT_GONE = (ConnectionError, TimeoutError, socket.timeout)
 _FORBIDDEN = frozenset("@/?#\\ \t\r\n")
+Request = socket.socket | tuple[bytes, socket.socket]  # what socketserver calls a request
 
 
 def host_of(value: str) -> str | None:
@@ -90,8 +94,9 @@ def busy_answer(reason: str) -> bytes:
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
 
 
-def _refuse_now(conn: socket.socket) -> None:
+def _refuse_now(request: Request) -> None:
     """Answer 503 without waiting for anything: never blocks the accepting thread."""
+    conn = request if isinstance(request, socket.socket) else request[1]
     with contextlib.suppress(OSError):
         conn.setblocking(False)
         with contextlib.suppress(BlockingIOError):
@@ -107,11 +112,12 @@ class BoundedServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], handler: type, max_connections: int):
+    def __init__(self, address: tuple[str, int], handler: Callable[..., BaseRequestHandler],
+                 max_connections: int):
         self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(address, handler)
 
-    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def process_request(self, request: Request, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
             _refuse_now(request)
             self.shutdown_request(request)
@@ -123,13 +129,13 @@ class BoundedServer(ThreadingHTTPServer):
             _refuse_now(request)
             self.shutdown_request(request)
 
-    def process_request_thread(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def process_request_thread(self, request: Request, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
 
-    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def handle_error(self, request: Request, client_address: Any) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, CLIENT_GONE):
             return

@@ -18,11 +18,13 @@ import contextlib
 import io
 import os
 import socket
+import socketserver
 import sys
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from pipeline.core.fsutil import OutputPathError, safe_join
@@ -64,8 +66,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     default_request_version = "HTTP/1.0"  # answer malformed lines with a status line, not 0.9
     timeout = IDLE_TIMEOUT  # a silent client lets go of its thread
 
-    def __init__(self, *args, root: Path, prefix: str = "", verbose: bool = False,
-                 reload: Broadcaster | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    # Any: request, address and server as socketserver passes them, forwarded unchanged.
+    def __init__(self, *args: Any, root: Path, prefix: str = "", verbose: bool = False,
+                 reload: Broadcaster | None = None, **kwargs: Any):
         self.root, self.prefix, self.verbose, self.reload = root, prefix, verbose, reload
         super().__init__(*args, directory=str(root), **kwargs)
 
@@ -89,7 +92,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         """The request line and headers, then the host check (421 for other names)."""
         if not super().parse_request():
             return False
-        bound = str(self.server.server_address[0])
+        bound = bound_address(self.server)[0]
         problem = host_problem(self.headers.get_all("Host") or [], self.path,
                                self.request_version, bound)
         if problem is None:
@@ -117,12 +120,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return self.send_events()
         return super().do_GET()
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         if self.reload and urlsplit(self.path).path == SCRIPT_PATH:
             return self.send_bytes(SCRIPT.encode(), CONTENT_TYPES[".js"])
         kind = self._kind()
         if kind == "missing":
-            return self.send_not_found()
+            self.send_not_found()
+            return None
         if kind == "folder":
             return super().send_head()  # a folder without '/' is redirected to the '/' form
         path = self.translate_path(self.path)
@@ -162,14 +166,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                     if not self.connection.recv(65536):
                         break
 
-    def send_page(self, file: Path):  # type: ignore[no-untyped-def]
+    def send_page(self, file: Path) -> io.BytesIO | None:
         """An HTML file with the reload script (the file itself is left as it is)."""
         assert self.reload is not None
         token = self.reload.state.token  # before reading: a newer build means a reload
         try:
             body = file.read_bytes()
         except OSError:  # swapped away meanwhile
-            return self.send_not_found()
+            self.send_not_found()
+            return None
         return self.send_bytes(inject(body, token), CONTENT_TYPES[".html"])
 
     def send_bytes(self, body: bytes, content_type: str,
@@ -208,10 +213,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def list_directory(self, path):  # type: ignore[no-untyped-def]
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
         return self.send_not_found()
 
-    def send_not_found(self):  # type: ignore[no-untyped-def]
+    def send_not_found(self) -> None:
         page = self.root / "404.html"
         body = page.read_bytes() if page.is_file() else b"Not found\n"
         if self.reload:
@@ -224,7 +229,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
         return None
 
-    def log_message(self, format: str, *args) -> None:  # type: ignore[no-untyped-def]
+    def log_message(self, format: str, *args: object) -> None:
         if self.verbose:
             super().log_message(format, *args)
 
@@ -242,6 +247,16 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, prefix: str 
     handler = partial(PreviewHandler, root=Path(os.path.abspath(root)), prefix=prefix.rstrip("/"),
                       verbose=verbose, reload=reload)
     return BoundedServer((host, port), handler, max_connections)
+
+
+def bound_address(server: socketserver.BaseServer) -> tuple[str, int]:
+    """The host and port an internet server listens on (``server_address`` is typed for
+    every address family)."""
+    address = server.server_address
+    if not isinstance(address, tuple):
+        raise TypeError(f"not an internet address: {address!r}")
+    host, port = address[:2]
+    return (host.decode() if isinstance(host, (bytes, bytearray)) else str(host)), int(port)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -267,7 +282,7 @@ def main(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 2
-    host, port = server.server_address[:2]
+    host, port = bound_address(server)
     print(f"serving {output} at http://{host}:{port}/ (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()

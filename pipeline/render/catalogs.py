@@ -51,6 +51,7 @@ def ui_template() -> Catalog:
     """The package's own UI strings as a template catalog, extracted with Babel the way
     `make i18n` writes ``locales/messages.pot`` (which pip installs do not have)."""
     catalog = Catalog(project="seo-pipeline", fuzzy=False)
+    sources: list[tuple[Path, str, dict[str, str]]]
     sources = [(p, "python", {}) for p in sorted(PACKAGE.rglob("*.py"))
                if _MARKED.search(p.read_text(encoding="utf-8"))]
     sources += [(p, "jinja2.ext:babel_extract", {"extensions": "jinja2.ext.i18n"})
@@ -108,8 +109,10 @@ def untranslated(catalog: Catalog) -> list[Message]:
     return [m for m in catalog if m.id and (m.fuzzy or not all(_strings(m)))]
 
 
-def _strings(message: Message) -> tuple[str, ...]:
-    return message.string if isinstance(message.string, tuple) else (message.string,)
+def _strings(message: Message) -> tuple[str | None, ...]:
+    """A message's translations: one, or one per plural form."""
+    string = message.string
+    return tuple(string) if isinstance(string, (tuple, list)) else (string,)
 
 
 def what_to_fill(message: Message, catalog: Catalog) -> str:

@@ -100,10 +100,10 @@ def add_to_config(config: Path, settings: Settings, plan: Plan) -> bool:
         table[key] = value
     table.add(tomlkit.nl())  # a blank line before whatever follows
     if "locales" in document:
-        document["locales"].append(table)  # type: ignore[union-attr]
+        document["locales"].append(table)
     else:
         document["locales"] = tomlkit.aot()
-        document["locales"].append(table)  # type: ignore[union-attr]
+        document["locales"].append(table)
     text = tomlkit.dumps(document)
     _, findings = parse_settings(tomllib.loads(text), settings.root, text, config.name)
     if findings:

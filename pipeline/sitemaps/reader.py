@@ -23,6 +23,7 @@ from typing import IO
 
 from lxml import etree
 
+from pipeline.core.streams import ByteSource
 from pipeline.hreflang.model import AnnotatedPage, Annotation
 from pipeline.sitemaps.model import MAX_BYTES_PER_FILE, MAX_PER_FILE, SITEMAP_NS, XHTML_NS
 
@@ -94,7 +95,7 @@ class _Counted:
     """The XML bytes for the parser: fails past ``limit`` and notes where each ``<loc``
     tag starts (line, column), since lxml gives lines only."""
 
-    def __init__(self, raw: IO[bytes], limit: int, locate: bool = True):
+    def __init__(self, raw: ByteSource, limit: int, locate: bool = True):
         self.raw, self.limit, self.total, self.locate = raw, limit, 0, locate
         self.tail, self.tail_line, self.tail_col = b"", 1, 1
         self.locs: deque[tuple[int, int]] = deque()
@@ -135,7 +136,7 @@ class _Counted:
         return 1
 
 
-def xml_stream(raw: IO[bytes], limit: int) -> IO[bytes]:
+def xml_stream(raw: IO[bytes], limit: int) -> ByteSource:
     """``raw`` (seekable), gunzipped when it starts with the gzip magic bytes."""
     magic = b""
     while len(magic) < 2 and (more := raw.read(2 - len(magic))):
@@ -174,7 +175,8 @@ def _items(counted: _Counted, shown: str,
            limits: Limits) -> Iterator[str | Listed | Child | Crossed]:
     root: etree._Element | None = None
     kind, entries, depth = "", 0, 0
-    loc, loc_line, loc_col, links, cut = "", 0, 1, [], False
+    links: list[Annotation] = []
+    loc, loc_line, loc_col, cut = "", 0, 1, False
     for event, element in etree.iterparse(counted, events=("start", "end"), **SAFE_PARSER):
         if event == "start":
             depth += 1

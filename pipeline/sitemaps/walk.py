@@ -30,6 +30,7 @@ from pipeline.content.tree import shown as shown_path
 from pipeline.core import urls
 from pipeline.core.model import Finding, Severity
 from pipeline.core.safe_read import open_regular
+from pipeline.core.streams import ByteSink
 from pipeline.sitemaps.reader import (
     PROTOCOL,
     Child,
@@ -43,7 +44,7 @@ from pipeline.sitemaps.reader import (
 
 # Writes the body of a URL into the sink, at most ``max_bytes``; raises ``OSError`` (or
 # ``SitemapReadError``) with a readable reason otherwise.
-Download = Callable[[str, IO[bytes], int], None]
+Download = Callable[[str, ByteSink, int], None]
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class Places:
 class _Ceiling:
     """A sink that refuses bytes past ``limit`` (a download larger than a sitemap may be)."""
 
-    def __init__(self, sink: IO[bytes], limit: int):
+    def __init__(self, sink: ByteSink, limit: int):
         self.sink, self.left, self.limit = sink, limit, limit
 
     def write(self, data: bytes) -> int:

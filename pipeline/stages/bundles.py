@@ -20,6 +20,7 @@ import fnmatch
 import os
 import stat
 from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import orjson
 from pipeline.content.assets import tree_of
 from pipeline.content.translations import source_hash
 from pipeline.core import fsutil, urls
-from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
+from pipeline.core.model import Article, Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
 from pipeline.core.settings_rules import JOBS_PER_CORE, NumberOption, jobs_bound
 from pipeline.engine import fingerprint, paths
@@ -114,7 +115,7 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     dist.put(MANIFEST_FILE, fsutil.dumps_json_bytes(manifest))
     output = str(settings.path("output")) + "/"
     listed = [output + rel for rel in sorted(owners)] + [output + MANIFEST_FILE]
-    return StageResult("bundles", findings, outputs=listed,  # type: ignore[arg-type]
+    return StageResult("bundles", findings, outputs=listed,  # type: ignore[arg-type]  # str paths; report._rel takes str too
                        data=data, run_stats=stats)
 
 
@@ -185,8 +186,7 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
         inputs = [entries, [(a.meta.og_image, a.meta.image_alt, stamps(a.meta.og_image))
                             for a in lead]]
         add(urls.locale_index_file(locale.code), f"{locale.code} index", inputs,
-            lambda e=entries, k=kits[locale.code], m=articles:
-            pages.index_page_of(site, k, e, m).encode())
+            partial(_index_bytes, site, kits[locale.code], entries, articles))
     chooser = [[(a.locale, a.slug, a.meta.title, a.meta.og_image, a.meta.image_alt,
                  a.meta.date.isoformat(), stamps(a.meta.og_image)) for a in leads]]
     add(pages.ROOT_FILE, "language chooser", chooser,
@@ -195,9 +195,14 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
         lambda: pages.not_found_page(site, kits).encode())
     static = resources.files("pipeline.render").joinpath("static")
     for relpath, name in pages.STATIC_FILES.items():
-        add(relpath, "stylesheet", None, lambda n=name: static.joinpath(n).read_bytes())
+        add(relpath, "stylesheet", None, static.joinpath(name).read_bytes)
     state.clear()
     state.update(made)
+
+
+def _index_bytes(site: Site, kit: LocaleKit, entries: list[Any],
+                 articles: list[Article]) -> bytes:
+    return pages.index_page_of(site, kit, entries, articles).encode()
 
 
 def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[Finding],
@@ -232,8 +237,8 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
         if not stat.S_ISREG(item.mode):
             continue  # validate reports it (FM006, FM008); nothing to copy
         old = known.get(relpath)
-        unchanged = old and old[0] == item.size and old[1] == item.mtime_ns
-        sha = old[2] if unchanged else file_digest(item.path)
+        sha = old[2] if old and old[0] == item.size and old[1] == item.mtime_ns \
+            else file_digest(item.path)
         seen[relpath] = (item.size, item.mtime_ns, sha)
         dist.put_copy(relpath, Path(item.path), sha)
         owners[relpath] = shown
