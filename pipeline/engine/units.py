@@ -57,7 +57,7 @@ class Context:
         self.settings = settings
         self.policy = policy_of(settings.bundles)
         self.public = settings.path("public")
-        self.writer = Writer(spare)
+        self.writer: Writer | Collector = Writer(spare)
         self.limits = lint.locale_limits_of(settings)
         self.kits = {}
         for locale in settings.locales:
@@ -145,7 +145,7 @@ def run_batch(shared: Shared, jobs: list[Job]) -> list[dict[str, Any]]:
     results = []
     for job in jobs:
         collector = Collector()
-        ctx.writer = collector  # type: ignore[assignment]
+        ctx.writer = collector
         result = run_unit(ctx, job)
         result["files"] = collector.files
         results.append(result)
