@@ -55,11 +55,10 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     _common(build_parser)
     build_parser.add_argument("--force", action="store_true",
                               help="rebuild everything, trusting no cache")
-    for item in STAGES:
-        if item.offline and wanted("build"):
-            _, add_arguments = item.load()
-            if add_arguments:
-                add_arguments(build_parser)
+    if wanted("build"):  # the engine's options; no stage is imported to parse them
+        from pipeline.engine import options
+
+        options.add_arguments(build_parser)
     build_parser.set_defaults(handler=_build)
     for name, (_, help_text) in TOOLS.items():
         tool_parser = sub.add_parser(name, help=help_text, description=help_text)

@@ -18,6 +18,7 @@ from pipeline.core import clock
 from pipeline.core.model import Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
 from pipeline.engine import executors, lock, noop
+from pipeline.engine.options import RunOptions
 from pipeline.engine.outputs import FolderChanges, Outputs, run_outputs
 from pipeline.engine.summary import Build
 from pipeline.report import put_report
@@ -34,7 +35,7 @@ def run_stage(item: Stage, site: Site, options: argparse.Namespace) -> StageResu
     """Run one stage and put its report into ``reports/``; a stage run on its own
     publishes its outputs when it ends, one run by ``build`` when the build ends."""
     started = time.perf_counter()
-    if getattr(options, "outputs", None) is None:
+    if RunOptions.of(options).outputs is None:
         assets.forget()
         noop.forget(site.settings)  # a stage run alone changes what a build would replay
     with run_outputs(site.settings, options) as outputs, \
@@ -67,7 +68,7 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
 def _build_project(settings: Settings, root: Path, config: Path | None,
                    options: argparse.Namespace,
                    on_result: Callable[[StageResult], None] | None, started: float) -> Build:
-    force = bool(getattr(options, "force", False))
+    force = RunOptions.of(options).force
     stamp = noop.inputs(settings, config or root / CONFIG_NAME, (force,))
     if not force and (results := noop.replay(settings, stamp)) is not None:
         for result in results:

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import CONFIG_NAME, ConfigError, Settings
+from pipeline.engine.options import RunOptions
 
 Task = Callable[[Any, Any], Any]  # (shared, item) -> result; a module-level function
 RETRIES = 3
@@ -181,7 +182,7 @@ def make(spec: str, jobs: int = 0, files: str = "shared") -> LocalExecutor | Das
 
 def spec_of(settings: Settings, options: object) -> str:
     """``--executor`` when given, else ``[build] executor``."""
-    return getattr(options, "executor", None) or settings.build.executor
+    return RunOptions.of(options).executor_spec or settings.build.executor
 
 
 @contextlib.contextmanager
@@ -189,12 +190,11 @@ def session(settings: Settings, options: object,
             eager: bool = False) -> Iterator[LocalExecutor | DaskExecutor]:
     """The run's executor (``options.engine_executor``), or one opened for this block. A
     cluster is reached when first used; with ``eager`` a scheduler is reached first."""
-    shared = getattr(options, "engine_executor", None)
-    if shared is not None:
-        yield shared
+    run = RunOptions.of(options)
+    if isinstance(run.executor, LocalExecutor | DaskExecutor):
+        yield run.executor
         return
-    executor = make(spec_of(settings, options), getattr(options, "jobs", 0) or 0,
-                    settings.build.dask_files)
+    executor = make(spec_of(settings, run), run.jobs, settings.build.dask_files)
     if eager and isinstance(executor, DaskExecutor) and executor.address is not None:
         executor.connect()
     try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pipeline.core.model import Finding
 from pipeline.core.settings import Settings
 from pipeline.engine import store
+from pipeline.engine.options import RunOptions
 from pipeline.engine.publish import Publication, PublishedFolder, Stat, digest
 from pipeline.engine.state import write_state
 
@@ -155,10 +156,10 @@ class Outputs:
 def run_outputs(settings: Settings, options: object = None) -> Iterator[Outputs]:
     """The run's shared ``Outputs`` (``options.outputs``), or one of its own that is
     committed when the block ends without an exception."""
-    shared = getattr(options, "outputs", None)
-    if shared is not None:
-        yield shared
+    run = RunOptions.of(options)
+    if run.outputs is not None:
+        yield run.outputs
         return
-    outputs = Outputs(settings, force=bool(getattr(options, "force", False)))
+    outputs = Outputs(settings, force=run.force)
     yield outputs
     outputs.commit()

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.core.fsutil import OutputPathError, safe_join
 from pipeline.core.settings import load_settings
+from pipeline.core.settings_rules import PORT, NumberOption
 from pipeline.preview.guard import (
     IDLE_TIMEOUT,
     MAX_CONNECTIONS,
@@ -261,7 +262,8 @@ def bound_address(server: socketserver.BaseServer) -> tuple[str, int]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
+    parser.add_argument("--port", type=NumberOption(int, PORT), default=8000,
+                        help="port (0: any free port)")
     parser.add_argument("--watch", action="store_true",
                         help="rebuild on every save and reload open pages")
 

@@ -15,7 +15,6 @@ Codes: BN0xx configuration, BN1xx content rendering, BN2xx output, BN3xx catalog
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import os
 import stat
@@ -32,10 +31,10 @@ from pipeline.content.translations import source_hash
 from pipeline.core import fsutil, urls
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
-from pipeline.core.settings_rules import JOBS_PER_CORE, NumberOption, jobs_bound
-from pipeline.engine import fingerprint, paths
+from pipeline.engine import fingerprint, options, paths
 from pipeline.engine.executors import Executor
 from pipeline.engine.incremental import Stamps, settings_fingerprint, unit_results
+from pipeline.engine.options import RunOptions
 from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.shapes import AssetsDoc, PagesDoc
@@ -54,19 +53,13 @@ ASSETS_STATE = "assets"
 PAGES_STATE = "pages"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jobs", type=NumberOption(int, jobs_bound(auto=True)), default=0,
-                        help="worker processes (default, 0: one per CPU; dask-local: 2; at "
-                        f"most {JOBS_PER_CORE} per CPU)")
-    parser.add_argument("--executor", default=None, metavar="SPEC",
-                        help="where work units run: local (default), dask-local (a local "
-                        "Dask cluster) or dask://HOST:PORT (default: [build] executor)")
+add_arguments = options.add_arguments  # --jobs, --executor
 
 
-def run(site: Site, options: object = None) -> StageResult:
-    with run_outputs(site.settings, options) as outputs:
-        return build(site, outputs, getattr(options, "jobs", 0) or 0,
-                     getattr(options, "engine_executor", None))
+def run(site: Site, args: object = None) -> StageResult:
+    run_options = RunOptions.of(args)
+    with run_outputs(site.settings, run_options) as outputs:
+        return build(site, outputs, run_options.jobs, run_options.executor)
 
 
 def build(site: Site, outputs: Outputs, jobs: int = 0,

@@ -14,6 +14,7 @@ import orjson
 from pipeline.core.model import Article, Site, StageResult
 from pipeline.engine.executors import Executor
 from pipeline.engine.incremental import METADATA_FILE, unit_results
+from pipeline.engine.options import RunOptions
 from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.engine.publish import digest
 from pipeline.seo.lint import locale_limits, site_findings
@@ -22,11 +23,11 @@ from pipeline.seo.metadata import metadata_data
 RECORDS_FILE = METADATA_FILE
 
 
-def run(site: Site, options: object = None) -> StageResult:
-    with run_outputs(site.settings, options) as outputs:
-        result = build(site, outputs, getattr(options, "jobs", 0) or 0,
-                       getattr(options, "engine_executor", None))
-        if getattr(options, "outputs", None) is None:
+def run(site: Site, args: object = None) -> StageResult:
+    run_options = RunOptions.of(args)
+    with run_outputs(site.settings, run_options) as outputs:
+        result = build(site, outputs, run_options.jobs, run_options.executor)
+        if run_options.outputs is None:
             outputs.discard("output")  # pages rendered on the way are published by bundles
         return result
 

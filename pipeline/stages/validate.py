@@ -26,6 +26,7 @@ from pipeline.core import output_names as names
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 from pipeline.core.text import sanitize_line
 from pipeline.engine import fingerprint
+from pipeline.engine.options import RunOptions
 from pipeline.engine.shapes import ValidateDoc
 from pipeline.engine.state import read_state, write_state
 from pipeline.seo import lint
@@ -42,7 +43,7 @@ def run(site: Site, options: object = None) -> StageResult:
     findings += _duplicates(articles, lambda a: a.slug, "slug", "FM202", "slug")
     findings += _duplicates(articles, lambda a: a.translation_key, "translationKey", "FM203",
                             "translation key")
-    memo = ValidateMemo(site, trust=not getattr(options, "force", False))
+    memo = ValidateMemo(site, trust=not RunOptions.of(options).force)
     findings += memo.output_names()
     exists = _file_checker(site.settings.path("public"))
     for article in articles:
