@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,8 @@ from pipeline.content.load import load_site
 from pipeline.content.translations import site_status
 from pipeline.core.model import Severity
 from pipeline.core.settings import load_settings
+from pipeline.seo.lengths import length
+from pipeline.seo.lint import article_findings, locale_limits_of
 from pipeline.submit.indexnow import key_problem
 
 SHIPPED_KEY = "5d08478cba954e4fdadb3f46095b3c8e"  # the key the bundled site.toml once had
@@ -134,11 +138,53 @@ def test_new_article_in_a_site_without_articles_gets_a_placeholder_author(tmp_pa
 def test_new_excerpt_fits_the_site_limits(tmp_path: Path) -> None:
     root = _init(tmp_path)
     toml = root / "site.toml"
-    text = toml.read_text()
+    text = toml.read_text(encoding="utf-8")
     assert "description_min = 50 " in text
-    toml.write_text(text.replace("description_min = 50 ", "description_min = 140"))
+    toml.write_text(text.replace("description_min = 50 ", "description_min = 140"),
+                    encoding="utf-8")
     assert main(["new", "en", "long-excerpt", "--root", str(root)]) == 0
     assert _problems(root, Severity.ERROR, Severity.WARNING) == []
+
+
+def _excerpt(path: Path) -> str:
+    front = path.read_text(encoding="utf-8").split("---\n")[1]
+    return str(yaml.safe_load(front)["excerpt"])
+
+
+@pytest.mark.parametrize(("metadata", "locale", "low", "high"), [
+    ("description_min = 140", "en", 140, 160),
+    ("description_max = 60", "en", 50, 60),
+    ("description_min = 20\ndescription_max = 30", "en", 20, 30),
+    ('locale_limits = ["ar:description_min=150", "ar:description_max=155"]', "ar", 150, 155),
+])
+def test_new_writes_an_excerpt_within_the_configured_limits(
+        tmp_path: Path, metadata: str, locale: str, low: int, high: int) -> None:
+    """The excerpt's length limits are ``[metadata] description_min/max`` (with the
+    locale's ``locale_limits``), the ones the metadata stage checks (META002)."""
+    root = _init(tmp_path)
+    toml = root / "site.toml"
+    text = re.sub(r"^description_(min|max) = .*\n", "", toml.read_text(encoding="utf-8"),
+                  flags=re.M)
+    assert "[metadata]\n" in text
+    toml.write_text(text.replace("[metadata]\n", f"[metadata]\n{metadata}\n"), encoding="utf-8")
+    assert main(["new", locale, "long-excerpt", "--root", str(root)]) == 0
+    assert low <= length(_excerpt(root / f"content/{locale}/long-excerpt.md")) <= high
+    assert main(["metadata", "--root", str(root)]) == 0
+    site, _ = load_site(load_settings(root))
+    limits = locale_limits_of(site.settings)
+    assert [f.code for a in site.published()
+            for f in article_findings(site.settings, a, limits[a.locale])
+            if a.slug == "long-excerpt"] == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(low=st.integers(0, 400), span=st.integers(0, 400))
+def test_placeholder_excerpt_fits_any_limits(low: int, span: int) -> None:
+    base = load_settings(Path("."))
+    metadata = dataclasses.replace(base.metadata, description_min=low,
+                                   description_max=max(1, low + span))
+    excerpt = new_article.excerpt_for(dataclasses.replace(base, metadata=metadata), "en")
+    assert low <= length(excerpt) <= max(1, low + span) and excerpt.strip() == excerpt
 
 
 @pytest.mark.parametrize(("args", "code", "where"), [

@@ -98,7 +98,7 @@ def test_i18n_add_writes_entry_tree_and_catalog_and_lists_the_strings(tmp_path: 
     out = capsys.readouterr().out
     text = (root / "site.toml").read_text(encoding="utf-8")
     assert text.startswith(before.split("\n[metadata]")[0])  # comments and entries kept
-    assert "# The IndexNow key is public by design" in text
+    assert "# IndexNow: no key is shipped" in text  # a comment far below the new entry
     entry = text.split('code = "ur"')[1].split("\n[")[0]
     assert 'hreflang = "ur"' in entry and 'og_locale = "ur_PK"' in entry
     assert 'direction = "rtl"' in entry and 'name = "اردو"' in entry

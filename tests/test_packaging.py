@@ -54,6 +54,7 @@ def _imported_distributions() -> set[str]:
 
 def test_every_runtime_dependency_is_imported() -> None:
     module_of = {"python-frontmatter": "frontmatter", "PyYAML": "yaml", "pillow": "PIL",
+                 "google-re2": "re2",
                  "google-auth": "google", "markdown-it-py": "markdown_it"}
     imported = _imported_distributions()
     for requirement in PYPROJECT["project"]["dependencies"]:

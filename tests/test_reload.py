@@ -188,3 +188,21 @@ def test_a_live_event_names_the_changed_pages_and_a_first_event_does_not() -> No
     assert event(state).decode() == f"data: {state.token}\n\n"  # on connect: token only
     reload.published(None)
     assert "event: changed" not in event(reload.state, live=True).decode()
+
+
+def test_the_reload_script_is_valid_javascript(tmp_path) -> None:
+    """Node parses the injected script (a Python escape once broke it in browsers)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from pipeline.preview.reload import SCRIPT
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing (make test installs the validators, which need it)")
+    path = tmp_path / "reload.js"
+    path.write_text(SCRIPT, encoding="utf-8")
+    done = subprocess.run([node, "--check", str(path)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr

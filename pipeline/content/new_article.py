@@ -96,15 +96,21 @@ def shown(path: Path, settings: Settings) -> str:
     return tree_shown(path.resolve(), settings.root.resolve())
 
 
-def excerpt_for(settings: Settings) -> str:
-    """The placeholder excerpt, fitted to the site's length limits (ASCII: one character
-    per user-perceived character)."""
-    low = settings.metadata.description_min
-    high = settings.metadata.description_max
+def excerpt_for(settings: Settings, locale: str) -> str:
+    """The placeholder excerpt, fitted to the locale's description length limits
+    (``[metadata]``, with ``locale_limits``; ASCII: one character per user-perceived
+    character)."""
+    from pipeline.seo.lint import locale_limits_of
+
+    limits = locale_limits_of(settings)[locale]
+    low, high = limits["description_min"], limits["description_max"]
     text = PLACEHOLDER_EXCERPT
     while len(text) < low:
         text += " More text."
-    return text[:high].rstrip() if len(text) > high else text
+    if len(text) <= high:
+        return text
+    cut = text[:high]
+    return cut.rstrip().ljust(len(cut), ".")  # a space cut at the end would fall short of low
 
 
 def title_for(slug: str) -> str:
@@ -158,7 +164,7 @@ def new_article(settings: Settings, locale: str, slug: str) -> Path:
     folder = slug if slug.isascii() else "new-article"  # image paths stay plain ASCII
     cover = placeholder_file(settings, COVER, f"assets/blog/{folder}/cover.jpg")
     data: dict[str, Any] = {
-        "title": title_for(slug), "excerpt": excerpt_for(settings), "coverImage": cover,
+        "title": title_for(slug), "excerpt": excerpt_for(settings, locale), "coverImage": cover,
         "date": today(), "author": author, "ogImage": {"url": cover}, "locale": locale,
         "slug": slug}
     if KEY_PATTERN.fullmatch(slug):

@@ -45,11 +45,11 @@ SCRIPT = """\
   let source = null;
   let mine = token;
   let changed = null;  // the pages the build just announced changed (null: all of them)
-  const here = location.pathname;
+  const here = decodeURI(location.pathname);  // the server names pages decoded
   function connect() {
     if (source || document.hidden) return;
     const own = source = new EventSource("/__reload");
-    own.addEventListener("changed", (event) => { changed = event.data.split("\n"); });
+    own.addEventListener("changed", (event) => { changed = event.data.split("\\n"); });
     own.onmessage = (event) => {
       const next = event.data, pages = changed;
       changed = null;
