@@ -142,6 +142,7 @@ _FAST_SCHEMA_TEXT = (
     '"coverAlt":{"type":"string","minLength":1,"pattern":"\\\\S"},'
     '"date":{"type":"string","format":"iso8601"},'
     '"lastmod":{"type":"string","format":"iso8601"},'
+    '"expiryDate":{"type":"string","format":"iso8601"},'
     '"author":{"type":"object","required":["name"],'
     '"properties":{"name":{"type":"string","minLength":1},'
     '"picture":{"type":"string","minLength":1,"format":"url-or-path"}},'
@@ -154,14 +155,16 @@ _FAST_SCHEMA_TEXT = (
     '"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},'
     '"translationOf":{"type":"string","pattern":"^[0-9a-f]{64}$"},'
     '"locale":{"type":"string","minLength":1},"draft":{"type":"boolean"},'
-    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true}},'
+    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},'
+    '"aliases":{"type":"array","items":{"type":"string","pattern":"^/"},'
+    '"uniqueItems":true}},'
     '"additionalProperties":false}')
 _NOT_SPACE = re.compile(r"\S")
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 _TOP_KEYS = frozenset(("title", "excerpt", "coverImage", "coverAlt", "date", "lastmod",
                        "author", "ogImage", "slug", "translationKey", "translationOf",
-                       "locale", "draft", "tags"))
+                       "locale", "draft", "tags", "expiryDate", "aliases"))
 
 
 @cache
@@ -203,6 +206,14 @@ def _fast_valid(data: Any) -> bool:
         return False
     if "lastmod" in data and not _date(data["lastmod"]):
         return False
+    if "expiryDate" in data and not _date(data["expiryDate"]):
+        return False
+    if "aliases" in data:
+        aliases = data["aliases"]
+        if type(aliases) is not list or not all(type(a) is str and a.startswith("/")
+                                                for a in aliases) \
+                or len(set(aliases)) != len(aliases):
+            return False
     if "slug" in data:
         slug = data["slug"]
         if type(slug) is not str or slug == "" or slug_problem(slug):
@@ -261,6 +272,8 @@ EXAMPLES = {
     "locale": "locale: en",
     "draft": "draft: false",
     "tags": "tags: [laser, skin]",
+    "expiryDate": 'expiryDate: "2026-12-31"',
+    "aliases": 'aliases: ["/en/old-slug/"]',
 }
 
 
@@ -280,7 +293,7 @@ def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
         expected = error.validator_value
         code = "FM102"
         message = f"'{field}' must be {_article(expected)}, got {_json_type(value)} {value!r}"
-        if field in ("date", "lastmod"):
+        if field in ("date", "lastmod", "expiryDate"):
             hint = "quote it: date: \"2025-07-01T05:35:07Z\""
         elif field in EXAMPLES:
             hint = f"write it as {_article(expected)}, e.g.  {EXAMPLES[field]}"
@@ -364,4 +377,6 @@ def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -
         translation_of=data.get("translationOf"),
         locale=data.get("locale"),
         cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,
+        expiry=parse_datetime(data["expiryDate"]) if "expiryDate" in data else None,
+        aliases=tuple(data.get("aliases", ())),
     )
