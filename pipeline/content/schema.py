@@ -155,16 +155,14 @@ _FAST_SCHEMA_TEXT = (
     '"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},'
     '"translationOf":{"type":"string","pattern":"^[0-9a-f]{64}$"},'
     '"locale":{"type":"string","minLength":1},"draft":{"type":"boolean"},'
-    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},'
-    '"aliases":{"type":"array","items":{"type":"string","pattern":"^/"},'
-    '"uniqueItems":true}},'
+    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true}},'
     '"additionalProperties":false}')
 _NOT_SPACE = re.compile(r"\S")
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 _TOP_KEYS = frozenset(("title", "excerpt", "coverImage", "coverAlt", "date", "lastmod",
                        "author", "ogImage", "slug", "translationKey", "translationOf",
-                       "locale", "draft", "tags", "expiryDate", "aliases"))
+                       "locale", "draft", "tags", "expiryDate"))
 
 
 @cache
@@ -208,12 +206,6 @@ def _fast_valid(data: Any) -> bool:
         return False
     if "expiryDate" in data and not _date(data["expiryDate"]):
         return False
-    if "aliases" in data:
-        aliases = data["aliases"]
-        if type(aliases) is not list or not all(type(a) is str and a.startswith("/")
-                                                for a in aliases) \
-                or len(set(aliases)) != len(aliases):
-            return False
     if "slug" in data:
         slug = data["slug"]
         if type(slug) is not str or slug == "" or slug_problem(slug):
@@ -273,7 +265,6 @@ EXAMPLES = {
     "draft": "draft: false",
     "tags": "tags: [laser, skin]",
     "expiryDate": 'expiryDate: "2026-12-31"',
-    "aliases": 'aliases: ["/en/old-slug/"]',
 }
 
 
@@ -378,5 +369,4 @@ def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -
         locale=data.get("locale"),
         cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,
         expiry=parse_datetime(data["expiryDate"]) if "expiryDate" in data else None,
-        aliases=tuple(data.get("aliases", ())),
     )
