@@ -55,6 +55,10 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     _common(build_parser)
     build_parser.add_argument("--force", action="store_true",
                               help="rebuild everything, trusting no cache")
+    build_parser.add_argument("--future", action="store_true",
+                              help="preview: publish articles whose date is still to come")
+    build_parser.add_argument("--expired", action="store_true",
+                              help="preview: publish articles whose expiryDate has passed")
     if wanted("build"):  # the engine's options; no stage is imported to parse them
         from pipeline.engine import options
 
@@ -113,13 +117,17 @@ def _stage_handler(item: Stage) -> Callable[[argparse.Namespace], int]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from pipeline.core import clock
     from pipeline.engine.summary import summary_text
     from pipeline.runner import build_project
 
+    clock.set_previews(args.future, args.expired)
     done = build_project(args.root, args.config, args,
                          on_result=lambda r: _print_result(r, args))
     if args.format == "human":
         print(summary_text(done))
+        if line := clock.next_scheduled_line(done.results):
+            print(line)
     return exit_code(done.results, args.strict)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.commands import STAGES, Stage
-from pipeline.content import assets
+from pipeline.content import assets, git_dates
 from pipeline.content.site import blocked_by_content, open_site  # noqa: F401 (the runner's API)
 from pipeline.core import clock
 from pipeline.core.model import Site, StageResult
@@ -69,7 +69,8 @@ def _build_project(settings: Settings, root: Path, config: Path | None,
                    options: argparse.Namespace,
                    on_result: Callable[[StageResult], None] | None, started: float) -> Build:
     force = RunOptions.of(options).force
-    stamp = noop.inputs(settings, config or root / CONFIG_NAME, (force,))
+    stamp = noop.inputs(settings, config or root / CONFIG_NAME,
+                        (force, *clock.previews(), git_dates.stamp(settings)))
     if not force and (results := noop.replay(settings, stamp)) is not None:
         for result in results:
             if on_result:
@@ -82,7 +83,7 @@ def _build_project(settings: Settings, root: Path, config: Path | None,
     loaded = time.perf_counter() - loading
     changes: dict[str, FolderChanges] = {}
     results = build(site, options, on_result, changes)
-    # a build stopped by the clock (a future date) runs again rather than being replayed
+    # a build whose output the clock will change (something scheduled) is never replayed
     noop.record(settings, None if clock.depends_on_clock(results) else stamp, results,
                 {name: c.stats for name, c in changes.items() if c.stats})
     return Build(settings, results, changes, time.perf_counter() - started, load_seconds=loaded)

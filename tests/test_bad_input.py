@@ -24,7 +24,7 @@ EXPECTED: dict[str, tuple[str, int, int]] = {
     "cover_bad_port.md": ("FM109", 4, 1),
     "cover_bad_scheme.md": ("FM109", 4, 1),
     "crlf_bad_date.md": ("FM104", 5, 1),
-    "date_in_future.md": ("FM210", 5, 1),
+    "expiry_before_date.md": ("FM214", 6, 1),
     "date_not_iso.md": ("FM104", 5, 1),
     "draft_not_bool.md": ("FM102", 9, 1),
     "duplicate_key.md": ("FM014", 9, 1),

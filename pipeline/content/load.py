@@ -15,10 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.content import schema
+from pipeline.content import git_dates, schema
 from pipeline.content import tree as guards
-from pipeline.content.future_dates import future_dates
 from pipeline.content.parsing import err, read_text, split
+from pipeline.content.schedule import schedule
 from pipeline.content.tree import shown as shown_path
 from pipeline.core import clock
 from pipeline.core.model import Article, Finding, Severity, Site
@@ -51,9 +51,14 @@ def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Fi
         findings += problems
         if article is not None:
             articles.append(article)
-    findings += future_dates(articles, clock.now())  # depends on the clock: never cached
+    if git_dates.enabled(settings):  # one git log pass; never cached
+        articles = git_dates.apply(articles, settings)
+    timed = schedule(articles, clock.now(), *clock.previews())  # the clock: never cached
+    findings += timed.findings
+    articles = timed.articles
     articles.sort(key=lambda a: (settings.locale_codes.index(a.locale), a.source.as_posix()))
-    return Site(settings, tuple(articles), tuple(findings)), findings
+    site = Site(settings, tuple(articles), tuple(findings), timed.held, timed.next_change)
+    return site, findings
 
 
 def _load_cached(jobs: list[tuple[Path, str]], settings: Settings, use_cache: bool,

@@ -142,6 +142,7 @@ _FAST_SCHEMA_TEXT = (
     '"coverAlt":{"type":"string","minLength":1,"pattern":"\\\\S"},'
     '"date":{"type":"string","format":"iso8601"},'
     '"lastmod":{"type":"string","format":"iso8601"},'
+    '"expiryDate":{"type":"string","format":"iso8601"},'
     '"author":{"type":"object","required":["name"],'
     '"properties":{"name":{"type":"string","minLength":1},'
     '"picture":{"type":"string","minLength":1,"format":"url-or-path"}},'
@@ -161,7 +162,7 @@ _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 _TOP_KEYS = frozenset(("title", "excerpt", "coverImage", "coverAlt", "date", "lastmod",
                        "author", "ogImage", "slug", "translationKey", "translationOf",
-                       "locale", "draft", "tags"))
+                       "locale", "draft", "tags", "expiryDate"))
 
 
 @cache
@@ -202,6 +203,8 @@ def _fast_valid(data: Any) -> bool:
     if "coverAlt" in data and not _text(data["coverAlt"]):
         return False
     if "lastmod" in data and not _date(data["lastmod"]):
+        return False
+    if "expiryDate" in data and not _date(data["expiryDate"]):
         return False
     if "slug" in data:
         slug = data["slug"]
@@ -261,6 +264,7 @@ EXAMPLES = {
     "locale": "locale: en",
     "draft": "draft: false",
     "tags": "tags: [laser, skin]",
+    "expiryDate": 'expiryDate: "2026-12-31"',
 }
 
 
@@ -280,7 +284,7 @@ def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
         expected = error.validator_value
         code = "FM102"
         message = f"'{field}' must be {_article(expected)}, got {_json_type(value)} {value!r}"
-        if field in ("date", "lastmod"):
+        if field in ("date", "lastmod", "expiryDate"):
             hint = "quote it: date: \"2025-07-01T05:35:07Z\""
         elif field in EXAMPLES:
             hint = f"write it as {_article(expected)}, e.g.  {EXAMPLES[field]}"
@@ -364,4 +368,5 @@ def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -
         translation_of=data.get("translationOf"),
         locale=data.get("locale"),
         cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,
+        expiry=parse_datetime(data["expiryDate"]) if "expiryDate" in data else None,
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.content.frontmatter_edit import set_field
@@ -47,6 +47,8 @@ class KeyStatus:
     missing: tuple[str, ...]
     stale: tuple[str, ...]
     untracked: tuple[str, ...]
+    # locales whose article exists but is not published: "draft", "scheduled", "expired"
+    unpublished: dict[str, str] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -70,7 +72,10 @@ def state_of(article: Article, source: Article | None) -> str:
     return "current" if article.meta.translation_of == source_hash(source) else "stale"
 
 
-def group_status(group: TranslationGroup, site: Site) -> KeyStatus:
+def group_status(group: TranslationGroup, site: Site,
+                 unpublished: dict[str, str] | None = None) -> KeyStatus:
+    """``unpublished``: the key's locales whose article is a draft, scheduled or expired."""
+    unpublished = unpublished or {}
     source = source_of(group, site.settings.site.x_default)
     order = site.settings.locale_codes
     present = tuple(c for c in order if c in group.articles)
@@ -80,14 +85,25 @@ def group_status(group: TranslationGroup, site: Site) -> KeyStatus:
         source=source.locale if source else None,
         source_hash=source_hash(source) if source else None,
         present=present,
-        missing=tuple(c for c in order if c not in group.articles),
+        missing=tuple(c for c in order if c not in group.articles and c not in unpublished),
         stale=tuple(c for c in present if states[c] == "stale"),
         untracked=tuple(c for c in present if states[c] == "untracked"),
+        unpublished={c: unpublished[c] for c in order if c in unpublished},
     )
 
 
 def site_status(site: Site) -> list[KeyStatus]:
-    return [group_status(group, site) for group in site.groups()]
+    """Every translation key, published or not; a locale whose article is held back is
+    reported as "draft", "scheduled" or "expired", never as missing."""
+    held: dict[str, dict[str, str]] = {}
+    for article in site.articles:
+        status = site.status(article)
+        if status != "published":
+            held.setdefault(article.translation_key, {}).setdefault(article.locale, status)
+    groups = {g.key: g for g in site.groups()}
+    keys = sorted(set(groups) | set(held))
+    return [group_status(groups.get(k) or TranslationGroup(k, {}), site, held.get(k))
+            for k in keys]
 
 
 def to_json(statuses: list[KeyStatus]) -> str:
@@ -96,11 +112,13 @@ def to_json(statuses: list[KeyStatus]) -> str:
 
 
 def to_markdown(statuses: list[KeyStatus]) -> str:
-    lines = ["| key | source | present | missing | stale | untracked |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = ["| key | source | present | missing | stale | untracked | not published |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for s in statuses:
+        held = ", ".join(f"{c} ({why})" for c, why in s.unpublished.items())
         cells = [s.key, s.source or "", *(", ".join(v) or "-" for v in
-                                          (s.present, s.missing, s.stale, s.untracked))]
+                                          (s.present, s.missing, s.stale, s.untracked)),
+                 held or "-"]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     complete = sum(s.complete for s in statuses)
     lines.append("")

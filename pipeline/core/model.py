@@ -93,6 +93,7 @@ class FrontMatter:
     translation_of: str | None = None  # source hash a translation was made from
     locale: str | None = None
     cover_alt: str | None = None  # text alternative of the cover and share image
+    expiry: datetime | None = None  # ``expiryDate``: retired from then on
 
     @property
     def image_alt(self) -> str:
@@ -159,6 +160,9 @@ class Site:
     settings: Settings
     articles: tuple[Article, ...]
     load_findings: tuple[Finding, ...] = ()  # problems met while reading the sources
+    # sources not published at the build time, with why: "scheduled" or "expired"
+    held: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    next_change: datetime | None = None  # when the published set next changes by the clock
 
     @property
     def locales(self) -> tuple[Locale, ...]:
@@ -168,8 +172,15 @@ class Site:
         return self.settings.locale(code)
 
     def published(self) -> Iterator[Article]:
-        """Articles that are not drafts, in deterministic order."""
-        return (a for a in self.articles if not a.meta.draft)
+        """Articles that are neither drafts nor held back by the clock, in order."""
+        return (a for a in self.articles
+                if not a.meta.draft and a.source.as_posix() not in self.held)
+
+    def status(self, article: Article) -> str:
+        """``published``, ``draft``, ``scheduled`` or ``expired``."""
+        if article.meta.draft:
+            return "draft"
+        return self.held.get(article.source.as_posix(), "published")
 
     def in_locale(self, code: str) -> list[Article]:
         return [a for a in self.published() if a.locale == code]

@@ -177,6 +177,7 @@ class BuildSection:
 
     executor: str = "local"  # "local", "dask-local" or "dask://HOST:PORT"
     dask_files: str = "shared"  # "shared": workers write outputs; "return": the client does
+    lastmod: str = "front-matter"  # or "git": the author date of a source's last commit
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,8 @@ def parse_settings(
             err("links", "exclude", f"links.exclude pattern {pattern!r} is not a regular "
                 f"expression RE2 accepts: {problem}", rules.PATTERN_HINT)
     for key, problem in rules.build_problems(sections["build"].executor,
-                                             sections["build"].dask_files).items():
+                                             sections["build"].dask_files,
+                                             sections["build"].lastmod).items():
         err("build", key, f"build.{key} {problem}", code="CF107")
     for key, problem in rules.folder_problems(root, dataclasses.asdict(sections["paths"])).items():
         err("paths", key, f"paths.{key} {problem}", "use e.g. dist, sitemap, reports, .cache",

@@ -257,9 +257,15 @@ def executor_problem(spec: str) -> str:
     return f"must be one of {', '.join(EXECUTORS)}, got {spec!r}"
 
 
-def build_problems(executor: str, dask_files: str) -> dict[str, str]:
+LASTMOD_SOURCES = ("front-matter", "git")
+
+
+def build_problems(executor: str, dask_files: str,
+                   lastmod: str = "front-matter") -> dict[str, str]:
     """The ``[build]`` keys with a problem, and the problem."""
     problems = {}
+    if lastmod not in LASTMOD_SOURCES:
+        problems["lastmod"] = f"must be one of {', '.join(LASTMOD_SOURCES)}, got {lastmod!r}"
     if problem := executor_problem(executor):
         problems["executor"] = problem
     if dask_files not in DASK_FILES:

@@ -36,7 +36,8 @@ METADATA_FILE = "metadata.jsonl"
 
 
 def unit_fingerprint(settings_fp: str, articles: tuple[Article, ...], stamps: list[str]) -> str:
-    members = [(a.source.as_posix(), a.locale, a.source_hash) for a in articles]
+    members = [(a.source.as_posix(), a.locale, a.source_hash, a.meta.modified.isoformat())
+               for a in articles]  # modified: a clock-dropped lastmod, a git date
     return fingerprint.of(settings_fp, members, stamps)
 
 

@@ -266,11 +266,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="port (0: any free port)")
     parser.add_argument("--watch", action="store_true",
                         help="rebuild on every save and reload open pages")
+    parser.add_argument("--published-only", action="store_true",
+                        help="with --watch: leave out scheduled and expired articles "
+                        "(by default the preview shows them)")
 
 
 def main(args: argparse.Namespace) -> int:
     if args.watch:
+        from pipeline.core import clock
         from pipeline.preview.watch import main as watch_main
+
+        clock.set_previews(not args.published_only, not args.published_only)
 
         return watch_main(args)
     settings = load_settings(args.root, args.config)

@@ -31,11 +31,14 @@ def article_url(site: Site, article: Article) -> str:
 def alternates(site: Site, article: Article) -> tuple[Alternate, ...]:
     """Self and every translation in configured locale order, plus ``x-default``.
 
-    ``x-default`` points to the ``site.x_default`` locale's version when that exists.
+    ``x-default`` points to the ``site.x_default`` locale's version when it is published,
+    else to the first published one in locale order: a cluster whose default-language
+    side is a draft, scheduled or expired (or never written) still has its x-default.
     """
     cluster = site.translations(article)
     result = [Alternate(site.locale(a.locale).hreflang, article_url(site, a)) for a in cluster]
-    default = next((a for a in cluster if a.locale == site.settings.site.x_default), None)
+    default = next((a for a in cluster if a.locale == site.settings.site.x_default),
+                   cluster[0] if cluster else None)
     if default is not None:
         result.append(Alternate(X_DEFAULT, article_url(site, default)))
     return tuple(result)

@@ -23,6 +23,7 @@ from pipeline.content.assets import public_of, tree_of
 from pipeline.content.parsing import Parsed, read_text, split
 from pipeline.content.records import finding_of, finding_record
 from pipeline.core import output_names as names
+from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 from pipeline.core.text import sanitize_line
 from pipeline.engine import fingerprint
@@ -52,8 +53,13 @@ def run(site: Site, options: object = None) -> StageResult:
     memo.save()
     findings += _rejected(site, exists)
     findings = sorted(set(findings))
-    return StageResult("validate", findings, data={"articles": len(articles),
-                                                  "locales": list(site.settings.locale_codes)})
+    data: dict[str, Any] = {"articles": len(articles),
+                            "locales": list(site.settings.locale_codes)}
+    if site.held:  # scheduled and expired articles, and when the published set changes
+        data["held"] = dict(sorted(site.held.items()))
+    if site.next_change is not None:
+        data["nextScheduled"] = w3c_datetime(site.next_change)
+    return StageResult("validate", findings, data=data)
 
 
 class ValidateMemo:
