@@ -10,7 +10,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from sitetree import REPO, build, make_site
@@ -240,4 +240,52 @@ def test_byline_breaks_only_between_its_parts_at_390px(bundled_base: str, browse
     assert overflow <= 0
     if path == AR_TOC_PATH:
         watched.shoot("article-ar-narrow.png")
+    watched.assert_clean()
+
+
+def crumb_boxes(page) -> list[tuple[str, float, float]]:
+    return page.eval_on_selector_all(
+        "nav.breadcrumbs li",
+        "items => items.map(e => [e.innerText, e.getBoundingClientRect().left,"
+        " e.getBoundingClientRect().right])")
+
+
+def test_breadcrumbs_read_in_the_page_direction(bundled_base: str, browser):
+    """Home › Articles › the article: left to right in English, right to left in Arabic,
+    each crumb a working link, the same trail as the page's BreadcrumbList."""
+    watched = Watched(browser)
+    page = watched.page
+    watched.goto(bundled_base + "/en/what-is-laser-skin-resurfacing/")
+    en = crumb_boxes(page)
+    assert [name for name, *_ in en] == ["Home", "Articles",
+                                        "What Is a Laser Skin Resurfacing Treatment?"]
+    assert en[0][2] <= en[1][1] and en[1][2] <= en[2][1]  # each crumb right of the last
+    href = page.get_attribute("nav.switcher a[hreflang='ar']", "href")
+    watched.goto(bundled_base + href)
+    assert direction(page, "nav.breadcrumbs ol") == "rtl"
+    ar = crumb_boxes(page)
+    assert [name for name, *_ in ar] == ["الرئيسية", "المقالات", "ما هو علاج تقشير البشرة بالليزر؟"]
+    assert ar[0][1] >= ar[1][2] and ar[1][1] >= ar[2][2]  # each crumb left of the last
+    trail = page.eval_on_selector(
+        "main > script[type='application/ld+json']",
+        "e => JSON.parse(e.textContent).itemListElement.map(i => i.name)")
+    assert trail == [name for name, *_ in ar]
+    watched.shoot("breadcrumbs-ar.png")
+    page.click("nav.breadcrumbs a[href='/ar/']")
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/ar/"
+    assert page.locator("h1").inner_text() == "المقالات"
+    watched.assert_clean()
+
+
+def test_tag_links_lead_to_the_tag_page(bundled_base: str, browser):
+    watched = Watched(browser)
+    page = watched.page
+    watched.goto(bundled_base + "/ar/")
+    page.locator("p.tags a", has_text="ليزر").first.click()
+    page.wait_for_load_state()
+    assert unquote(urlsplit(page.url).path) == "/ar/tags/ليزر/"
+    assert page.locator("h1").inner_text() == "ليزر"
+    assert page.locator("ul.article-list > li").count() == 4
+    assert direction(page, "ul.article-list") == "rtl"
     watched.assert_clean()

@@ -39,13 +39,14 @@ def test_build_summary_counts_written_unchanged_removed(make_site, capsys) -> No
     root = make_site()
     assert main(["build", "--root", str(root)]) == 0
     first = capsys.readouterr().out
-    assert "dist/ (site): ar: 3 written, 0 unchanged, 0 removed; en: 3 written" in first
+    # per locale: the article's page and JSON, the index page and three feeds
+    assert "dist/ (site): ar: 6 written, 0 unchanged, 0 removed; en: 6 written" in first
     assert "sitemap/ (sitemaps):" in first and "reports/ (reports):" in first
     (root / "content/ar/laser-basics.md").unlink()
     assert main(["build", "--root", str(root)]) == 0
     second = capsys.readouterr().out
-    assert "ar: 1 written, 0 unchanged, 2 removed" in second  # index, page and JSON
-    assert "en: 2 written, 1 unchanged, 0 removed" in second  # alternates lost one
+    assert "ar: 4 written, 0 unchanged, 2 removed" in second  # index, feeds; page and JSON
+    assert "en: 2 written, 4 unchanged, 0 removed" in second  # alternates lost one
 
 
 def _preview_hint(root, path_env: str, cwd) -> str:  # type: ignore[no-untyped-def]

@@ -52,8 +52,9 @@ def test_locale_indexes_are_item_lists_in_their_language(dist: Path) -> None:
     assert ar["meta"]["description"] == "جميع مقالات Test Site"
     assert ar["og"]["og:locale"] == "ar_AR" and ar["og"]["og:title"].startswith("المقالات")
     assert ar["og"]["og:image:alt"] == ar["meta"]["twitter:image:alt"] == "طبيبة تفحص بشرة مريضة"
-    (ld,) = ar["ld"]
+    ld, crumbs = ar["ld"]
     assert ld["@type"] == "CollectionPage" and ld["inLanguage"] == "ar"
+    assert crumbs["@type"] == "BreadcrumbList"
     items = ld["mainEntity"]["itemListElement"]
     assert [i["position"] for i in items] == [1] and items[0]["url"].startswith(BASE + "/ar/%D8")
     en = extract(dist / "en" / "index.html", BASE + "/en/")

@@ -48,7 +48,8 @@ def test_generated_site_is_clean(tmp_path: Path, capsys) -> None:
     assert run(["--root", str(root), "--sitemap", str(root / "sitemap"), "--strict"],
                capsys) == (0, [])
     report = json.loads((root / "reports" / "hreflang.json").read_text())
-    assert report["data"] == {"pages": 6, "sitemap_urls": 6}  # 3 articles + 3 home pages
+    # 3 articles, 3 home pages and the two tag pages of the English article
+    assert report["data"] == {"pages": 8, "sitemap_urls": 8}
 
 
 URLSET = """<?xml version="1.0" encoding="UTF-8"?>

@@ -6,6 +6,7 @@ input, and so are the exit status and findings."""
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from pathlib import Path
 
@@ -16,22 +17,38 @@ from hypothesis import strategies as st
 from pipeline.runner import build_project
 
 OUTPUTS = ("dist", "sitemap", "reports")
+# Small pages and feeds, so an edit moves articles between pages, tags and feeds.
+SITE = SITE_TOML + """
+[bundles]
+per_page = 2
+
+[feeds]
+entries = 3
+
+[tags]
+names = ["ar:laser=ليزر"]
+"""
+TAG_SETS = [["laser", "skin"], ["laser"], ["skin", "care"]]
+TAG = st.lists(st.sampled_from(["laser", "skin", "ليزر", "عناية"]), max_size=3, unique=True)
 WORDS = st.sampled_from(["laser", "skin", "care", "light", "ليزر", "بشرة", "عناية", "ضوء"])
 TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
 
 
-def article(locale: str, key: str, title: str, body: str, cover: str = "a") -> str:
+def article(locale: str, key: str, title: str, body: str, cover: str = "a",
+            tags: list[str] | None = None) -> str:
     excerpt = f"An excerpt that is long enough to be a good meta description for {key}."
+    listed = ", ".join(f'"{t}"' for t in (TAG_SETS[0] if tags is None else tags))
     return (f'---\ntitle: "{title} {key}"\nexcerpt: "{excerpt}"\n'
             f'coverImage: "/assets/{cover}.jpeg"\ndate: "2025-07-01T05:35:07Z"\n'
             f'author:\n  name: Team\n  picture: "/assets/team.jpeg"\n'
+            f"tags: [{listed}]\n"
             f"translationKey: {key}\n---\n\n## Part one\n\n{body}\n\n![figure](/assets/b.jpeg)\n")
 
 
 def make_project(root: Path) -> Path:
     (root / "content/en").mkdir(parents=True)
     (root / "content/ar").mkdir(parents=True)
-    (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    (root / "site.toml").write_text(SITE, encoding="utf-8")
     shutil.copytree(REPO / "locales", root / "locales")
     for name in ("a", "b"):
         write_image(root / f"public/assets/{name}.jpeg")
@@ -61,6 +78,9 @@ OPERATION = st.one_of(
     st.tuples(st.just("badimage"), st.sampled_from(["a", "b"]), st.none()),
     st.tuples(st.just("config"), st.none(), TEXT),
     st.tuples(st.just("build"), st.none(), st.none()),
+    st.tuples(st.just("tags"), st.integers(0, 99), TAG),
+    st.tuples(st.just("date"), st.integers(0, 99), st.integers(1, 28)),
+    st.tuples(st.just("per_page"), st.none(), st.integers(1, 4)),
 )
 
 
@@ -76,7 +96,9 @@ def apply(root: Path, op: tuple[str, object, object]) -> None:
         pick.write_text(f'{head}title: "{b} {rest}', encoding="utf-8")
     elif kind == "add":
         path = root / f"content/{a}/n{b}.md"
-        path.write_text(article(str(a), f"n{b}", "New", "Fresh text."), encoding="utf-8")
+        path.write_text(article(str(a), f"n{b}", "New", "Fresh text.",
+                                tags=TAG_SETS[int(b) % len(TAG_SETS)]),  # type: ignore[call-overload]
+                        encoding="utf-8")
     elif kind == "delete" and pick and len(files) > 1:
         pick.unlink()
     elif kind == "rename" and pick:
@@ -105,8 +127,21 @@ def apply(root: Path, op: tuple[str, object, object]) -> None:
         (root / f"public/assets/{a}.jpeg").write_bytes(b"not an image")
     elif kind == "config":
         config = root / "site.toml"
-        config.write_text(SITE_TOML.replace('name = "Test Site"', f'name = "{b}"'),
+        config.write_text(SITE.replace('name = "Test Site"', f'name = "{b}"'),
                           encoding="utf-8")
+    elif kind in ("tags", "date") and pick:
+        key = "tags: " if kind == "tags" else "date: "
+        value = (f"[{', '.join(repr(t) for t in b)}]" if kind == "tags"  # type: ignore[attr-defined]
+                 else f'"2025-06-{b:02d}T08:00:00Z"')
+        text = pick.read_text(encoding="utf-8")
+        if key in text:
+            start = text.index(key)
+            end = text.index("\n", start)
+            pick.write_text(f"{text[:start]}{key}{value}{text[end:]}", encoding="utf-8")
+    elif kind == "per_page":
+        config = root / "site.toml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(re.sub(r"per_page = \d+", f"per_page = {b}", text), encoding="utf-8")
 
 
 def build(root: Path, force: bool = False) -> int:
@@ -191,3 +226,28 @@ def test_code_fingerprint_covers_templates_static_files_and_code(tmp_path: Path)
             fh.write("\n")
         seen.add(code_of(package))
     assert len(seen) == 4
+
+
+def test_a_tag_edit_renders_only_the_list_pages_it_changes(tmp_path: Path, monkeypatch) -> None:
+    """Each list page is re-rendered only when what it shows changed: removing one tag of
+    en/k0 touches the first pages of the index and of both its tags, nothing in Arabic."""
+    from pipeline.render import pages
+
+    root = make_project(tmp_path / "site")
+    assert build(root) == 0
+    rendered: list[tuple[str, str, int]] = []
+    real = pages.list_page
+
+    def spy(site, kit, part):  # type: ignore[no-untyped-def]
+        rendered.append((kit.locale.code, part.tag.slug if part.tag else "", part.page))
+        return real(site, kit, part)
+
+    monkeypatch.setattr(pages, "list_page", spy)
+    assert build(root) == 0
+    assert rendered == []  # nothing changed: every list page kept
+    apply(root, ("tags", 3, ["laser"]))  # en/k0.md (after ar/k0-k2): laser, skin -> laser
+    assert build(root) == 0
+    assert sorted(rendered) == [("en", "", 1), ("en", "laser", 1), ("en", "skin", 1)]
+    assert not (root / "dist/en/tags/skin/page/2").exists()  # skin now lists k1, k2
+    _, clean = clean_build(root, tmp_path / "clean")
+    assert snapshot(root) == clean

@@ -96,10 +96,13 @@ def test_canonical_and_hreflang_cluster(site) -> None:
     assert alternates == [("en", solo), ("x-default", solo)]
 
 
-def test_x_default_absent_without_default_locale_version(tmp_path: Path) -> None:
+def test_x_default_falls_back_without_default_locale_version(tmp_path: Path) -> None:
+    """Without a page in the x_default locale, x-default names the first published
+    translation in locale order (here the page itself), so the cluster keeps one."""
     site = load(write_site(tmp_path, [Post("ar", "مقال", "k", "مقال باللغة العربية فقط")]))
     alternates, _ = _links(page_metadata(site, site.articles[0]).head_html)
-    assert [code for code, _ in alternates] == ["ar"]
+    assert [code for code, _ in alternates] == ["ar", "x-default"]
+    assert alternates[0][1] == alternates[1][1]
 
 
 def test_twitter_card_and_title(site) -> None:

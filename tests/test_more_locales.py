@@ -116,7 +116,8 @@ def test_i18n_add_writes_entry_tree_and_catalog_and_lists_the_strings(tmp_path: 
     translate_catalog(po, "[ur]")
     assert main(["i18n", "add", "ur", "--root", str(root)]) == 0
     again = capsys.readouterr().out
-    assert "already configured" in again and "0 of 15 UI strings to translate" in again
+    assert "already configured" in again
+    assert f"0 of {len(catalogs.ui_msgids())} UI strings to translate" in again
     assert (root / "site.toml").read_text(encoding="utf-8").count('code = "ur"') == 1
     assert "[ur] Page not found" in po.read_text(encoding="utf-8")
 
@@ -146,7 +147,7 @@ def test_untranslated_catalog_is_one_finding_with_matching_hints(tmp_path: Path,
     (finding,) = findings
     assert finding["code"] == "BN303" and finding["severity"] == "error"
     assert finding["path"] == "locales/fr/LC_MESSAGES/messages.po"
-    assert finding["message"].startswith("15 untranslated string(s): ")
+    assert finding["message"].startswith(f"{len(catalogs.ui_msgids())} untranslated string(s): ")
     for msgid in catalogs.ui_msgids():
         assert repr(msgid) in finding["message"]
     hint = finding["hint"]
@@ -259,7 +260,8 @@ def test_i18n_add_without_a_template_uses_the_packages_strings(tmp_path: Path,
     root = project(tmp_path)
     (root / "locales/messages.pot").unlink()
     assert main(["i18n", "add", "he", "--root", str(root)]) == 0
-    assert "15 of 15 UI strings to translate" in capsys.readouterr().out
+    count = len(catalogs.ui_msgids())
+    assert f"{count} of {count} UI strings to translate" in capsys.readouterr().out
     with (root / "locales/he/LC_MESSAGES/messages.po").open("rb") as fh:
         catalog = read_po(fh)
     assert {catalogs.msgid_of(m) for m in catalog if m.id} == catalogs.ui_msgids()

@@ -21,6 +21,7 @@ BASE = "https://example.org"
 EN_URL = f"{BASE}/en/laser-skin-resurfacing/"
 SOLO_URL = f"{BASE}/en/english-only/"
 HOME_URLS = {f"{BASE}/", f"{BASE}/en/", f"{BASE}/ar/"}  # chooser and locale index pages
+TAG_URLS = {f"{BASE}/en/tags/laser/", f"{BASE}/en/tags/skin-care/"}  # "skin & care"
 HOME_CLUSTER = [("en", f"{BASE}/en/"), ("ar", f"{BASE}/ar/"), ("x-default", f"{BASE}/")]
 AR_URL = (f"{BASE}/ar/%D8%AA%D9%82%D8%B4%D9%8A%D8%B1-%D8%A7%D9%84%D8%AC%D9%84"
           "%D8%AF-%D8%A8%D8%A7%D9%84%D9%84%D9%8A%D8%B2%D8%B1/")
@@ -90,7 +91,7 @@ def test_sitemaps_valid_and_read_back(tmp_path: Path) -> None:
     assert [s.url for s in index.sub_sitemaps] == [f"{BASE}/sitemap-en-1.xml",
                                                   f"{BASE}/sitemap-ar-1.xml"]
     pages = all_pages(folder)
-    assert set(pages) == {EN_URL, SOLO_URL, AR_URL} | HOME_URLS
+    assert set(pages) == {EN_URL, SOLO_URL, AR_URL} | HOME_URLS | TAG_URLS
     assert all(pages[url].alternates == HOME_CLUSTER for url in HOME_URLS)
     assert pages[f"{BASE}/ar/"].last_modified == pages[AR_URL].last_modified  # newest listed
     cluster = [("en", EN_URL), ("ar", AR_URL), ("x-default", EN_URL)]
@@ -149,7 +150,7 @@ def test_gzip_valid_and_reproducible(tmp_path: Path) -> None:
     folder, names = built_and_valid(write_site(tmp_path, gzip=True))
     assert names == ["sitemap-ar-1.xml.gz", "sitemap-en-1.xml.gz", "sitemap.xml",
                      "sitemap_index.xml"]
-    assert set(all_pages(folder)) == {EN_URL, SOLO_URL, AR_URL} | HOME_URLS
+    assert set(all_pages(folder)) == {EN_URL, SOLO_URL, AR_URL} | HOME_URLS | TAG_URLS
     raw = (folder / "sitemap-en-1.xml.gz").read_bytes()
     assert raw[4:8] == b"\0\0\0\0"  # gzip MTIME zero
     assert "sitemap-en-1.xml.gz</loc>" in (folder / "sitemap_index.xml").read_text()

@@ -21,13 +21,18 @@ from pipeline.cli import main
 
 pytestmark = pytest.mark.validators
 
-BUNDLED_PAGES = 14  # 10 articles, /en/, /ar/, the chooser and 404.html
+# 10 articles, /en/ and /ar/ with a second page each, 5 tag pages per locale (laser has
+# two pages), the chooser and 404.html: three articles per list page (copy_project).
+BUNDLED_PAGES = 26
 
 
 def copy_project(target: Path) -> Path:
     for name in ("content", "public"):  # UI catalogs: the package's defaults
         shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "site.toml", target / "site.toml")
+    config = (REPO / "site.toml").read_text(encoding="utf-8")
+    assert "per_page = 30" in config
+    (target / "site.toml").write_text(config.replace("per_page = 30", "per_page = 3"),
+                                      encoding="utf-8")
     return target
 
 
@@ -109,7 +114,7 @@ line two. Footnote-like [^1] text & ampersands < less-than.
 def test_nu_zero_errors_on_a_generated_corpus(tmp_path: Path) -> None:
     from seo_site import Post, write_post, write_site
 
-    root = write_site(tmp_path / "corpus", posts=[])
+    root = write_site(tmp_path / "corpus", posts=[], extra="[bundles]\nper_page = 4\n")
     titles = ["Plain title", 'Quotes "and" <tags> & ampersands', "عنوان عربي مع أرقام ١٢٣",
               "Mixed English و العربية", "A" * 90]
     for n in range(20):
@@ -123,6 +128,8 @@ def test_nu_zero_errors_on_a_generated_corpus(tmp_path: Path) -> None:
     assert main(["bundles", "--root", str(root)]) in (0, 1)  # warnings only
     files = html_files(root / "dist")
     assert len(files) >= 23
+    paged = {f.relative_to(root / "dist").as_posix() for f in files}
+    assert {"en/page/2/index.html", "en/tags/shared/page/2/index.html"} <= paged
     errors = {f.relative_to(root).as_posix(): [f"{m.line}: {m.message}" for m in found]
               for f, found in nu_check(files).items() if found}
     assert errors == {}

@@ -149,7 +149,26 @@ class BundlesSection:
     raw_html: str = "escape"
     allowed_tags: tuple[str, ...] = ()
     words_per_minute: int = 200
-    BOUNDS: ClassVar[dict[str, Bound]] = {"words_per_minute": at_least(1, 10_000)}
+    per_page: int = 30  # articles per index or tag page (``/en/``, ``/en/page/2/``...)
+    BOUNDS: ClassVar[dict[str, Bound]] = {"words_per_minute": at_least(1, 10_000),
+                                          "per_page": at_least(1, 1000)}
+
+
+@dataclass(frozen=True)
+class FeedsSection:
+    """Per-locale feeds (``render/feeds.py``): the newest ``entries`` articles."""
+
+    entries: int = 20
+    content: str = "summary"  # "summary" (the excerpt) or "full" (the article's HTML)
+    formats: tuple[str, ...] = ("atom", "rss", "json")
+    BOUNDS: ClassVar[dict[str, Bound]] = {"entries": at_least(1, 1000)}
+
+
+@dataclass(frozen=True)
+class TagsSection:
+    """Tag names per locale (``content/tags.py``), each ``"LOCALE:TAG=NAME"``."""
+
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +212,8 @@ class Settings:
     sitemaps: SitemapsSection = field(default_factory=SitemapsSection)
     metadata: MetadataSection = field(default_factory=MetadataSection)
     bundles: BundlesSection = field(default_factory=BundlesSection)
+    feeds: FeedsSection = field(default_factory=FeedsSection)
+    tags: TagsSection = field(default_factory=TagsSection)
     submit: SubmitSection = field(default_factory=SubmitSection)
     build: BuildSection = field(default_factory=BuildSection)
 
@@ -229,6 +250,8 @@ SECTIONS: dict[str, type] = {
     "sitemaps": SitemapsSection,
     "metadata": MetadataSection,
     "bundles": BundlesSection,
+    "feeds": FeedsSection,
+    "tags": TagsSection,
     "submit": SubmitSection,
     "build": BuildSection,
 }
@@ -314,6 +337,10 @@ def parse_settings(
                                              sections["build"].dask_files,
                                              sections["build"].lastmod).items():
         err("build", key, f"build.{key} {problem}", code="CF107")
+    for section, key, problem in rules.listing_problems(
+            sections["feeds"].content, sections["feeds"].formats, sections["tags"].names,
+            [loc.code for loc in locales]):
+        err(section, key, f"{section}.{key} {problem}", code="CF112")
     for key, problem in rules.folder_problems(root, dataclasses.asdict(sections["paths"])).items():
         err("paths", key, f"paths.{key} {problem}", "use e.g. dist, sitemap, reports, .cache",
             code="CF105")

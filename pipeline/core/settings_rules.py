@@ -4,7 +4,8 @@ numeric bounds and the folders. Each returns problems as text; ``settings`` loca
 Codes: CF101 required section or key missing, CF102 ``base_url``, CF103 ``url_pattern``,
 CF104 number out of bounds, CF105 folders overlapping or outside the project,
 CF106 ``site.toml`` not readable as UTF-8 text, CF107 a ``[build]`` executor or file mode
-that does not exist, CF108 a ``SEO_PIPELINE_NOW`` that is not a date (``core.clock``).
+that does not exist, CF108 a ``SEO_PIPELINE_NOW`` that is not a date (``core.clock``),
+CF112 a ``[feeds]`` content or format, or a ``[tags]`` name, that cannot be used.
 """
 
 from __future__ import annotations
@@ -270,4 +271,49 @@ def build_problems(executor: str, dask_files: str,
         problems["executor"] = problem
     if dask_files not in DASK_FILES:
         problems["dask_files"] = f"must be one of {', '.join(DASK_FILES)}, got {dask_files!r}"
+    return problems
+
+
+FEED_FORMATS = ("atom", "rss", "json")
+FEED_CONTENT = ("summary", "full")
+
+
+def tag_name_parts(entry: str) -> tuple[str, str, str] | None:
+    """``"ar:laser=ليزر"`` -> ``("ar", "laser", "ليزر")``; None when malformed."""
+    locale, colon, rest = entry.partition(":")
+    tag, equals, name = rest.partition("=")
+    if not (colon and equals and locale.strip() and tag.strip() and name.strip()):
+        return None
+    return locale.strip(), unicodedata.normalize("NFC", tag.strip()), \
+        unicodedata.normalize("NFC", name.strip())
+
+
+def listing_problems(content: str, formats: tuple[str, ...], names: tuple[str, ...],
+                     locales: list[str]) -> list[tuple[str, str, str]]:
+    """Problems of ``[feeds] content``/``formats`` and ``[tags] names`` as
+    (section, key, message)."""
+    problems = []
+    if content not in FEED_CONTENT:
+        problems.append(("feeds", "content", f"must be one of {', '.join(FEED_CONTENT)}, "
+                         f"got {content!r}"))
+    for fmt in formats:
+        if fmt not in FEED_FORMATS:
+            problems.append(("feeds", "formats", f"lists unknown format {fmt!r} (known: "
+                             f"{', '.join(FEED_FORMATS)})"))
+    if len(set(formats)) != len(formats):
+        problems.append(("feeds", "formats", "lists a format twice"))
+    seen: set[tuple[str, str]] = set()
+    for entry in names:
+        parts = tag_name_parts(entry)
+        if parts is None:
+            problems.append(("tags", "names", f"entry {entry!r} is not LOCALE:TAG=NAME "
+                             "(e.g. \"ar:laser=ليزر\")"))
+        elif parts[0] not in locales:
+            problems.append(("tags", "names", f"entry {entry!r} names unknown locale "
+                             f"{parts[0]!r}"))
+        elif parts[:2] in seen:
+            problems.append(("tags", "names", f"entry {entry!r} names tag {parts[1]!r} "
+                             f"of locale {parts[0]!r} twice"))
+        else:
+            seen.add(parts[:2])
     return problems

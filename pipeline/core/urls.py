@@ -14,7 +14,7 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsp
 
 import idna
 
-from pipeline.core.addresses import PageAddress, page_address
+from pipeline.core.addresses import PageAddress, feed_address, list_address, page_address
 from pipeline.core.settings import Settings
 
 # RFC 3986: characters allowed unescaped in each component (besides unreserved).
@@ -156,6 +156,17 @@ def page_path(settings: Settings, locale: str, slug: str) -> str:
 def page_url(settings: Settings, locale: str, slug: str) -> str:
     """Absolute, encoded URL of an article page."""
     return address(settings, locale, slug).url
+
+
+def list_page(settings: Settings, locale: str, tag: str = "", page: int = 1) -> PageAddress:
+    """Every address of a list page: the locale's index or a tag's, page ``page``
+    (``core.addresses.list_address``)."""
+    return list_address(settings.base_url, locale, tag, page)
+
+
+def feed(settings: Settings, locale: str, kind: str) -> PageAddress:
+    """Every address of the locale's feed of ``kind`` (atom, rss, json)."""
+    return feed_address(settings.base_url, locale, kind)
 
 
 def locale_index_url(settings: Settings, locale: str) -> str:

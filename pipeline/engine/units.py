@@ -100,7 +100,7 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
             "findings": [finding_record(f) for f in findings],
             "metaFindings": [finding_record(f) for f in lint.article_findings(
                 ctx.settings, article, ctx.limits[article.locale])],
-            "entry": pages.index_entry(bundle),
+            "entry": pages.index_entry(bundle, ctx.settings),
             "words": rendered.words,
             "metadata": orjson.dumps({"page": f"{article.locale}/{article.slug}",
                                       "metadata": meta.data},

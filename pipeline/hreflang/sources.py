@@ -13,6 +13,7 @@ from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.hreflang.model import AnnotatedPage, Annotation
 from pipeline.seo.alternates import article_url, home_alternates, root_url
 from pipeline.seo.metadata import page_metadata
+from pipeline.sitemaps.entries import list_pages
 from pipeline.sitemaps.reader import sitemap_files
 from pipeline.sitemaps.walk import Codes, Places, SitemapWalk
 
@@ -83,6 +84,24 @@ def home_heads(site: Site) -> Iterator[AnnotatedPage]:
         else:
             annotations = tuple(Annotation(a.hreflang, a.href, 1) for a in cluster)
             yield AnnotatedPage(url, shown, 1, annotations, url, 1)
+    yield from list_heads(site)
+
+
+def list_heads(site: Site) -> Iterator[AnnotatedPage]:
+    """Index pages after the first and every tag page (built, else the cluster the
+    sitemaps give them: both come from one place)."""
+    output = site.settings.path("output")
+    for loc in site.locales:
+        for file, entry in list_pages(site, loc.code):
+            page = output / file
+            shown = page.relative_to(site.settings.root).as_posix() if page.is_relative_to(
+                site.settings.root) else str(page)
+            if page.is_file():
+                yield parse_head(page.read_text(encoding="utf-8", errors="replace"),
+                                 entry.loc, shown)
+            else:
+                annotations = tuple(Annotation(a.hreflang, a.href, 1) for a in entry.alternates)
+                yield AnnotatedPage(entry.loc, shown, 1, annotations, entry.loc, 1)
 
 
 HL_CODES = Codes(unreadable="HL012", limit="HL016", missing="HL013")

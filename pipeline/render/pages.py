@@ -15,14 +15,19 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
+from pipeline.content.tags import tag_names, tag_slug
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
-from pipeline.core.model import Article, Locale, Site
+from pipeline.core.model import Locale, Site
 from pipeline.core.settings import Settings
 from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
-from pipeline.render.i18n import N_, html_lang
+from pipeline.render.i18n import N_, format_number, html_lang
+from pipeline.render.listing import ListPart
+from pipeline.seo import images
 from pipeline.seo.alternates import root_url
-from pipeline.seo.home import chooser_metadata, index_metadata, newest_first
+from pipeline.seo.breadcrumbs import Crumb, breadcrumb_list
+from pipeline.seo.home import chooser_metadata, list_metadata
+from pipeline.seo.metadata import script_json
 
 STYLESHEET_FILE = "static/site.css"
 STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
@@ -40,6 +45,13 @@ NOT_FOUND_MESSAGE = N_("The page you asked for does not exist or has moved.")
 NOT_FOUND_LINK = N_("Go to the articles")
 INDEX_DESCRIPTION = N_("All articles of %(site)s")
 CHOOSER_DESCRIPTION = N_("%(site)s: articles in %(languages)s. Choose your language.")
+HOME = N_("Home")
+ARTICLES = N_("Articles")
+PAGE_LABEL = N_("Page %(number)s")
+PAGE_OF = N_("Page %(number)s of %(total)s")
+TAG_DESCRIPTION = N_("Articles tagged %(tag)s on %(site)s")
+FEED_TYPES = {"atom": ("application/atom+xml", "Atom"), "rss": ("application/rss+xml", "RSS"),
+              "json": ("application/feed+json", "JSON Feed")}
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -117,7 +129,37 @@ def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]]
             "stylesheet": url_of(urls.file_href, settings, STYLESHEET_FILE),
             "favicon": favicon(settings),
             "home": url_of(urls.locale_index_href, settings, locale.code), "switcher": switcher,
-            "head_html": None, **extra}
+            "head_html": None, "feeds": feed_links(settings, locale), "breadcrumbs": None,
+            **extra}
+
+
+def feed_links(settings: Settings, locale: Locale) -> list[_Fields]:
+    """The locale's feeds, for ``<link rel="alternate">`` in every page head and the
+    index pages' links."""
+    return [_Fields({"href": url_of(_feed_href, settings, locale.code, kind),
+                     "type": FEED_TYPES[kind][0], "label": FEED_TYPES[kind][1],
+                     "title": f"{settings.site.name} ({locale.name}): {FEED_TYPES[kind][1]}"})
+            for kind in settings.feeds.formats]
+
+
+def _feed_href(settings: Settings, locale: str, kind: str) -> str:
+    return urls.feed(settings, locale, kind).href
+
+
+def trail(site: Site, kit: LocaleKit, *steps: Crumb) -> list[Crumb]:
+    """Home (the language chooser) › the locale's articles › ``steps``."""
+    say = kit.translations.gettext
+    return [Crumb(say(HOME), root_url(site)),
+            Crumb(say(ARTICLES), urls.locale_index_url(site.settings, kit.locale.code)),
+            *steps]
+
+
+def breadcrumbs(crumbs: list[Crumb]) -> _Fields:
+    """The trail for the template: links, the current page last, and its JSON-LD."""
+    return _Fields({"items": [_Fields({"name": c.name, "href": c.href,
+                                       "current": n == len(crumbs)})
+                              for n, c in enumerate(crumbs, 1)],
+                    "json_ld": Markup(script_json(breadcrumb_list(crumbs)))})
 
 
 def favicon(settings: Settings) -> dict[str, str] | None:
@@ -156,6 +198,7 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     others = [a for a in site.translations(article) if a is not article]
     page = _page(site, kit.locale, meta.title, article_switcher(site, bundle),
                  description=meta.excerpt, canonical=bundle.url,
+                 breadcrumbs=breadcrumbs(trail(site, kit, Crumb(meta.title, bundle.url))),
                  head_html=Markup(bundle.head_html) if bundle.head_html else None)
     page["switcher"] = [_Fields(item) for item in page["switcher"]]
     toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
@@ -164,6 +207,7 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
         "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
         "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
+        "tags": tag_links(site.settings, article.locale, list(meta.tags)),
         "translations": [_Fields({**_language(site.locale(a.locale)), "title": a.meta.title,
                                   "href": url_of(urls.page_href, site.settings, a.locale,
                                                 a.slug)})
@@ -173,37 +217,88 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
                   article=_Fields(context))
 
 
-def index_entry(bundle: ArticleBundle) -> dict[str, Any]:
-    """What the locale's index page shows of one article (small, JSON-serialisable)."""
-    meta = bundle.article.meta
-    return {"title": meta.title, "href": bundle.href, "date": bundle.date,
-            "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
-            "excerpt": meta.excerpt, "order": [-meta.date.timestamp(), meta.slug]}
+def index_entry(bundle: ArticleBundle, settings: Settings) -> dict[str, Any]:
+    """What list pages and feeds show of one article (small, JSON-serialisable); the
+    article's HTML too when feeds carry full content (``[feeds] content``)."""
+    article, meta = bundle.article, bundle.article.meta
+    entry = {"title": meta.title, "href": bundle.href, "url": bundle.url, "date": bundle.date,
+             "datetime": w3c_datetime(meta.date), "updated": w3c_datetime(meta.modified),
+             "reading_time": bundle.reading_time, "excerpt": meta.excerpt,
+             "author": meta.author.name, "tags": list(meta.tags),
+             "cover": feed_cover(settings, bundle), "order": [-meta.date.timestamp(), meta.slug],
+             "source": article.source.as_posix()}
+    if settings.feeds.content == "full":
+        entry["html"] = bundle.rendered.html
+    return entry
 
 
-def index_page(site: Site, kit: LocaleKit, bundles: list[ArticleBundle]) -> str:
-    """The locale's article list, newest first, with its own head metadata."""
-    return index_page_of(site, kit, [index_entry(b) for b in bundles],
-                         [b.article for b in bundles])
+def feed_cover(settings: Settings, bundle: ArticleBundle) -> dict[str, Any] | None:
+    """The cover as a feed enclosure: absolute URL, media type and size in bytes."""
+    if not bundle.cover:
+        return None
+    ref = bundle.article.meta.cover_image
+    info = images.inspect(settings, ref)
+    path = images.local_file(settings, ref)
+    return {"url": urls.asset_url(settings, ref),
+            "type": info.mime if isinstance(info, images.ImageInfo) else "",
+            "length": path.stat().st_size if path is not None and path.is_file() else 0}
 
 
-def index_page_of(site: Site, kit: LocaleKit, entries: list[dict[str, Any]],
-                  articles: list[Article]) -> str:
-    """The locale's article list from ``index_entry`` values (and their ``articles``, for
-    the head metadata), newest first."""
+def page_label(kit: LocaleKit, number: int) -> str:
+    """'Page 2' / 'الصفحة ٢': the suffix of a list page after the first."""
+    return kit.translations.gettext(PAGE_LABEL) % {"number": format_number(number, kit.locale)}
+
+
+def list_page(site: Site, kit: LocaleKit, part: ListPart) -> str:
+    """One page of a locale's index or of a tag's list (``part``), newest first."""
     settings = site.settings
-    entries = sorted(entries, key=lambda e: tuple(e["order"]))
-    ordered = newest_first(articles)
     say = kit.translations.gettext
-    title = f"{say('Articles')} · {settings.site.name}"
-    description = say(INDEX_DESCRIPTION) % {"site": settings.site.name}
-    head = index_metadata(site, kit.locale, title, description, ordered)
-    page = _page(site, kit.locale, title, index_switcher(site, kit.locale),
-                 description=description,
-                 canonical=urls.locale_index_url(settings, kit.locale.code),
-                 head_html=Markup(head.head_html))
-    return render(kit.translations, "index.html", page=_Fields(page),
-                  entries=[_Fields(entry) for entry in entries])
+    code = kit.locale.code
+    slug = part.tag.slug if part.tag else ""
+    url = urls.list_page(settings, code, slug, part.page).url
+    heading = part.tag.name if part.tag else say(ARTICLES)
+    description = (say(TAG_DESCRIPTION) % {"tag": heading, "site": settings.site.name}
+                   if part.tag else say(INDEX_DESCRIPTION) % {"site": settings.site.name})
+    steps = [Crumb(heading, urls.list_page(settings, code, slug).url)] if part.tag else []
+    title = f"{heading} · {settings.site.name}"
+    if part.page > 1:
+        label = page_label(kit, part.page)
+        title = f"{heading} · {label} · {settings.site.name}"
+        description = f"{description} · {label}"
+        steps.append(Crumb(label, url))
+    items = [(e["url"], e["title"]) for e in part.entries]
+    head = list_metadata(site, kit.locale, url, title, description, items, part.first,
+                         part.lead, part.cluster)
+
+    def href(number: int) -> str | None:
+        if not 1 <= number <= part.pages:
+            return None
+        return urls.list_page(settings, code, slug, number).href
+
+    pager = _Fields({"prev": href(part.page - 1), "next": href(part.page + 1),
+                     "label": say(PAGE_OF) % {"number": format_number(part.page, kit.locale),
+                                              "total": format_number(part.pages, kit.locale)}})
+    page = _page(site, kit.locale, title, index_switcher(site, kit.locale) if not part.tag
+                 and part.page == 1 else [], description=description, canonical=url,
+                 head_html=Markup(head.head_html), pager=pager if part.pages > 1 else None,
+                 breadcrumbs=breadcrumbs(trail(site, kit, *steps)))
+    entries = [_Fields({**e, "tags": tag_links(settings, code, e["tags"])})
+               for e in part.entries]
+    return render(kit.translations, "index.html", page=_Fields(page), heading=heading,
+                  entries=entries)
+
+
+def tag_links(settings: Settings, locale: str, tags: list[str]) -> list[_Fields]:
+    """An article's tags as links to their pages in ``locale``, one per page."""
+    names = tag_names(settings)
+    seen: dict[str, _Fields] = {}
+    for raw in tags:
+        name = names.name(locale, names.key(locale, raw))
+        slug = tag_slug(name)
+        if slug not in seen:
+            seen[slug] = _Fields({"name": name,
+                                  "href": urls.list_page(settings, locale, slug).href})
+    return list(seen.values())
 
 
 def _choices(site: Site, kits: dict[str, LocaleKit]) -> list[dict[str, Any]]:

@@ -55,3 +55,18 @@ def home_alternates(site: Site) -> tuple[Alternate, ...]:
               for loc in site.locales]
     result.append(Alternate(X_DEFAULT, root_url(site)))
     return tuple(result)
+
+
+def tag_alternates(site: Site, slugs: dict[str, str]) -> tuple[Alternate, ...]:
+    """The first pages of one tag in every locale that has it (``slugs``: locale ->
+    tag slug), in locale order, plus ``x-default`` when the ``x_default`` locale has it;
+    none for a tag of one locale only (no other language version to point to)."""
+    settings = site.settings
+    if len(slugs) < 2:
+        return ()
+    result = [Alternate(loc.hreflang, urls.list_page(settings, loc.code, slugs[loc.code]).url)
+              for loc in site.locales if loc.code in slugs]
+    default = settings.site.x_default
+    if default in slugs:
+        result.append(Alternate(X_DEFAULT, urls.list_page(settings, default, slugs[default]).url))
+    return tuple(result)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pipeline.core import urls
 from pipeline.core.model import Article, Locale, Site
-from pipeline.seo.alternates import article_url, home_alternates, root_url
+from pipeline.seo.alternates import Alternate, article_url, home_alternates, root_url
 from pipeline.seo.metadata import (
     PageMetadata,
     meta_pairs,
@@ -60,9 +60,30 @@ def index_metadata(site: Site, locale: Locale, title: str, description: str,
                      [loc for loc in site.locales if loc.code != locale.code])
 
 
+def list_metadata(site: Site, locale: Locale, url: str, title: str, description: str,
+                  items: Sequence[tuple[str, str]], first: int, lead: Article | None,
+                  cluster: Sequence[Alternate]) -> PageMetadata:
+    """One page of a paginated list (a locale's index or a tag's): a ``CollectionPage``
+    whose ``ItemList`` holds the page's ``items`` (URL, name), numbered from ``first``;
+    ``cluster`` its hreflang alternates (none for pages after the first)."""
+    elements = [{"@type": "ListItem", "position": n, "url": item_url, "name": name}
+                for n, (item_url, name) in enumerate(items, first)]
+    json_ld = {"@context": "https://schema.org", "@type": "CollectionPage", "name": title,
+               "description": description, "url": url, "inLanguage": locale.hreflang,
+               "isPartOf": {"@type": "WebSite", "name": site.settings.site.name,
+                            "url": root_url(site)},
+               "mainEntity": {"@type": "ItemList", "numberOfItems": len(elements),
+                              "itemListElement": elements}}
+    others = {a.hreflang for a in cluster}
+    return _metadata(site, locale, url, title, description, [lead] if lead else [], json_ld,
+                     [loc for loc in site.locales
+                      if loc.code != locale.code and loc.hreflang in others], cluster)
+
+
 def _metadata(site: Site, locale: Locale, url: str, title: str, description: str,
               articles: Sequence[Article], json_ld: dict[str, Any],
-              others: Sequence[Locale]) -> PageMetadata:
+              others: Sequence[Locale],
+              cluster: Sequence[Alternate] | None = None) -> PageMetadata:
     lead = articles[0] if articles else None
     image = share_image(site, lead.meta.og_image, lead.meta.image_alt) if lead else None
     if image is not None:
@@ -84,7 +105,8 @@ def _metadata(site: Site, locale: Locale, url: str, title: str, description: str
     data: dict[str, Any] = {
         "title": title, "description": description, "canonical": url,
         "lang": locale.hreflang, "dir": locale.direction,
-        "alternates": [{"hreflang": a.hreflang, "href": a.href} for a in home_alternates(site)],
+        "alternates": [{"hreflang": a.hreflang, "href": a.href}
+                       for a in (home_alternates(site) if cluster is None else cluster)],
         "openGraph": meta_pairs(og),
         "twitter": [{"name": p["property"], "content": p["content"]}
                     for p in meta_pairs([("twitter:card", card), *twitter])],

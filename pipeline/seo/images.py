@@ -70,4 +70,7 @@ def _read(path: str, mtime_ns: int, size: int) -> ImageInfo | ImageProblem:
             mime = Image.MIME.get(image.format or "", "")
             return ImageInfo(image.width, image.height, mime)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        return ImageProblem("unreadable", f"{Path(path).name} cannot be read as an image: {exc}")
+        # the reason without the absolute path (messages are the same wherever the project is)
+        reason = str(exc).replace(f"'{path}'", "it").replace(path, "it")
+        return ImageProblem("unreadable", f"{Path(path).name} cannot be read as an image: "
+                            f"{reason}")

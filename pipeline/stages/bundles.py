@@ -27,9 +27,10 @@ from typing import Any
 import orjson
 
 from pipeline.content.assets import tree_of
+from pipeline.content.tags import Tag, group_by_tag, slugs_by_key
 from pipeline.content.translations import source_hash
 from pipeline.core import fsutil, urls
-from pipeline.core.model import Article, Finding, Severity, Site, StageResult, has_errors
+from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
 from pipeline.engine import fingerprint, options, paths
 from pipeline.engine.executors import Executor
@@ -39,16 +40,18 @@ from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.shapes import AssetsDoc, PagesDoc
 from pipeline.engine.state import read_state, write_state
-from pipeline.render import catalogs, pages
+from pipeline.render import catalogs, feeds, pages
 from pipeline.render.bundle import LocaleKit
 from pipeline.render.i18n import numbering_problem
+from pipeline.render.listing import ListPart, paginate
 from pipeline.render.markdown import policy_of, problem_with_policy
-from pipeline.seo.home import newest_first
+from pipeline.seo.alternates import Alternate, home_alternates, tag_alternates
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA = "seo-pipeline/bundles-manifest/1"
 # Written into the output folder by other stages; public/ files of these names are skipped.
 OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz")
+AddPage = Callable[[str, str, Any, Callable[[], bytes]], None]
 ASSETS_STATE = "assets"
 PAGES_STATE = "pages"
 
@@ -161,6 +164,8 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
     made: dict[str, tuple[str, str]] = {}
 
     def add(rel: str, owner: str, inputs: Any, render: Callable[[], bytes]) -> None:
+        if rel in made:  # e.g. two tags of one slug: the first keeps the page
+            return
         fp = fingerprint.of(base, orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS))
         old = state.get(rel)
         if old and old[0] == fp and dist.current.get(rel) == old[1]:
@@ -171,15 +176,22 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
         owners[rel] = owner
 
     leads = []
+    lists = {loc.code: sorted([(a, r) for a, r in bundles if a.locale == loc.code],
+                              key=lambda pair: tuple(pair[1]["entry"]["order"]))
+             for loc in site.locales}
+    groups = {code: group_by_tag(site.settings, code, [(pair, pair[0].meta.tags)
+                                                       for pair in mine])
+              for code, mine in lists.items()}
+    slugs = slugs_by_key(groups)
     for locale in site.locales:
-        mine = [(a, r) for a, r in bundles if a.locale == locale.code]
-        entries, articles = [r["entry"] for _, r in mine], [a for a, _ in mine]
-        lead = newest_first(articles)[:1]  # its share image is the page's
+        mine, kit = lists[locale.code], kits[locale.code]
+        lead = [a for a, _ in mine[:1]]  # its share image is the page's
         leads += lead
-        inputs = [entries, [(a.meta.og_image, a.meta.image_alt, stamps(a.meta.og_image))
-                            for a in lead]]
-        add(urls.locale_index_file(locale.code), f"{locale.code} index", inputs,
-            partial(_index_bytes, site, kits[locale.code], entries, articles))
+        list_pages(site, kit, add, mine, None, home_alternates(site), stamps)
+        for tag in groups[locale.code].values():
+            list_pages(site, kit, add, tag.members, tag,
+                       tag_alternates(site, slugs[tag.key]), stamps)
+        feed_pages(site, kit, add, [r["entry"] for _, r in mine])
     chooser = [[(a.locale, a.slug, a.meta.title, a.meta.og_image, a.meta.image_alt,
                  a.meta.date.isoformat(), stamps(a.meta.og_image)) for a in leads]]
     add(pages.ROOT_FILE, "language chooser", chooser,
@@ -193,9 +205,47 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
     state.update(made)
 
 
-def _index_bytes(site: Site, kit: LocaleKit, entries: list[Any],
-                 articles: list[Article]) -> bytes:
-    return pages.index_page_of(site, kit, entries, articles).encode()
+def list_pages(site: Site, kit: LocaleKit, add: AddPage, mine: list[tuple[Any, Any]],
+               tag: Tag[Any] | None, cluster: tuple[Alternate, ...],
+               stamps: Stamps) -> None:
+    """Every page of the locale's index (``tag`` None) or of one tag's list, each
+    re-rendered only when its own entries, position or alternates changed."""
+    settings = site.settings
+    code = kit.locale.code
+    lead = mine[0][0] if mine else None
+    lead_in = [lead.meta.og_image, lead.meta.image_alt, stamps(lead.meta.og_image)] \
+        if lead else None
+    chunks = paginate(mine, settings.bundles.per_page)
+    owner = f"{code} tag {tag.slug}" if tag else f"{code} index"
+    for number, chunk in enumerate(chunks, 1):
+        part = ListPart(number, len(chunks), (number - 1) * settings.bundles.per_page + 1,
+                        [r["entry"] for _, r in chunk], lead, tag,
+                        cluster if number == 1 else ())
+        inputs = [part.entries, number, part.pages, lead_in, tag and [tag.key, tag.name],
+                  [[a.hreflang, a.href] for a in part.cluster]]
+        add(urls.list_page(settings, code, tag.slug if tag else "", number).file, owner,
+            inputs, partial(_list_bytes, site, kit, part))
+
+
+def _list_bytes(site: Site, kit: LocaleKit, part: ListPart) -> bytes:
+    return pages.list_page(site, kit, part).encode()
+
+
+def feed_pages(site: Site, kit: LocaleKit, add: AddPage, entries: list[Any]) -> None:
+    """The locale's feeds (``[feeds] formats``) of its newest ``[feeds] entries``."""
+    settings = site.settings
+    code, say = kit.locale.code, kit.translations.gettext
+    newest = entries[:settings.feeds.entries]
+    for kind in settings.feeds.formats:
+        address = urls.feed(settings, code, kind)
+        info = feeds.FeedInfo(
+            title=f"{settings.site.name} ({kit.locale.name})",
+            description=say(pages.INDEX_DESCRIPTION) % {"site": settings.site.name},
+            lang=kit.locale.hreflang, direction=kit.locale.direction,
+            home=urls.list_page(settings, code).url, self_url=address.url,
+            publisher=settings.site.publisher or settings.site.name)
+        add(address.file, f"{code} feed", [newest, kind],
+            partial(feeds.WRITERS[kind], info, newest))
 
 
 def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[Finding],

@@ -82,11 +82,13 @@ def run(site: Site, options: object = None) -> StageResult:
 
 def _inputs(site: Site) -> str:
     """Everything the sitemaps show: per published article its locale, slug, translation
-    key, dates and cover (alternates follow from the keys), plus the settings."""
+    key, dates, cover and tags (alternates follow from the keys; list pages from the
+    dates, tags and ``per_page``), plus the settings."""
     rows = [(a.locale, a.slug, a.translation_key, a.meta.modified.isoformat(),
-             a.meta.cover_image) for a in site.published()]
+             a.meta.date.isoformat(), a.meta.cover_image, a.meta.tags)
+            for a in site.published()]
     return fingerprint.of(fingerprint.sections(site.settings, "site", "locales", "sitemaps",
-                                               "paths"),
+                                               "paths", "bundles", "tags"),
                           orjson.dumps(rows))
 
 
