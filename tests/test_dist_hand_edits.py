@@ -79,7 +79,8 @@ HAND = st.one_of(
     st.tuples(st.just("article"), TEXT),
     st.tuples(st.just("uncatalog"), st.none()),
     st.tuples(st.just("catalog"), st.none()),
-    st.tuples(st.just("state"), st.sampled_from(["unit", "source", "document"])),
+    st.tuples(st.just("state"), st.sampled_from(["unit", "source", "document",
+                                                "published/output"])),
     st.tuples(st.just("build"), st.none()),
 )
 CATALOG = "locales/ar/LC_MESSAGES/messages.po"

@@ -67,12 +67,17 @@ def test_a_planted_path_in_the_publish_record_deletes_nothing_outside(tmp_path: 
     (raw,) = db.execute("SELECT value FROM rows WHERE kind = 'document' AND key = "
                         "'publish/output'").fetchone()
     record = orjson.loads(raw)
-    for files in record["buffers"].values():
-        files["../../../../victim.txt"] = "0" * 64
-        files["../../../victim.txt"] = "0" * 64
+    planted = ["../../../../victim.txt", "../../../victim.txt"]
+    for delta in record["others"].values():  # the spare's record, as differences
+        delta.update(dict.fromkeys(planted, "0" * 64))
+    record["count"] += len(planted)  # the base buffer's file rows, consistently counted
+    (code,) = db.execute("SELECT code FROM rows WHERE kind = 'document' AND key = "
+                         "'publish/output'").fetchone()
     with db:
         db.execute("UPDATE rows SET value = ? WHERE kind = 'document' AND key = "
                    "'publish/output'", (orjson.dumps(record),))
+        db.executemany("INSERT INTO rows VALUES ('published/output', ?, ?, ?)",
+                       [(rel, code, orjson.dumps(["0" * 64, []])) for rel in planted])
     db.close()
     (root / "content/en/k1.md").write_text("---\ntitle: changed\n", encoding="utf-8")
     build(root)

@@ -23,14 +23,16 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import cast
 
 from pipeline.core.model import Finding
-from pipeline.engine import exchange
+from pipeline.engine import exchange, store
 from pipeline.engine.paths import is_safe
-from pipeline.engine.shapes import PublishDoc
+from pipeline.engine.shapes import FileRow, PublishDoc
 from pipeline.engine.state import read_state, write_state
 
-KIND = "publish"
+KIND = "publish"  # the document of a folder; its file rows are of kind "published/<label>"
+CODE = "2"
 
 
 def digest(data: bytes) -> str:
@@ -209,7 +211,7 @@ class Publication:
         the files this run wrote are touched), so the next run starts from a true record."""
         self._settle(self.current)
         self.folder.save({self.spare_id: self.current,
-                          **self.folder.record_of_target(self.current)})
+                          **self.folder.record_of_target(self.current)}, self.stats)
 
     def commit(self, files: dict[str, str]) -> bool:
         """Publish ``files`` (relative path -> SHA-256, every file written or kept).
@@ -217,7 +219,8 @@ class Publication:
         Returns False when nothing changed (the folder is left as it is)."""
         folder = self.folder
         self._settle(files)
-        folder.save({self.spare_id: files, **folder.record_of_target(self.current)})
+        folder.save({self.spare_id: files, **folder.record_of_target(self.current)},
+                    self.stats)
         if files == self.current and folder.target.is_dir():
             self.published_stats = {r: s for r, s in self.stats.items() if r in files}
             folder.save(folder._records, self.published_stats)
@@ -248,6 +251,15 @@ class Publication:
         return result
 
 
+def _difference(base: dict[str, str], files: dict[str, str]) -> dict[str, str | None]:
+    """``files`` as changes to ``base``: a new hash per file that differs, None for a file
+    ``files`` lacks."""
+    delta: dict[str, str | None] = {rel: sha for rel, sha in files.items()
+                                    if base.get(rel) != sha}
+    delta.update((rel, None) for rel in base.keys() - files.keys())
+    return dict(sorted(delta.items()))
+
+
 class PublishedFolder:
     """A published output folder and its spare buffer."""
 
@@ -260,6 +272,8 @@ class PublishedFolder:
         spare_root = cache / "publish"
         self.cache = cache
         self.state_name = f"{KIND}/{label}"
+        self.file_kind = f"{KIND}ed/{label}"
+        self._persisted: dict[str, tuple[str, tuple[int, ...]]] = {}  # the file rows
         self.spare = spare_root / label
         with contextlib.suppress(OSError):
             spare_root.mkdir(parents=True, exist_ok=True)
@@ -271,19 +285,49 @@ class PublishedFolder:
 
     # -- state -----------------------------------------------------------------------
     def _load(self) -> None:
-        data = read_state(self.cache, self.state_name, "1", PublishDoc)
-        records = data.get("buffers", {})
-        stats = data.get("stats", {})
-        if not all(is_safe(rel) for files in records.values() for rel in files) \
-                or not all(is_safe(rel) for rel in stats):
-            records, stats = {}, {}  # a path out of its folder: nothing recorded is trusted
-        self._records, self._stats = records, stats
+        doc = read_state(self.cache, self.state_name, CODE, PublishDoc)
+        shape = cast("type[FileRow]", FileRow)  # a tuple alias is a valid msgspec shape
+        rows = store.of(self.cache).rows(self.file_kind, CODE, shape) if doc else {}
+        self._persisted = {rel: (sha, tuple(stat)) for rel, (sha, stat) in rows.items()}
+        others = doc.get("others", {})
+        if not doc or len(rows) != doc.get("count") or not all(map(is_safe, rows)) \
+                or not all(is_safe(rel) for delta in others.values() for rel in delta):
+            self._records, self._stats = {}, {}  # damaged, or a path out of its folder:
+            return  # nothing recorded is trusted
+        base = {rel: sha for rel, (sha, _) in self._persisted.items()}
+        self._records = {doc["base"]: base}
+        for ident, delta in others.items():
+            files = dict(base)
+            for rel, sha in delta.items():
+                if sha is None:
+                    files.pop(rel, None)
+                else:
+                    files[rel] = sha
+            self._records[ident] = files
+        self._stats = {rel: list(stat) for rel, (_, stat) in self._persisted.items() if stat}
 
-    def save(self, records: dict[str, dict[str, str]],
-             stats: dict[str, list[int]] | None = None) -> None:
-        self._records = records
-        self._stats = stats or {}
-        write_state(self.cache, self.state_name, "1", {"buffers": records, "stats": self._stats})
+    def save(self, records: dict[str, dict[str, str]], stats: dict[str, Stat]) -> None:
+        """Record ``records`` (buffer identity -> files) and the published files' stats,
+        writing only the file rows that changed."""
+        self._records, self._stats = records, stats
+        target = _identity(self.target)
+        base_id = target if target in records else next(iter(sorted(records)), "")
+        base = records.get(base_id, {})
+        rows = {rel: (sha, tuple(stats.get(rel, ()))) for rel, sha in base.items()}
+        changed = {rel: row for rel, row in rows.items() if self._persisted.get(rel) != row}
+        removed = [rel for rel in self._persisted if rel not in rows]
+        others = {ident: _difference(base, files) for ident, files in records.items()
+                  if ident != base_id}
+        db = store.of(self.cache)
+        with db.transaction():
+            if removed:
+                db.delete(self.file_kind, removed)
+            if changed:
+                db.put_many(self.file_kind, CODE, {rel: [sha, list(stat)]
+                                                   for rel, (sha, stat) in changed.items()})
+            write_state(self.cache, self.state_name, CODE,
+                        {"base": base_id, "count": len(rows), "others": others})
+        self._persisted = rows
 
     def record_of_target(self, files: dict[str, str]) -> dict[str, dict[str, str]]:
         ident = _identity(self.target)
@@ -312,7 +356,7 @@ class PublishedFolder:
             spare_id = _identity(self.spare) or ""
             spare_files = {}
         # From here the spare is being changed: mark it dirty first.
-        self.save({**self.record_of_target(current)})
+        self.save({**self.record_of_target(current)}, seen)
         self._level(spare_files, current)
         return Publication(self, current, spare_id, seen)
 

@@ -88,7 +88,13 @@ class SitemapsDoc(TypedDict):
 
 
 class PublishDoc(TypedDict):
-    """Which buffer (by device:inode) holds which files, and the published files' stats."""
+    """Which buffer (by device:inode) holds which files: the file rows describe ``base``;
+    every other buffer is recorded as its differences from it (None: the file is absent),
+    so a run writes state in proportion to what it changed."""
 
-    buffers: dict[str, dict[str, str]]
-    stats: dict[str, list[int]]
+    base: str
+    count: int  # file rows written with this document: fewer read back means damage
+    others: dict[str, dict[str, str | None]]
+
+
+FileRow = tuple[str, list[int]]  # one file of the base buffer: SHA-256, stat (or [])
