@@ -15,17 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from pipeline.commands import FORMATS as FORMATS
 from pipeline.core.fsutil import dumps_json, write_text
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.engine.outputs import Outputs
 
 REPORT_SCHEMA = "seo-pipeline/report/1"
 
 
-def to_dict(result: StageResult, root: Path) -> dict[str, Any]:
+def to_dict(result: StageResult, root: Path) -> JSONObject:
     findings = sorted(result.findings)
     return {
         "schema": REPORT_SCHEMA,

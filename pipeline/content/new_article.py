@@ -25,11 +25,11 @@ import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from pipeline.core.fsutil import write_text
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Finding, Severity, TranslationGroup
 from pipeline.core.settings import Settings, load_settings
 
@@ -123,7 +123,7 @@ def today() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def dump(data: dict[str, Any], body: str) -> str:
+def dump(data: JSONObject, body: str) -> str:
     """An article: front matter as YAML (text quoted where YAML needs it), then the body."""
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{front}---\n\n{body}"
@@ -163,7 +163,7 @@ def new_article(settings: Settings, locale: str, slug: str) -> Path:
         author = {**PLACEHOLDER_AUTHOR, "picture": placeholder_file(settings, picture, picture)}
     folder = slug if slug.isascii() else "new-article"  # image paths stay plain ASCII
     cover = placeholder_file(settings, COVER, f"assets/blog/{folder}/cover.jpg")
-    data: dict[str, Any] = {
+    data: JSONObject = {
         "title": title_for(slug), "excerpt": excerpt_for(settings, locale), "coverImage": cover,
         "date": today(), "author": author, "ogImage": {"url": cover}, "locale": locale,
         "slug": slug}
@@ -238,8 +238,8 @@ def source_article(settings: Settings, path: Path) -> tuple[Article, Translation
                   "errors")
 
 
-def translated_front(data: dict[str, Any], source: Article, locale: str,
-                     slug: str) -> dict[str, Any]:
+def translated_front(data: JSONObject, source: Article, locale: str,
+                     slug: str) -> JSONObject:
     """The source's front matter for a translation: texts marked, key and hash set."""
     front = {k: v for k, v in data.items() if k not in {"translationOf", "locale", "slug",
                                                          "translationKey"}}

@@ -11,11 +11,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from pipeline.content import yaml_limits
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Finding, Severity
 from pipeline.core.safe_read import read_regular
 
@@ -27,7 +27,7 @@ FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 class Parsed:
     """A source split into front matter (plain data), body and positions."""
 
-    data: dict[str, Any]
+    data: JSONObject
     body: str
     body_line: int
     key_lines: dict[str, int] = field(default_factory=dict)
@@ -103,7 +103,7 @@ def split(text: str, shown: str) -> tuple[Parsed | None, list[Finding]]:
     return Parsed(data if plain else _plain(data), body, body_line, lines, cols), findings
 
 
-def _compose_and_load(yaml_text: str) -> tuple[Any, Any, bool]:
+def _compose_and_load(yaml_text: str) -> tuple[yaml.Node | None, JSONValue, bool]:
     """One YAML pass (within ``yaml_limits``) giving the node tree and the data; the flag
     says whether the data is already plain (``_plain``)."""
     node = yaml_limits.compose(yaml_text)
@@ -132,7 +132,7 @@ class _Unusual(Exception):
     """A node the short path leaves to PyYAML's constructor (merge keys, other tags)."""
 
 
-def _plain_of(node: Any, loader: Any) -> Any:
+def _plain_of(node: yaml.Node, loader: yaml.constructor.BaseConstructor) -> JSONValue:
     """``_plain(loader.construct_document(node))`` for the usual front matter: mappings
     with text keys, lists and scalars (scalars other than text are built by PyYAML's own
     constructor). Raises on anything else, and whatever the constructor raises."""
@@ -147,7 +147,7 @@ def _plain_of(node: Any, loader: Any) -> Any:
             raise _Unusual(node.tag)
         return value
     if kind is yaml.MappingNode and node.tag == _MAP:
-        data: dict[str, Any] = {}
+        data: JSONObject = {}
         for key_node, value_node in node.value:
             if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
                 raise _Unusual(key_node.tag)  # merge keys, '=' and keys other than text
@@ -215,7 +215,7 @@ def _failing_scalar(yaml_text: str) -> tuple[int, int]:
     return 1, 1
 
 
-def _index_keys(node: Any, prefix: str, lines: dict[str, int], cols: dict[str, int],
+def _index_keys(node: yaml.Node | None, prefix: str, lines: dict[str, int], cols: dict[str, int],
                 shown: str) -> list[Finding]:
     """Record ``dotted.key -> line`` for every mapping key; flag duplicate keys."""
     findings: list[Finding] = []
@@ -233,7 +233,7 @@ def _index_keys(node: Any, prefix: str, lines: dict[str, int], cols: dict[str, i
     return findings
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> JSONValue:
     """YAML values -> JSON-like data (dates to ISO strings) for schema validation."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}

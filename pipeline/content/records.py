@@ -11,20 +11,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Author, Finding, FrontMatter, Severity
 
 
-def finding_record(f: Finding) -> list[Any]:
+def finding_record(f: Finding) -> list[JSONValue]:
     return [f.path, f.line, f.col, f.code, f.severity.value, f.message, f.hint]
 
 
-def finding_of(data: list[Any]) -> Finding:
+def finding_of(data: list[JSONValue]) -> Finding:
     path, line, col, code, severity, message, hint = data
     return Finding(str(path), int(line), int(col), str(code), Severity(severity), str(message),
                    str(hint))
 
 
-def _encode(value: Any) -> Any:
+def _encode(value: object) -> JSONValue:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Author):
@@ -32,7 +33,8 @@ def _encode(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _decode(name: str, value: Any) -> Any:
+# Any: the value of the FrontMatter field ``name``, of the type that field declares.
+def _decode(name: str, value: JSONValue) -> Any:
     if value is None:
         return None
     if name in DATES:
@@ -46,7 +48,7 @@ DATES = {f.name for f in fields(FrontMatter) if "datetime" in str(f.type)}
 TUPLES = {f.name for f in fields(FrontMatter) if "tuple" in str(f.type)}
 
 
-def article_record(article: Article) -> dict[str, Any]:
+def article_record(article: Article) -> JSONObject:
     meta = article.meta
     return {
         "source": article.source.as_posix(), "locale": article.locale,
@@ -56,7 +58,7 @@ def article_record(article: Article) -> dict[str, Any]:
     }
 
 
-def article_of(data: dict[str, Any], root: Path) -> Article:
+def article_of(data: JSONObject, root: Path) -> Article:
     meta = FrontMatter(**{name: _decode(name, value) for name, value in data["meta"].items()})
     return Article(source=Path(data["source"]), locale=data["locale"], meta=meta, text=None,
                    body_line=data["body_line"], key_lines=data["key_lines"],

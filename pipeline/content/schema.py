@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, cast
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError
 
 from pipeline.content.parsing import Parsed
 from pipeline.core import urls
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Author, Finding, FrontMatter, Severity
 from pipeline.core.text import invisible_chars, sanitize_line
 
@@ -104,7 +105,7 @@ _checker.checks("url-or-path")(lambda v: not url_or_path_problem(v))
 
 
 @cache
-def schema() -> dict[str, Any]:
+def schema() -> JSONObject:
     text = resources.files("pipeline").joinpath("schemas/frontmatter.schema.json").read_text()
     return json.loads(text)
 
@@ -171,21 +172,21 @@ def _fast_path() -> bool:
     return schema() == json.loads(_FAST_SCHEMA_TEXT)
 
 
-def _text(value: Any) -> bool:
+def _text(value: object) -> bool:
     """``{"type": "string", "minLength": 1, "pattern": "\\S"}``."""
     return type(value) is str and _NOT_SPACE.search(value) is not None
 
 
-def _link(value: Any) -> bool:
+def _link(value: object) -> bool:
     """``{"type": "string", "minLength": 1, "format": "url-or-path"}``."""
     return type(value) is str and value != "" and not url_or_path_problem(value)
 
 
-def _date(value: Any) -> bool:
+def _date(value: object) -> bool:
     return type(value) is str and parse_datetime(value) is not None
 
 
-def _fast_valid(data: Any) -> bool:
+def _fast_valid(data: JSONValue) -> bool:
     """True only when jsonschema would find no error in ``data`` (the common case);
     otherwise jsonschema runs and words the findings. Errs towards ``False``."""
     if type(data) is not dict or not _fast_path() or not _TOP_KEYS.issuperset(data):
@@ -234,8 +235,8 @@ def _unknown_fields(error: ValidationError, parsed: Parsed, shown: str) -> list[
     """One warning per unknown field, each at its own key."""
     prefix = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
     # The stubs also allow a hand-made error's Unset; a validator's errors carry both values.
-    schema = cast("Mapping[str, Any]", error.schema)
-    extra = sorted(set(cast("dict[str, Any]", error.instance)) - set(schema.get("properties", {})),
+    schema = cast("Mapping[str, JSONValue]", error.schema)
+    extra = sorted(set(cast("JSONObject", error.instance)) - set(schema.get("properties", {})),
                    key=str)
     findings = []
     for key in extra:
@@ -297,7 +298,7 @@ def _to_finding(error: ValidationError, parsed: Parsed, shown: str) -> Finding:
     return Finding(shown, line, col, code, Severity.ERROR, message, hint)
 
 
-def _format_message(fmt: str, field: str, value: Any) -> tuple[str, str, str]:
+def _format_message(fmt: str, field: str, value: JSONValue) -> tuple[str, str, str]:
     if fmt == "iso8601":
         return ("FM104", f"'{field}' is not an ISO 8601 date: {value!r}",
                 "use e.g. 2025-07-01 or 2025-07-01T05:35:07Z; an offset has hours and minutes only")
@@ -308,13 +309,13 @@ def _format_message(fmt: str, field: str, value: Any) -> tuple[str, str, str]:
             "use an absolute http(s) URL or a path under public/ such as /assets/x.jpg")
 
 
-def _article(expected: Any) -> str:
+def _article(expected: JSONValue) -> str:
     names = {"string": "a string", "object": "a mapping", "array": "a list",
              "boolean": "true or false", "integer": "an integer", "number": "a number"}
     return names.get(expected, str(expected))
 
 
-def _json_type(value: Any) -> str:
+def _json_type(value: object) -> str:
     for py, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
                      (list, "list"), (dict, "mapping")):
         if isinstance(value, py):
@@ -344,7 +345,7 @@ def invisible_findings(parsed: Parsed, shown: str) -> list[Finding]:
     return findings
 
 
-def to_front_matter(data: dict[str, Any], default_slug: str, default_key: str) -> FrontMatter:
+def to_front_matter(data: JSONObject, default_slug: str, default_key: str) -> FrontMatter:
     """Typed front matter from schema-valid data, with path-derived fallbacks."""
     date = parse_datetime(data["date"])
     assert date is not None  # guaranteed by the schema

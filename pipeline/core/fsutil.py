@@ -25,8 +25,8 @@ def safe_join(root: Path, *parts: str) -> Path:
     return target
 
 
-# IO[Any]: text or bytes depending on ``mode``, as typeshed types open() with a str mode.
 @contextlib.contextmanager
+# IO[Any]: text or bytes depending on ``mode``, as typeshed types open() with a str mode.
 def atomic_open(path: Path, mode: str = "wb", sync: bool = True) -> Iterator[IO[Any]]:
     """Open a temp file beside ``path``; rename it over ``path`` only on success.
 

@@ -12,7 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pipeline.core.jsontypes import JSONObject
 
 if TYPE_CHECKING:
     from pipeline.core.settings import Settings
@@ -221,8 +223,8 @@ class StageResult:
     stage: str
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
-    # Any: each stage's own report data (JSON values of its own shape), read by its report.
-    data: dict[str, Any] = field(default_factory=dict)
+    # Each stage's own report data (JSON values of its own shape), read by its report.
+    data: JSONObject = field(default_factory=dict)
     # What this run did (work reused, files rewritten): shown on the console, never written
     # to the report, so reports depend on the input alone.
     run_stats: dict[str, int | float | bool] = field(default_factory=dict, compare=False)

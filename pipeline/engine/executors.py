@@ -22,14 +22,16 @@ import socket
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import CONFIG_NAME, ConfigError, Settings
 from pipeline.engine.options import RunOptions
 
-Task = Callable[[Any, Any], Any]  # (shared, item) -> result; a module-level function
+S = TypeVar("S")  # what every item needs (shared)
+T = TypeVar("T")  # one item
+R = TypeVar("R")  # one item's result
 RETRIES = 3
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler
 
@@ -43,20 +45,21 @@ class Executor(Protocol):
     def slots(self) -> int:
         """How many tasks can run at once (for sizing batches)."""
 
-    def map(self, task: Task, shared: Any, items: list[Any]) -> Iterator[Any]:
+    def map(self, task: Callable[[S, T], R], shared: S, items: list[T]) -> Iterator[R]:
         """``task(shared, item)`` for every item, yielded in item order."""
 
 
-_SHARED: Any = None
+_SHARED: object = None
 
 
-def _init(shared: Any) -> None:
+def _init(shared: object) -> None:
     global _SHARED
     _orphan_guard()
     _SHARED = shared
 
 
-def _call(task: Task, item: Any) -> Any:
+# Any: the task takes the worker's _SHARED, the very value its map was given as shared.
+def _call(task: Callable[[Any, T], R], item: T) -> R:
     return task(_SHARED, item)
 
 
@@ -83,7 +86,7 @@ class LocalExecutor:
     def slots(self) -> int:
         return self.workers
 
-    def map(self, task: Task, shared: Any, items: list[Any]) -> Iterator[Any]:
+    def map(self, task: Callable[[S, T], R], shared: S, items: list[T]) -> Iterator[R]:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                  initializer=_init, initargs=(shared,)) as pool:
@@ -99,8 +102,9 @@ class DaskExecutor:
         self.address = address
         self.workers = workers
         self.files = files  # "shared": workers write outputs; "return": they send bytes
+        # Any: distributed ships no types (its calls are untyped), so its objects are Any.
         self._client: Any = None
-        self._cluster: Any = None
+        self._cluster: Any = None  # Any: a distributed LocalCluster, as above
 
     def connect(self) -> None:
         """Reach the scheduler (or start the local cluster); ``ConfigError`` if it fails."""
@@ -126,14 +130,14 @@ class DaskExecutor:
                          f"{exc}") from None
 
     @property
-    def client(self) -> Any:
+    def client(self) -> Any:  # Any: a distributed Client (untyped, as above)
         self.connect()
         return self._client
 
     def slots(self) -> int:
         return max(1, int(sum(self.client.nthreads().values())))
 
-    def map(self, task: Task, shared: Any, items: list[Any]) -> Iterator[Any]:
+    def map(self, task: Callable[[S, T], R], shared: S, items: list[T]) -> Iterator[R]:
         client = self.client
         shared_future = client.scatter(shared, broadcast=True, hash=False)
         futures = deque(client.submit(task, shared_future, item, pure=False, retries=RETRIES)

@@ -16,10 +16,10 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pipeline.content.records import finding_of
 from pipeline.core import urls
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Finding, Site
 from pipeline.engine import fingerprint, store
 from pipeline.engine.executors import Executor
@@ -67,7 +67,7 @@ class Stamps:
 class UnitResults:
     """Per published article (by source path): its unit's results, in site order."""
 
-    articles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    articles: dict[str, JSONObject] = field(default_factory=dict)
     metadata_lines: dict[str, bytes] = field(default_factory=dict)
     ran: int = 0
     reused: int = 0
@@ -166,7 +166,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
     return UnitRun(site, results, cache, base_fp, units, old_units, metadata_sha)
 
 
-def _record(result: dict[str, Any], units: dict[str, Any], results: UnitResults) -> None:
+def _record(result: JSONObject, units: JSONObject, results: UnitResults) -> None:
     unit = units[result["key"]]
     unit["deps"] = result["deps"]
     unit["articles"] = result["articles"]
@@ -175,7 +175,7 @@ def _record(result: dict[str, Any], units: dict[str, Any], results: UnitResults)
     results.ran += 1
 
 
-def _collect(units: dict[str, Any], results: UnitResults, order: list[str],
+def _collect(units: JSONObject, results: UnitResults, order: list[str],
              old_lines: tuple[bool, bytes]) -> None:
     """Every article's results in site order; metadata lines of reused units from the
     published ``metadata.jsonl`` where the state says where they are."""
@@ -213,7 +213,7 @@ def save_state(run: UnitRun, outputs: Outputs) -> None:
         write_state(cache, STATE_NAME, base_fp, {"metadataSha": metadata_sha})
 
 
-def _published_lines(reports: dict[str, str], state: dict[str, Any],
+def _published_lines(reports: dict[str, str], state: JSONObject,
                      folder: Path) -> tuple[bool, bytes]:
     """The published metadata lines when they are the ones the state points into."""
     sha = state.get("metadataSha")

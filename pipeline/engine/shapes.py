@@ -7,7 +7,9 @@ once more where they are used (``engine.paths.is_safe``) before anything is dele
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, TypedDict
+from typing import NotRequired, TypedDict
+
+from pipeline.core.jsontypes import JSONObject, JSONValue
 
 FindingRow = tuple[str, int, int, str, str, str, str]  # content.records.finding_record
 
@@ -19,8 +21,8 @@ class SourceRow(TypedDict):
     size: int
     mtime: int
     sha: str
-    article: dict[str, Any] | None  # content.records.article_record (checked on restore)
-    findings: list[list[Any]]
+    article: JSONObject | None  # content.records.article_record (checked on restore)
+    findings: list[list[JSONValue]]
 
 
 class ScanDoc(TypedDict):
@@ -33,9 +35,9 @@ class ArticleRow(TypedDict):
     page: str
     json: str
     shas: dict[str, str]
-    findings: list[list[Any]]
-    metaFindings: list[list[Any]]
-    entry: dict[str, Any]
+    findings: list[list[JSONValue]]
+    metaFindings: list[list[JSONValue]]
+    entry: JSONObject
     words: int
     line: NotRequired[list[int]]
 
@@ -69,20 +71,20 @@ class AssetsDoc(TypedDict):
 
 class NamesRow(TypedDict):
     fp: str
-    findings: list[list[Any]]
+    findings: list[list[JSONValue]]
 
 
 class ValidateDoc(TypedDict):
     settings: str
-    articles: dict[str, tuple[str, list[list[Any]]]]
-    names: dict[str, Any]  # NamesRow, or {} before the first check
+    articles: dict[str, tuple[str, list[list[JSONValue]]]]
+    names: JSONObject  # NamesRow, or {} before the first check
 
 
 class SitemapsDoc(TypedDict):
     fp: str
     names: list[str]
-    data: dict[str, Any]
-    findings: list[list[Any]]
+    data: JSONObject
+    findings: list[list[JSONValue]]
     sitemap: dict[str, str]
     output: dict[str, str]
 

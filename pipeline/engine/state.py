@@ -11,20 +11,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.engine import store
 
 DOCUMENT = "document"
 
 
 def read_state(cache: Path, name: str, code_fp: str,
-               shape: Any = dict[str, Any]) -> dict[str, Any]:
+               # Any: a TypedDict class or a dict[...] form, which type[...] does not name
+               shape: Any = JSONObject) -> JSONObject:
     """The document ``name`` of the cache folder ``cache`` when it has ``shape`` (a
     ``TypedDict`` or mapping type), else ``{}``."""
     found = store.of(cache).get(DOCUMENT, name, code_fp, shape)
     return found if isinstance(found, dict) else {}
 
 
-def write_state(cache: Path, name: str, code_fp: str, data: Any) -> None:
+def write_state(cache: Path, name: str, code_fp: str, data: JSONValue) -> None:
     """Write the document (in the run's transaction when one is open)."""
     store.of(cache).put(DOCUMENT, name, code_fp, data)
 

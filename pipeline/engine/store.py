@@ -21,11 +21,12 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import msgspec
 import orjson
 
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Finding, Severity
 
 FILE_NAME = "state.db"
@@ -55,7 +56,7 @@ class Store:
         self._depth = 0
         self._lock = threading.RLock()
         # Rows decoded by ``rows``, per kind: ((code, shape, data_version), rows).
-        self._rows: dict[str, tuple[tuple[str, object, int], dict[str, Any]]] = {}
+        self._rows: dict[str, tuple[tuple[str, object, int], JSONObject]] = {}
 
     # -- opening ---------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection | None:
@@ -118,7 +119,7 @@ class Store:
         except sqlite3.DatabaseError:
             return None
 
-    def _held(self, kind: str, code: str) -> dict[str, Any] | None:
+    def _held(self, kind: str, code: str) -> JSONObject | None:
         held = self._rows.get(kind)
         return held[1] if held is not None and held[0][0] == code else None
 
@@ -185,10 +186,10 @@ class Store:
             finally:
                 self._depth -= 1
 
-    def put(self, kind: str, key: str, code: str, value: Any) -> None:
+    def put(self, kind: str, key: str, code: str, value: JSONValue) -> None:
         self.put_many(kind, code, {key: value})
 
-    def put_many(self, kind: str, code: str, values: dict[str, Any],
+    def put_many(self, kind: str, code: str, values: JSONObject,
                  replace_all: bool = False) -> None:
         """Write rows of ``kind``; ``replace_all`` drops the kind's other rows too."""
         encoded = [(kind, key, code, orjson.dumps(value)) for key, value in values.items()]

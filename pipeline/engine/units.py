@@ -16,12 +16,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from pipeline.content.records import finding_record
 from pipeline.core.fsutil import dumps_json_bytes
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
 from pipeline.engine.executors import Executor, LocalExecutor
@@ -66,10 +66,10 @@ class Context:
             self.kits[locale.code] = LocaleKit(locale, translations)
 
 
-def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
+def run_unit(ctx: Context, job: Job) -> JSONObject:
     """Render the group; write changed files; return ``{source: result}`` and the deps."""
     site = Site(ctx.settings, job.articles)
-    results: dict[str, Any] = {}
+    results: JSONObject = {}
     deps: set[str] = set()
     for article in job.articles:
         if article.meta.draft:
@@ -133,7 +133,7 @@ class Collector:
 _CONTEXTS: dict[str, Context] = {}  # per worker process, by run
 
 
-def run_batch(shared: Shared, jobs: list[Job]) -> list[dict[str, Any]]:
+def run_batch(shared: Shared, jobs: list[Job]) -> list[JSONObject]:
     """Run a batch of units in this worker process; its context is made once per run."""
     ctx = _CONTEXTS.get(shared.token)
     if ctx is None:
@@ -158,7 +158,7 @@ def batch_size(jobs: int, slots: int) -> int:
 
 
 def run_units(settings: Settings, spare: Path, jobs: list[Job], workers: int,
-              executor: Executor | None = None) -> Iterator[dict[str, Any]]:
+              executor: Executor | None = None) -> Iterator[JSONObject]:
     """Every job's result, in job order; through ``executor`` (default: ``workers`` local
     processes) when there are many, else in this process."""
     if len(jobs) < PARALLEL_FROM or (executor is None and workers <= 1):

@@ -13,8 +13,9 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from pipeline.core.jsontypes import JSONValue
 from pipeline.core.model import Article
 from pipeline.links.types import Occurrence, Source
 
@@ -69,7 +70,7 @@ def _encode(occurrences: list[Occurrence]) -> str:
 
 def _decode(text: str, path: str) -> list[Occurrence] | None:
     try:
-        rows: list[Any] = json.loads(text)
+        rows: list[JSONValue] = json.loads(text)
         return [Occurrence(str(raw), Source(path, int(line), int(col), str(kind)))
                 for raw, line, col, kind in rows]
     except (ValueError, TypeError):

@@ -23,8 +23,8 @@ Codes::
 from __future__ import annotations
 
 import functools
-from typing import Any
 
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity
 from pipeline.core.urls import ENCODING_KINDS, display, encoding_issues
 from pipeline.links.fragments import has_fragment
@@ -164,7 +164,7 @@ def _at(occ: Occurrence, code: str, severity: Severity, message: str, hint: str)
     return Finding(src.path, src.line, src.col, code, severity, message, hint)
 
 
-def link_record(target: Target) -> dict[str, Any]:
+def link_record(target: Target) -> JSONObject:
     """One unique target as it appears in ``reports/links.json``."""
     verdict = target.verdict or Verdict(State.SKIPPED)
     problem = _problem(target, verdict)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.links.types import OK_STATES
 from pipeline.report import human_line, summary_line
@@ -17,7 +17,7 @@ def _by_article(findings: list[Finding]) -> dict[str, list[Finding]]:
     return dict(grouped)
 
 
-def counts_line(data: dict[str, Any]) -> str:
+def counts_line(data: JSONObject) -> str:
     """Links counted twice, each unit named: places in the articles, unique links by state."""
     summary = data.get("summary", {})
     states = ", ".join(f"{n} {s}" for s, n in sorted(summary.get("states", {}).items()))
@@ -27,7 +27,7 @@ def counts_line(data: dict[str, Any]) -> str:
             f"{states or 'nothing to check'}")
 
 
-def problems_line(data: dict[str, Any]) -> str:
+def problems_line(data: JSONObject) -> str:
     """How the unique links with a problem become findings: one per place they are used."""
     bad = [r for r in data.get("links", [])
            if r["state"] not in OK_STATES or "missing" in r["fragments"].values()]

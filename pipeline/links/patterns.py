@@ -11,9 +11,9 @@ its pattern does not have.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 import re2
 
@@ -26,19 +26,36 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # the problem becomes a finding; nothing on stderr
 
 
+class Match(Protocol):
+    """What this module reads of an RE2 match (google-re2 ships no types)."""
+
+    def group(self, index: int, /) -> str | None: ...
+
+
+class _Regex(Protocol):
+    """What this module uses of a compiled RE2 pattern (google-re2 ships no types)."""
+
+    groups: int
+    groupindex: Mapping[str, int]
+
+    def search(self, text: str, /) -> Match | None: ...
+
+    def sub(self, replacement: Callable[[Match], str], text: str, /) -> str: ...
+
+
 class Pattern:
     """A compiled RE2 pattern. Text that is not valid Unicode (a lone surrogate from a
     YAML escape, say) is matched with U+FFFD in its place instead of raising."""
 
-    def __init__(self, regex: Any):
+    def __init__(self, regex: _Regex):
         self._regex = regex
         self.groups: int = regex.groups
         self.groupindex: dict[str, int] = dict(regex.groupindex)
 
-    def search(self, text: str) -> Any:
+    def search(self, text: str) -> Match | None:
         return self._regex.search(_encodable(text))
 
-    def sub(self, replacement: Callable[[Any], str], text: str) -> str:
+    def sub(self, replacement: Callable[[Match], str], text: str) -> str:
         return str(self._regex.sub(replacement, _encodable(text)))
 
 
@@ -90,7 +107,7 @@ class Template:
 
     parts: tuple[str | int, ...]  # literal text, or a group number
 
-    def expand(self, match: Any) -> str:
+    def expand(self, match: Match) -> str:
         return "".join(p if isinstance(p, str) else (match.group(p) or "") for p in self.parts)
 
 

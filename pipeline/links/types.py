@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+
+from pipeline.core.jsontypes import JSONObject
 
 
 class State(StrEnum):
@@ -78,7 +79,7 @@ class Verdict:
     def ok(self) -> bool:
         return self.state in OK_STATES
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JSONObject:
         """JSON-ready form (the cache and the checker processes use it)."""
         return {"state": self.state.value, "status": self.status, "detail": self.detail,
                 "final_url": self.final_url, "redirects": self.redirects,
@@ -86,7 +87,7 @@ class Verdict:
                 "truncated": self.truncated, "suggestion": self.suggestion}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], from_cache: bool = False) -> Verdict:
+    def from_dict(cls, data: JSONObject, from_cache: bool = False) -> Verdict:
         """The inverse of ``to_dict``; ``ValueError`` or ``KeyError`` on foreign data."""
         anchors = data.get("anchors")
         return cls(state=State(data["state"]), status=data.get("status"),

@@ -11,7 +11,7 @@ retried or redirected here: callers decide (``pipeline.net.retry``).
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import cast
 from urllib.parse import urlsplit
 
 import requests
@@ -33,7 +33,8 @@ class PinnedClient:
         self.verify = verify
         self._adapter = pinned_adapter(vetting, pool_connections=100,
                                        pool_maxsize=max(4, pool_maxsize), max_retries=0)
-        self._pools: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[Any, bool]] = {}
+        self._pools: dict[tuple[str, str, tuple[tuple[str, str], ...]],
+                          tuple[urllib3.HTTPConnectionPool, bool]] = {}
         self._lock = threading.Lock()
 
     def open(self, method: str, url: str, proxies: Proxies, connect_timeout: float,
@@ -48,14 +49,17 @@ class PinnedClient:
                             assert_same_host=False,
                             timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout))
 
-    def _pool(self, scheme: str, netloc: str, url: str, proxies: Proxies) -> tuple[Any, bool]:
+    def _pool(self, scheme: str, netloc: str, url: str, proxies: Proxies
+              ) -> tuple[urllib3.HTTPConnectionPool, bool]:
         key = (scheme, netloc, tuple(sorted(proxies.items())))
         entry = self._pools.get(key)
         if entry is None or entry[0].pool is None:  # new, or closed by the pool manager
             origin = requests.Request("GET", f"{scheme}://{netloc}/").prepare()
             with self._lock:
-                pool = self._adapter.get_connection_with_tls_context(origin, self.verify,
-                                                                     proxies, None)
+                # The stubs give urllib3's ConnectionPool base; the adapter's pools are
+                # HTTP(S)ConnectionPools (pinning.pinned_adapter).
+                pool = cast(urllib3.HTTPConnectionPool, self._adapter.get_connection_with_tls_context(
+                    origin, self.verify, proxies, None))
             entry = (pool, bool(select_proxy(url, proxies)) and scheme == "http")
             self._pools[key] = entry
         return entry

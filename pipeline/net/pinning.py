@@ -55,6 +55,7 @@ class _Pinned(_Connection):
         assert error is not None
         raise error
 
+    # Any: forwarded unchanged to urllib3's request, whose signature this override keeps.
     def request(self, *args: Any, **kwargs: Any) -> None:
         deadline.attach(self.sock)  # a reused connection joins this request's deadline
         super().request(*args, **kwargs)
@@ -67,7 +68,8 @@ def _check_peer(sock: socket.socket, pinned: str, allow_private: bool) -> None:
         raise RefusedAddress(f"private-address {peer} (at connect)")
 
 
-def pinned_adapter(vetting: Vetting, **kwargs: Any) -> HTTPAdapter:
+def pinned_adapter(vetting: Vetting, pool_connections: int = 10, pool_maxsize: int = 10,
+                   max_retries: int = 0) -> HTTPAdapter:
     """A requests adapter whose pools connect only to ``vetting``'s addresses."""
     http = type("PinnedHTTPConnection", (_Pinned, urllib3.connection.HTTPConnection),
                 {"vetting": vetting})
@@ -79,13 +81,16 @@ def pinned_adapter(vetting: Vetting, **kwargs: Any) -> HTTPAdapter:
                            {"ConnectionCls": https})}
 
     class PinnedAdapter(HTTPAdapter):
+        # Any: urllib3's pool arguments, forwarded unchanged (typed Any by requests' stubs).
         def init_poolmanager(self, *args: Any, **kw: Any) -> None:
             super().init_poolmanager(*args, **kw)
             self.poolmanager.pool_classes_by_scheme = pools
 
-        def proxy_manager_for(self, proxy: str, **kw: Any) -> Any:
+        # Any: urllib3's proxy manager arguments, forwarded unchanged (as requests types them).
+        def proxy_manager_for(self, proxy: str, **kw: Any) -> urllib3.PoolManager:
             manager = super().proxy_manager_for(proxy, **kw)
             manager.pool_classes_by_scheme = pools
             return manager
 
-    return PinnedAdapter(**kwargs)
+    return PinnedAdapter(pool_connections=pool_connections, pool_maxsize=pool_maxsize,
+                         max_retries=max_retries)

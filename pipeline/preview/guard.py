@@ -29,7 +29,6 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from socketserver import BaseRequestHandler
-from typing import Any
 from urllib.parse import urlsplit
 
 MAX_CONNECTIONS = 128  # request threads at once, event streams included
@@ -37,6 +36,7 @@ IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent (reading or writing)
 RETRY_AFTER = 2  # seconds, in 503 answers
 LOOPBACK_NAMES = frozenset({"localhost"})
 CLIENT_GONE = (ConnectionError, TimeoutError, socket.timeout)
+TCPAddress = tuple[object, ...]  # a client's (host, port) or, over IPv6, (host, port, flow, scope)
 _FORBIDDEN = frozenset("@/?#\\ \t\r\n")
 Request = socket.socket | tuple[bytes, socket.socket]  # what socketserver calls a request
 
@@ -117,7 +117,7 @@ class BoundedServer(ThreadingHTTPServer):
         self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(address, handler)
 
-    def process_request(self, request: Request, client_address: Any) -> None:
+    def process_request(self, request: Request, client_address: TCPAddress) -> None:
         if not self._slots.acquire(blocking=False):
             _refuse_now(request)
             self.shutdown_request(request)
@@ -129,13 +129,13 @@ class BoundedServer(ThreadingHTTPServer):
             _refuse_now(request)
             self.shutdown_request(request)
 
-    def process_request_thread(self, request: Request, client_address: Any) -> None:
+    def process_request_thread(self, request: Request, client_address: TCPAddress) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
 
-    def handle_error(self, request: Request, client_address: Any) -> None:
+    def handle_error(self, request: Request, client_address: TCPAddress) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, CLIENT_GONE):
             return

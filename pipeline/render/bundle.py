@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from pipeline.content.assets import public_of
 from pipeline.content.translations import source_hash, source_of, state_of
 from pipeline.core import urls
 from pipeline.core.addresses import json_file as json_file
 from pipeline.core.datefmt import w3c_datetime
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Finding, Locale, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.render import i18n
@@ -50,7 +50,7 @@ class ArticleBundle:
     url: str  # absolute canonical URL
     cover: str  # href of the cover image, '' when missing
     head_html: str | None
-    metadata: dict[str, Any] | None
+    metadata: JSONObject | None
 
 
 _URLS: dict[tuple[object, ...], str] = {}
@@ -119,11 +119,11 @@ def alternates(site: Site, article: Article) -> list[dict[str, str]]:
             for a in site.translations(article)]
 
 
-def article_json(site: Site, bundle: ArticleBundle) -> dict[str, Any]:
+def article_json(site: Site, bundle: ArticleBundle) -> JSONObject:
     """The ``article.json`` document of a bundle (see ``schemas/article.schema.json``)."""
     article, meta = bundle.article, bundle.article.meta
     source = source_of(site.group_of(article), site.settings.site.x_default)
-    data: dict[str, Any] = {
+    data: JSONObject = {
         "schema": ARTICLE_SCHEMA,
         "locale": article.locale,
         "lang": bundle.locale.hreflang,
@@ -152,9 +152,9 @@ def article_json(site: Site, bundle: ArticleBundle) -> dict[str, Any]:
     return data
 
 
-def front_matter(article: Article) -> dict[str, Any]:
+def front_matter(article: Article) -> JSONObject:
     meta = article.meta
-    data: dict[str, Any] = {
+    data: JSONObject = {
         "title": meta.title, "excerpt": meta.excerpt, "coverImage": meta.cover_image,
         "coverAlt": meta.image_alt,
         "date": w3c_datetime(meta.date), "author": {"name": meta.author.name},

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
-from typing import Any
 
 import lxml.html
 import orjson
 from lxml import etree
+
+from pipeline.core.jsontypes import JSONObject
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -41,11 +42,11 @@ class FeedInfo:
     publisher: str
 
 
-def _newest(entries: Sequence[dict[str, Any]]) -> str:
+def _newest(entries: Sequence[JSONObject]) -> str:
     return max((e["updated"] for e in entries), default=EPOCH)
 
 
-def _content(entry: dict[str, Any], info: FeedInfo) -> str | None:
+def _content(entry: JSONObject, info: FeedInfo) -> str | None:
     """The article's HTML with absolute links, inside a ``div`` of the locale's
     language and direction; None for summary feeds."""
     if "html" not in entry:
@@ -65,7 +66,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None,
     return element
 
 
-def atom(info: FeedInfo, entries: Sequence[dict[str, Any]]) -> bytes:
+def atom(info: FeedInfo, entries: Sequence[JSONObject]) -> bytes:
     """The Atom 1.0 feed of ``entries`` (newest first)."""
     a = f"{{{ATOM_NS}}}"
     feed = etree.Element(a + "feed", nsmap={None: ATOM_NS})
@@ -103,7 +104,7 @@ def _rfc822(w3c: str) -> str:
     return format_datetime(datetime.fromisoformat(w3c.replace("Z", "+00:00")))
 
 
-def rss(info: FeedInfo, entries: Sequence[dict[str, Any]]) -> bytes:
+def rss(info: FeedInfo, entries: Sequence[JSONObject]) -> bytes:
     """The RSS 2.0 feed of ``entries`` (newest first), cover as enclosure and
     ``media:content``."""
     root = etree.Element("rss", nsmap={"atom": ATOM_NS, "media": MEDIA_NS, "dc": DC_NS})
@@ -135,11 +136,11 @@ def rss(info: FeedInfo, entries: Sequence[dict[str, Any]]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def json_feed(info: FeedInfo, entries: Sequence[dict[str, Any]]) -> bytes:
+def json_feed(info: FeedInfo, entries: Sequence[JSONObject]) -> bytes:
     """The JSON Feed 1.1 of ``entries`` (newest first)."""
     items = []
     for entry in entries:
-        item: dict[str, Any] = {"id": entry["url"], "url": entry["url"],
+        item: JSONObject = {"id": entry["url"], "url": entry["url"],
                                 "title": entry["title"], "summary": entry["excerpt"],
                                 "date_published": entry["datetime"],
                                 "date_modified": entry["updated"],

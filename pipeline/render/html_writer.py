@@ -147,7 +147,7 @@ class _Walk:
         # loop dispatches on the key by hand (the hot path), which mypy cannot follow through
         # pyromark's union of TypedDicts.
         events: Iterator[tuple[Any, Range]] = _PARSER.events_with_range(self.body, merge_text=True)
-        data: Any = None  # the payload of a Start event: its shape depends on the tag
+        data: Any = None  # Any: a Start event's payload, whose shape depends on the tag
         for event, span in events:
             if skip:
                 if event.__class__ is dict:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pipeline.content.tags import Tag
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article
 from pipeline.seo.alternates import Alternate
 
@@ -24,9 +25,9 @@ class ListPart:
     page: int
     pages: int
     first: int
-    entries: list[dict[str, Any]]
+    entries: list[JSONObject]
     lead: Article | None = None
-    tag: Tag[Any] | None = None
+    tag: Tag[tuple[Article, JSONObject]] | None = None  # its members: (article, unit results)
     cluster: tuple[Alternate, ...] = ()
 
 

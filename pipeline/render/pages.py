@@ -8,8 +8,9 @@ the pages work from any host serving the output folder.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from types import CodeType
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket, BytecodeCache
@@ -18,6 +19,7 @@ from markupsafe import Markup
 from pipeline.content.tags import tag_names, tag_slug
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Locale, Site
 from pipeline.core.settings import Settings
 from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
@@ -60,7 +62,7 @@ class _CompiledTemplates(BytecodeCache):
     (the bucket's checksum is the source's), so a catalog costs no recompilation."""
 
     def __init__(self) -> None:
-        self._code: dict[str, tuple[str, Any]] = {}
+        self._code: dict[str, tuple[str, CodeType | None]] = {}
 
     def load_bytecode(self, bucket: Bucket) -> None:
         entry = self._code.get(bucket.key)
@@ -91,13 +93,13 @@ def _environment(translations: gettext.NullTranslations) -> Environment:
     return env
 
 
-def _plain_gettext(gettext: Any) -> Any:
+def _plain_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:
     """What the i18n extension's newstyle ``_`` returns in an autoescaped template (every
     template here is), without resolving ``gettext`` through the context on each call."""
 
     plain: dict[str, Markup] = {}  # the strings without variables, per catalog
 
-    def _(__string: str, **variables: Any) -> Markup:
+    def _(__string: str, **variables: object) -> Markup:
         if variables:
             return Markup(gettext(__string)) % variables
         text = plain.get(__string)
@@ -112,16 +114,16 @@ class _Fields:
     """A template value read by attribute: Jinja tries attributes before items, so a
     dict costs it a caught ``AttributeError`` on every ``page.title``."""
 
-    def __init__(self, fields: dict[str, Any]):
+    def __init__(self, fields: Mapping[str, object]):
         self.__dict__.update(fields)
 
 
-def render(kit_translations: gettext.NullTranslations, name: str, **context: Any) -> str:
+def render(kit_translations: gettext.NullTranslations, name: str, **context: object) -> str:
     return _environment(kit_translations).get_template(name).render(**context)
 
 
-def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]],
-          **extra: Any) -> dict[str, Any]:
+def _page(site: Site, locale: Locale, title: str, switcher: Sequence[object],
+          **extra: object) -> dict[str, object]:
     settings = site.settings
     return {"lang": html_lang(locale), "dir": locale.direction, "numbering": locale.numbering,
             "title": title,
@@ -176,7 +178,7 @@ def _language(locale: Locale) -> dict[str, str]:
     return {"lang": html_lang(locale), "dir": locale.direction, "name": locale.name}
 
 
-def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, Any]]:
+def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, object]]:
     """The article's locale and its existing translations only, in locale order.
 
     Empty when the article has no translation: a switcher with one entry is noise.
@@ -187,7 +189,7 @@ def article_switcher(site: Site, bundle: ArticleBundle) -> list[dict[str, Any]]:
             for a in versions] if len(versions) > 1 else []
 
 
-def index_switcher(site: Site, current: Locale) -> list[dict[str, Any]]:
+def index_switcher(site: Site, current: Locale) -> list[dict[str, object]]:
     return [{**_language(loc), "current": loc.code == current.code,
              "href": urls.locale_index_href(site.settings, loc.code)} for loc in site.locales]
 
@@ -196,11 +198,11 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     article = bundle.article
     meta = article.meta
     others = [a for a in site.translations(article) if a is not article]
-    page = _page(site, kit.locale, meta.title, article_switcher(site, bundle),
+    switcher = [_Fields(item) for item in article_switcher(site, bundle)]
+    page = _page(site, kit.locale, meta.title, switcher,
                  description=meta.excerpt, canonical=bundle.url,
                  breadcrumbs=breadcrumbs(trail(site, kit, Crumb(meta.title, bundle.url))),
                  head_html=Markup(bundle.head_html) if bundle.head_html else None)
-    page["switcher"] = [_Fields(item) for item in page["switcher"]]
     toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
@@ -217,7 +219,7 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
                   article=_Fields(context))
 
 
-def index_entry(bundle: ArticleBundle, settings: Settings) -> dict[str, Any]:
+def index_entry(bundle: ArticleBundle, settings: Settings) -> JSONObject:
     """What list pages and feeds show of one article (small, JSON-serialisable); the
     article's HTML too when feeds carry full content (``[feeds] content``)."""
     article, meta = bundle.article, bundle.article.meta
@@ -232,7 +234,7 @@ def index_entry(bundle: ArticleBundle, settings: Settings) -> dict[str, Any]:
     return entry
 
 
-def feed_cover(settings: Settings, bundle: ArticleBundle) -> dict[str, Any] | None:
+def feed_cover(settings: Settings, bundle: ArticleBundle) -> JSONObject | None:
     """The cover as a feed enclosure: absolute URL, media type and size in bytes."""
     if not bundle.cover:
         return None
@@ -301,7 +303,7 @@ def tag_links(settings: Settings, locale: str, tags: list[str]) -> list[_Fields]
     return list(seen.values())
 
 
-def _choices(site: Site, kits: dict[str, LocaleKit]) -> list[dict[str, Any]]:
+def _choices(site: Site, kits: dict[str, LocaleKit]) -> list[dict[str, str]]:
     """Per locale: its index link and the chooser/404 strings in its own language."""
     choices = []
     for loc in site.locales:

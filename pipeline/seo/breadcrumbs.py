@@ -4,8 +4,9 @@ trail as JSON-LD ``BreadcrumbList``, built from one list so the two always agree
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
+
+from pipeline.core.jsontypes import JSONObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,7 @@ class Crumb:
         return urlsplit(self.url).path
 
 
-def breadcrumb_list(trail: list[Crumb]) -> dict[str, Any]:
+def breadcrumb_list(trail: list[Crumb]) -> JSONObject:
     """The JSON-LD ``BreadcrumbList`` of ``trail`` (positions from 1, the page last)."""
     return {"@context": "https://schema.org", "@type": "BreadcrumbList",
             "itemListElement": [{"@type": "ListItem", "position": n, "name": crumb.name,

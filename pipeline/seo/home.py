@@ -10,9 +10,9 @@ The share image is the newest listed article's, with that article's alt text.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from pipeline.core import urls
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Locale, Site
 from pipeline.seo.alternates import Alternate, article_url, home_alternates, root_url
 from pipeline.seo.metadata import (
@@ -81,19 +81,19 @@ def list_metadata(site: Site, locale: Locale, url: str, title: str, description:
 
 
 def _metadata(site: Site, locale: Locale, url: str, title: str, description: str,
-              articles: Sequence[Article], json_ld: dict[str, Any],
+              articles: Sequence[Article], json_ld: JSONObject,
               others: Sequence[Locale],
               cluster: Sequence[Alternate] | None = None) -> PageMetadata:
     lead = articles[0] if articles else None
     image = share_image(site, lead.meta.og_image, lead.meta.image_alt) if lead else None
     if image is not None:
         json_ld["image"] = image["url"]
-    og: list[tuple[str, Any]] = [
+    og: list[tuple[str, object]] = [
         ("og:type", "website"), ("og:title", title), ("og:description", description),
         ("og:url", url), ("og:site_name", site.settings.site.name),
         ("og:locale", locale.og_locale), *[("og:locale:alternate", o.og_locale) for o in others]]
     card = "summary"
-    twitter: list[tuple[str, Any]] = [("twitter:site", site.settings.site.twitter_site),
+    twitter: list[tuple[str, object]] = [("twitter:site", site.settings.site.twitter_site),
                                       ("twitter:title", title),
                                       ("twitter:description", description)]
     if image is not None:
@@ -102,7 +102,7 @@ def _metadata(site: Site, locale: Locale, url: str, title: str, description: str
                ("og:image:type", image.get("type")), ("og:image:width", image.get("width")),
                ("og:image:height", image.get("height")), ("og:image:alt", image["alt"])]
         twitter += [("twitter:image", image["url"]), ("twitter:image:alt", image["alt"])]
-    data: dict[str, Any] = {
+    data: JSONObject = {
         "title": title, "description": description, "canonical": url,
         "lang": locale.hreflang, "dir": locale.direction,
         "alternates": [{"hreflang": a.hreflang, "href": a.href}

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
-from typing import Any
 
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
 from pipeline.seo import images
@@ -33,7 +33,7 @@ class PageMetadata:
     """``head_html``: the escaped ``<head>`` fragment; ``data``: the same as plain data."""
 
     head_html: str
-    data: dict[str, Any]
+    data: JSONObject
 
 
 def page_metadata(site: Site, article: Article) -> PageMetadata:
@@ -42,7 +42,7 @@ def page_metadata(site: Site, article: Article) -> PageMetadata:
     return PageMetadata(render_head(data), data)
 
 
-def metadata_data(site: Site, article: Article) -> dict[str, Any]:
+def metadata_data(site: Site, article: Article) -> JSONObject:
     """The metadata as JSON-serialisable data (see the module docstring)."""
     settings = site.settings
     meta = article.meta
@@ -87,22 +87,22 @@ def asset_url(settings: Settings, ref: str) -> str:
     return url
 
 
-def share_image(site: Site, ref: str, alt: str) -> dict[str, Any]:
+def share_image(site: Site, ref: str, alt: str) -> JSONObject:
     info = images.inspect(site.settings, ref)
-    image: dict[str, Any] = {"url": asset_url(site.settings, ref), "alt": alt}
+    image: JSONObject = {"url": asset_url(site.settings, ref), "alt": alt}
     if isinstance(info, images.ImageInfo):
         image.update(width=info.width, height=info.height, type=info.mime)
     return image
 
 
-def meta_pairs(items: list[tuple[str, Any]]) -> list[dict[str, str]]:
+def meta_pairs(items: list[tuple[str, object]]) -> list[dict[str, str]]:
     return [{"property": k, "content": str(v)} for k, v in items if v not in (None, "")]
 
 
-def _open_graph(site: Site, article: Article, url: str, image: dict[str, Any], og_locale: str,
+def _open_graph(site: Site, article: Article, url: str, image: JSONObject, og_locale: str,
                 other_locales: list[str]) -> list[dict[str, str]]:
     meta = article.meta
-    items: list[tuple[str, Any]] = [
+    items: list[tuple[str, object]] = [
         ("og:type", "article"), ("og:title", meta.title), ("og:description", meta.excerpt),
         ("og:url", url), ("og:site_name", site.settings.site.name), ("og:locale", og_locale),
         *[("og:locale:alternate", other) for other in other_locales],
@@ -121,7 +121,7 @@ def secure_url(url: str) -> str | None:
     return url if url.startswith("https://") else None
 
 
-def _twitter(site: Site, article: Article, image: dict[str, Any]) -> list[dict[str, str]]:
+def _twitter(site: Site, article: Article, image: JSONObject) -> list[dict[str, str]]:
     meta = article.meta
     items = [("twitter:card", "summary_large_image"),
              ("twitter:site", site.settings.site.twitter_site),
@@ -130,16 +130,16 @@ def _twitter(site: Site, article: Article, image: dict[str, Any]) -> list[dict[s
     return [{"name": p["property"], "content": p["content"]} for p in meta_pairs(items)]
 
 
-def _json_ld(site: Site, article: Article, url: str, image: dict[str, Any]) -> dict[str, Any]:
+def _json_ld(site: Site, article: Article, url: str, image: JSONObject) -> JSONObject:
     settings = site.settings
     meta = article.meta
     image_object = {"@type": "ImageObject", "url": image["url"]}
     if "width" in image:
         image_object.update(width=image["width"], height=image["height"])
-    author: dict[str, Any] = {"@type": "Person", "name": meta.author.name}
+    author: JSONObject = {"@type": "Person", "name": meta.author.name}
     if meta.author.picture:
         author["image"] = asset_url(settings, meta.author.picture)
-    data: dict[str, Any] = {
+    data: JSONObject = {
         "@context": "https://schema.org", "@type": "BlogPosting",
         "headline": meta.title, "description": meta.excerpt, "image": image_object,
         "datePublished": w3c_datetime(meta.date), "dateModified": w3c_datetime(meta.modified),
@@ -152,10 +152,10 @@ def _json_ld(site: Site, article: Article, url: str, image: dict[str, Any]) -> d
     return data
 
 
-def publisher(site: Site) -> dict[str, Any]:
+def publisher(site: Site) -> JSONObject:
     """JSON-LD ``Organization`` of the publisher (``site.publisher``, else the site name)."""
     settings = site.settings
-    data: dict[str, Any] = {"@type": "Organization",
+    data: JSONObject = {"@type": "Organization",
                             "name": settings.site.publisher or settings.site.name,
                             "url": settings.base_url + "/"}
     if settings.site.publisher_logo:
@@ -164,7 +164,7 @@ def publisher(site: Site) -> dict[str, Any]:
     return data
 
 
-def script_json(data: Any) -> str:
+def script_json(data: JSONValue) -> str:
     """JSON safe inside ``<script>``: no ``</script>``, ``<!--`` or ``&`` can appear raw."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # The same as ``text.translate(_SCRIPT_UNSAFE)`` (no replacement holds a character
@@ -175,7 +175,7 @@ def script_json(data: Any) -> str:
     return text
 
 
-def render_head(data: dict[str, Any]) -> str:
+def render_head(data: JSONObject) -> str:
     """The ``<head>`` fragment, one element per line, every value escaped."""
     q = _attribute
     lines = [f"<title>{escape(data['title'], quote=False)}</title>",
@@ -191,7 +191,7 @@ def render_head(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _attribute(value: Any) -> str:
+def _attribute(value: object) -> str:
     """``escape(str(value), quote=True)``, skipping the replacements when none applies."""
     text = value if type(value) is str else str(value)
     if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -30,7 +29,8 @@ from pipeline.content.assets import tree_of
 from pipeline.content.tags import Tag, group_by_tag, slugs_by_key
 from pipeline.content.translations import source_hash
 from pipeline.core import fsutil, urls
-from pipeline.core.model import Finding, Severity, Site, StageResult, has_errors
+from pipeline.core.jsontypes import JSONObject, JSONValue
+from pipeline.core.model import Article, Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
 from pipeline.engine import fingerprint, options, paths
 from pipeline.engine.executors import Executor
@@ -51,7 +51,8 @@ MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA = "seo-pipeline/bundles-manifest/1"
 # Written into the output folder by other stages; public/ files of these names are skipped.
 OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz")
-AddPage = Callable[[str, str, Any, Callable[[], bytes]], None]
+AddPage = Callable[[str, str, JSONValue, Callable[[], bytes]], None]  # (file, owner, inputs, render)
+Listed = tuple[Article, JSONObject]  # a published article and its unit's results
 ASSETS_STATE = "assets"
 PAGES_STATE = "pages"
 
@@ -85,7 +86,7 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     units = unit_results(site, outputs, jobs, executor)
     findings += units.findings + units.findings_of("findings")
     owners: dict[str, str] = {}
-    bundles = []
+    bundles: list[Listed] = []
     for article in site.published():
         result = units.articles[article.source.as_posix()]
         for rel, sha in result["shas"].items():
@@ -155,15 +156,15 @@ def check_paths(site: Site) -> list[Finding]:
     return findings
 
 
-def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, Any]],
-               dist: FolderRun, owners: dict[str, str], state: dict[str, Any]) -> None:
+def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[Listed],
+               dist: FolderRun, owners: dict[str, str], state: JSONObject) -> None:
     """Index pages, chooser, 404 and stylesheet; a page whose inputs (its entries and the
     settings) are those of the last run, and which the output still holds, is kept."""
     stamps = Stamps(site.settings.path("public"))
     base = fingerprint.of(settings_fingerprint(site), *(stamps(r) for r in pages.FAVICONS))
     made: dict[str, tuple[str, str]] = {}
 
-    def add(rel: str, owner: str, inputs: Any, render: Callable[[], bytes]) -> None:
+    def add(rel: str, owner: str, inputs: JSONValue, render: Callable[[], bytes]) -> None:
         if rel in made:  # e.g. two tags of one slug: the first keeps the page
             return
         fp = fingerprint.of(base, orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS))
@@ -205,8 +206,8 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
     state.update(made)
 
 
-def list_pages(site: Site, kit: LocaleKit, add: AddPage, mine: list[tuple[Any, Any]],
-               tag: Tag[Any] | None, cluster: tuple[Alternate, ...],
+def list_pages(site: Site, kit: LocaleKit, add: AddPage, mine: list[Listed],
+               tag: Tag[Listed] | None, cluster: tuple[Alternate, ...],
                stamps: Stamps) -> None:
     """Every page of the locale's index (``tag`` None) or of one tag's list, each
     re-rendered only when its own entries, position or alternates changed."""
@@ -231,7 +232,7 @@ def _list_bytes(site: Site, kit: LocaleKit, part: ListPart) -> bytes:
     return pages.list_page(site, kit, part).encode()
 
 
-def feed_pages(site: Site, kit: LocaleKit, add: AddPage, entries: list[Any]) -> None:
+def feed_pages(site: Site, kit: LocaleKit, add: AddPage, entries: list[JSONObject]) -> None:
     """The locale's feeds (``[feeds] formats``) of its newest ``[feeds] entries``."""
     settings = site.settings
     code, say = kit.locale.code, kit.translations.gettext
@@ -289,8 +290,8 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
         write_state(cache, ASSETS_STATE, "1", {"files": seen})
 
 
-def manifest_data(site: Site, bundles: list[tuple[Any, Any]], dist: FolderRun,
-                  owners: dict[str, str]) -> dict[str, Any]:
+def manifest_data(site: Site, bundles: list[Listed], dist: FolderRun,
+                  owners: dict[str, str]) -> JSONObject:
     settings = site.settings
     return {
         "schema": MANIFEST_SCHEMA,

@@ -11,9 +11,9 @@ import argparse
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pipeline.core.fsutil import write_bytes
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import option_type
 from pipeline.core.settings_rules import JOBS_PER_CORE, NumberOption, jobs_bound
@@ -100,7 +100,7 @@ def run(site: Site, options: argparse.Namespace | None = None) -> StageResult:
         if cache is not None and len(targets) > PRELOAD_FROM:
             cache.preload()  # one query instead of one per URL; a few changed files: per URL
         progress = Progress(len(targets), enabled=_progress_enabled(options))
-        judged: dict[str, tuple[list[Finding], dict[str, Any]]] = {}
+        judged: dict[str, tuple[list[Finding], JSONObject]] = {}
 
         def done(target: Target) -> None:  # runs while other targets are still in flight
             progress.advance(target.uri)
@@ -153,7 +153,7 @@ def _unloaded(site: Site) -> list[Finding]:
                     "run 'seo-pipeline validate'")]
 
 
-def _data(records: list[dict[str, Any]], occurrences: int) -> dict[str, Any]:
+def _data(records: list[JSONObject], occurrences: int) -> JSONObject:
     external = [r for r in records if not r["internal"]]
     checked = [r for r in external if r["state"] not in ("skipped", "excluded")]
     return {

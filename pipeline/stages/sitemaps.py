@@ -17,12 +17,12 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from pipeline.content.records import finding_of, finding_record
 from pipeline.core import urls
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import Settings
 from pipeline.engine import fingerprint
@@ -92,7 +92,7 @@ def _inputs(site: Site) -> str:
                           orjson.dumps(rows))
 
 
-def _kept(state: dict[str, Any], outputs: Outputs) -> bool:
+def _kept(state: JSONObject, outputs: Outputs) -> bool:
     """True when the folders still hold what the recorded run published; then kept."""
     folder, dist = outputs.folder("sitemap"), outputs.folder("output")
     wanted = (("sitemap", folder, state.get("sitemap")), ("output", dist, state.get("output")))

@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import requests
 
 from pipeline import __version__
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, _line_of
 from pipeline.submit import indexnow, search_console
@@ -123,7 +123,7 @@ def _indexnow(ctx: _Run, site: Site) -> None:
     todo = pending(current, announced, settings.base_url + "/")
     plan = indexnow.batches(settings, key, todo, section.batch_size)
     headers = _headers({"Content-Type": indexnow.CONTENT_TYPE})
-    data: dict[str, Any] = {"endpoint": endpoint, "urls": len(current),
+    data: JSONObject = {"endpoint": endpoint, "urls": len(current),
                             "pending": len(todo), "requests": len(plan)}
     ctx.result.data["indexnow"] = data
     ctx.out(f"IndexNow: {len(todo)} of {len(current)} URL(s) new, changed or removed since "
@@ -176,7 +176,7 @@ def _search_console(ctx: _Run) -> None:
                  f"{settings.paths.output}/{search_console.SITEMAP_INDEX} is missing",
                  "run 'seo-pipeline build' and deploy before submitting")
     credentials, problem = search_console.load_credentials(key_path, section.token_uri)
-    if problem:
+    if problem or credentials is None:
         ctx.note("credentials_env", "SUB103", Severity.ERROR,
                  f"Search Console: ${variable}: {problem}",
                  "download a JSON key for the service account")

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import orjson
@@ -24,6 +23,7 @@ from pipeline.content.parsing import Parsed, read_text, split
 from pipeline.content.records import finding_of, finding_record
 from pipeline.core import output_names as names
 from pipeline.core.datefmt import w3c_datetime
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult
 from pipeline.core.text import sanitize_line
 from pipeline.engine import fingerprint
@@ -53,7 +53,7 @@ def run(site: Site, options: object = None) -> StageResult:
     memo.save()
     findings += _rejected(site, exists)
     findings = sorted(set(findings))
-    data: dict[str, Any] = {"articles": len(articles),
+    data: JSONObject = {"articles": len(articles),
                             "locales": list(site.settings.locale_codes)}
     if site.held:  # scheduled and expired articles, and when the published set changes
         data["held"] = dict(sorted(site.held.items()))
@@ -75,10 +75,10 @@ class ValidateMemo:
             settings, "site", "paths", "locales", "validate", "submit"), settings.root)
         data = read_state(self.cache, MEMO_NAME, fingerprint.code(), ValidateDoc)
         fresh = trust and data.get("settings") == self.settings_fp
-        self.old: dict[str, Any] = data.get("articles", {}) if fresh else {}
-        self.old_names: dict[str, Any] = data.get("names", {}) if fresh else {}
-        self.new: dict[str, Any] = {}
-        self.names: dict[str, Any] = {}
+        self.old: JSONObject = data.get("articles", {}) if fresh else {}
+        self.old_names: JSONObject = data.get("names", {}) if fresh else {}
+        self.new: JSONObject = {}
+        self.names: JSONObject = {}
 
     def output_names(self) -> list[Finding]:
         site = self.site

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 import google.auth.exceptions
 import requests
@@ -59,7 +58,8 @@ def request_url(settings: Settings) -> str:
             f"/sitemaps/{encode_segment(feed_url(settings))}")
 
 
-def load_credentials(path: str, token_uri: str) -> tuple[Any, str]:
+def load_credentials(path: str, token_uri: str
+                     ) -> tuple[service_account.Credentials | None, str]:
     """Service-account credentials from a key file, or ``(None, problem)``.
 
     Problems name the kind of failure only, never the file's content.
@@ -92,7 +92,7 @@ def load_credentials(path: str, token_uri: str) -> tuple[Any, str]:
     return credentials, ""
 
 
-def _signing_problem(credentials: Any) -> str:
+def _signing_problem(credentials: service_account.Credentials) -> str:
     """Sign a probe now, so that an unsupported key type (EC, DSA, a broken key) is an error
     of the dry run too, not a traceback when the token is requested."""
     try:
@@ -103,7 +103,7 @@ def _signing_problem(credentials: Any) -> str:
     return ""
 
 
-def submit(settings: Settings, credentials: Any, session: requests.Session,
+def submit(settings: Settings, credentials: service_account.Credentials, session: requests.Session,
            policy: RetryPolicy, sleep: Sleep) -> Result:
     """Get a token (google-auth), then PUT the sitemap index; retry 429 and 5xx."""
     timeout = settings.submit.timeout

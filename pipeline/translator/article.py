@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pipeline.content.parsing import split
+from pipeline.core.jsontypes import JSONObject
 from pipeline.translator.history import normalized
 from pipeline.translator.segments import Segment, plain_segment, segments_of
 
@@ -25,7 +25,7 @@ class ArticleText:
     front: str  # the front matter block with its fences, up to the body
     body: str
     body_line: int
-    data: dict[str, Any]
+    data: JSONObject
     key_lines: dict[str, int]
     segments: tuple[Segment, ...]
 

@@ -29,11 +29,15 @@ from typing import Any, cast
 
 import pyromark
 
+from pipeline.core.jsontypes import JSONValue
+
 _PARSER = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES)
 
 # Token kinds of a segment's content.
 TEXT, OPEN, CLOSE, PH = "text", "open", "close", "ph"
-Token = tuple[str, Any]  # (TEXT, str) | (OPEN, id) | (CLOSE, id) | (PH, id)
+# Any: (TEXT, str) | (OPEN, id) | (CLOSE, id) | (PH, id) with int ids; the kind tells which,
+# and a union of tuples would need a narrowing at every use of the value.
+Token = tuple[str, Any]
 
 # A placeholder in PO text.
 PLACEHOLDER_LIKE = re.compile(r"</?\d+/?>")
@@ -156,7 +160,7 @@ class _Node:
     kind: str  # "Text", "SoftBreak", "HardBreak", "Code", "InlineHtml", a _PAIRED tag...
     start: int
     end: int
-    data: Any = None
+    data: Any = None  # Any: a Start event's payload, whose shape depends on the tag
     children: list[_Node] = field(default_factory=list)
 
 
@@ -199,7 +203,7 @@ class _Segmenter:
                     self._add(frames, inline, _Node(event, start, end))
                 continue
             # pyromark types each event as one of many one-key TypedDicts: read it as a dict
-            ((what, value),) = cast("dict[str, Any]", event).items()
+            ((what, value),) = cast("dict[str, JSONValue]", event).items()
             if what == "Start":
                 tag = value if value.__class__ is str else next(iter(value))
                 data = None if value.__class__ is str else value[tag]

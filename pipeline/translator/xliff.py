@@ -14,6 +14,7 @@ what each code stands for), ``<originalData>`` (the Markdown of each code), one
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from lxml import etree
@@ -34,6 +35,8 @@ from pipeline.translator.segments import CLOSE, OPEN, PH, TEXT, Code, Segment, T
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
 GROUP = "seo-pipeline"
+# Any: an lxml element; lxml ships no types (see the mypy section of pyproject.toml).
+Element = Any
 _TYPES = {"em": ("fmt", "xlf:i"), "strong": ("fmt", "xlf:b"), "strike": ("fmt", None),
           "br": ("fmt", "xlf:lb"), "link": ("link", None), "autolink": ("link", None),
           "ref": ("link", None), "image": ("image", None)}
@@ -84,14 +87,14 @@ def write(doc: Handoff) -> bytes:
     return bytes(store)
 
 
-def _insert_notes(element: Any, notes: list[tuple[str, str]]) -> None:
+def _insert_notes(element: Element, notes: list[tuple[str, str]]) -> None:
     container = etree.Element(_q("notes"))
     for category, text in notes:
         etree.SubElement(container, _q("note"), category=category).text = text
     element.insert(0, container)
 
 
-def _insert_original_data(element: Any, codes: Any) -> None:
+def _insert_original_data(element: Element, codes: Iterable[Code]) -> None:
     container = etree.Element(_q("originalData"))
     for code in codes:
         etree.SubElement(container, _q("data"), id=f"d{code.id}").text = code.start
@@ -100,10 +103,10 @@ def _insert_original_data(element: Any, codes: Any) -> None:
     element.insert(1, container)
 
 
-def _fill(parent: Any, tokens: tuple[Token, ...], segment: Segment) -> None:
+def _fill(parent: Element, tokens: tuple[Token, ...], segment: Segment) -> None:
     """``parent``'s content from tokens: text, ``<pc>`` for pairs, ``<ph/>`` otherwise."""
     stack = [parent]
-    last: Any = None  # the element whose tail takes the next text, None: the parent's text
+    last: Element | None = None  # the element whose tail takes the next text; None: the parent's
     for kind, value in tokens:
         if kind == TEXT:
             if last is None:
@@ -120,7 +123,7 @@ def _fill(parent: Any, tokens: tuple[Token, ...], segment: Segment) -> None:
             last = _code_element(stack[-1], "ph", segment.codes[value])
 
 
-def _code_element(parent: Any, tag: str, code: Code) -> Any:
+def _code_element(parent: Element, tag: str, code: Code) -> Element:
     element = etree.SubElement(parent, _q(tag), id=str(code.id))
     if tag == "pc":
         element.set("dataRefStart", f"d{code.id}")
@@ -173,7 +176,7 @@ def read(data: bytes) -> Returned:
     return returned
 
 
-def _read_inline(element: Any, unit_id: str) -> list[Token]:
+def _read_inline(element: Element, unit_id: str) -> list[Token]:
     tokens: list[Token] = []
     if element.text:
         tokens.append((TEXT, element.text))
@@ -203,7 +206,7 @@ def _read_inline(element: Any, unit_id: str) -> list[Token]:
     return tokens
 
 
-def _number(element: Any, attribute: str, unit_id: str) -> int:
+def _number(element: Element, attribute: str, unit_id: str) -> int:
     value = element.get(attribute) or ""
     if not value.isdigit():
         raise HandoffError("TR205", f"segment {unit_id}: placeholder {attribute}={value!r} is "
