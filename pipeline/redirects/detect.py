@@ -1,0 +1,229 @@
+"""The detector: URLs the last published site listed that this build no longer serves.
+
+The previous site is the last published ``sitemap/`` (a build with errors publishes
+nothing, so it is always what was last put online), or ``--previous-sitemap`` /
+``[redirects] previous``: a sitemap or index by path or URL (the live site's), read
+as a stream with the sitemaps.org limits (``sitemaps.walk``; URLs fetched with the
+links stage's policy). Each URL of it that no page, redirect or ``[redirects] gone``
+path serves any more is RD101 (error), at the article it most likely became: the one of
+the same translation key and locale (from the previous output's ``manifest.json``, or
+from the sitemap's hreflang alternates), else the most similar title, else slug (RD102
+when no article is like it). Index, tag and pagination pages, other hosts and articles
+held back (draft, scheduled, expired) are not reported. An unreadable previous sitemap
+is a warning (RD103, RD104 a limit crossed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import difflib
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import orjson
+
+from pipeline.core import urls
+from pipeline.core.addresses import PAGE_FOLDER, TAGS_FOLDER
+from pipeline.core.model import Finding, Severity, Site
+from pipeline.core.settings import Settings
+from pipeline.engine.outputs import FolderRun
+from pipeline.redirects.paths import normal, of_href
+from pipeline.redirects.plan import Redirect
+from pipeline.redirects.site import base_path, page_url
+from pipeline.sitemaps.model import INDEX_NAME
+from pipeline.sitemaps.reader import Listed, sitemap_files
+from pipeline.sitemaps.walk import Codes, Download, Places, SitemapWalk, is_url
+
+CODES = Codes(unreadable="RD103", limit="RD104")
+MAX_JSON_BYTES = 1 << 20  # an old article.json read for its title
+HINT = "add `aliases: [\"{old}\"]` to that file or run `seo-pipeline mv`"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--previous-sitemap", metavar="PATH_OR_URL", default=None,
+                        help="compare the URLs published with this sitemap (default: "
+                        "[redirects] previous, else the last sitemap/ built)")
+
+
+def disappeared(site: Site, dist: FolderRun, entries: list[dict[str, Any]],
+                written: set[str], redirects: list[Redirect],
+                previous: str | None = None) -> list[Finding]:
+    """RD1xx findings: every previously listed URL this build does not serve."""
+    settings = site.settings
+    starts = _starts(settings, previous or settings.redirects.previous)
+    if not starts:
+        return []
+    download = _downloader(settings) if any(is_url(s) for s in starts) else None
+    walk = SitemapWalk(Places(settings.root, download), starts, CODES)
+    listed: dict[str, Listed] = {}
+    for item in walk:
+        if item.page.url:
+            listed.setdefault(_key(item.page.url), item)
+    findings = [dataclasses.replace(f, severity=Severity.WARNING) for f in walk.findings]
+    served = _served(settings, written, redirects)
+    quiet = served | _held(site) | {_key(page_url(settings, normal(p)))
+                                    for p in settings.redirects.gone}
+    old = _old_bundles(dist)
+    base = base_path(settings)
+    for key in sorted(set(listed) - quiet):
+        item = listed[key]
+        path = _site_path(settings, item.page.url)
+        if path is None or _is_list_page(settings, path):
+            continue
+        findings.append(_finding(settings, item, path, _likely(settings, key, item, path, old,
+                                                                 entries, base)))
+    return findings
+
+
+def _starts(settings: Settings, place: str) -> list[str]:
+    """Where the previous sitemap is read from (none when there is none yet)."""
+    if place and is_url(place):
+        return [place]
+    path = (settings.root / place) if place else settings.path("sitemap")
+    if path.is_dir():
+        index = path / INDEX_NAME
+        return [str(index)] if index.is_file() else [str(p) for p in sitemap_files(path)]
+    return [str(path)] if place or path.is_file() else []
+
+
+def _downloader(settings: Settings) -> Download:
+    from pipeline.hreflang.fetch import Fetcher
+    from pipeline.links.policy import build_policy
+
+    fetcher = Fetcher(build_policy(settings.links, None))
+    return fetcher.download
+
+
+def _key(url: str) -> str:
+    try:
+        return urls.normalise(urls.iri_to_uri(url))
+    except ValueError:
+        return url
+
+
+def _served(settings: Settings, written: set[str], redirects: list[Redirect]) -> set[str]:
+    """The URLs of every HTML file this build publishes and of every redirect."""
+    paths = {"/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+             for rel in written if rel.endswith(".html")}
+    paths.update(r.source for r in redirects)
+    return {_key(page_url(settings, p)) for p in paths}
+
+
+def _held(site: Site) -> set[str]:
+    """URLs of articles held back on purpose (drafts, scheduled, expired)."""
+    published = {a.source for a in site.published()}
+    return {_key(urls.page_url(site.settings, a.locale, a.slug))
+            for a in site.articles if a.source not in published}
+
+
+def _site_path(settings: Settings, url: str) -> str | None:
+    """The decoded site path of a URL of this site, else None."""
+    key = _key(url)
+    if not key.startswith(_key(settings.base_url + "/")):
+        return None
+    return of_href(base_path(settings), unquote(urlsplit(key).path))
+
+
+def _is_list_page(settings: Settings, path: str) -> bool:
+    """``/``, ``/en/``, ``/en/page/2/``, ``/en/tags/...``: lists that shrink and grow."""
+    parts = path.strip("/").split("/")
+    if parts == [""]:
+        return True
+    if parts[0] not in settings.locale_codes:
+        return False
+    return len(parts) == 1 or parts[1] == TAGS_FOLDER or \
+        (parts[1] == PAGE_FOLDER and len(parts) == 3 and parts[2].isdigit())
+
+
+def _old_bundles(dist: FolderRun) -> dict[str, dict[str, Any]]:
+    """The previous output's articles by URL (its ``manifest.json``), when it has one."""
+    folder = dist.publication.folder.target
+    try:
+        data = orjson.loads((folder / "manifest.json").read_bytes())
+        items = data["bundles"]
+        found = {_key(b["url"]): b for b in items if isinstance(b, dict) and "url" in b}
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+        return {}
+    for bundle in found.values():
+        bundle["_folder"] = folder
+    return found
+
+
+def _old_title(bundle: dict[str, Any]) -> str:
+    path = Path(bundle["_folder"]) / str(bundle.get("json", ""))
+    try:
+        if path.is_file() and path.stat().st_size <= MAX_JSON_BYTES:
+            data = orjson.loads(path.read_bytes())
+            return str(data.get("title", "")) if isinstance(data, dict) else ""
+    except (OSError, orjson.JSONDecodeError):
+        pass
+    return ""
+
+
+def _likely(settings: Settings, key: str, item: Listed, path: str,
+            old: dict[str, dict[str, Any]], entries: list[dict[str, Any]],
+            base: str) -> tuple[dict[str, Any], str] | None:
+    """The current article the old URL most likely became, and why."""
+    bundle = old.get(key)
+    locale = bundle.get("locale") if bundle else _locale_of(settings, item, key, path)
+    mine = [e for e in entries if e["locale"] == locale] or entries
+    translation = bundle.get("translationKey") if bundle else _key_by_alternates(item, key,
+                                                                                entries)
+    for entry in mine:
+        if translation and entry["key"] == translation:
+            return entry, "same translationKey"
+    title = _old_title(bundle) if bundle else ""
+    if title:
+        best = _most_similar(title, mine, lambda e: e["title"])
+        return (best, "most similar title") if best else None
+    slug = path.strip("/").rsplit("/", 1)[-1]
+    best = _most_similar(slug, mine, lambda e: of_href(base, e["href"]).strip("/")
+                         .rsplit("/", 1)[-1])
+    return (best, "most similar address") if best else None
+
+
+def _locale_of(settings: Settings, item: Listed, key: str, path: str) -> str:
+    by_hreflang = {loc.hreflang.lower(): loc.code for loc in settings.locales}
+    for alternate in item.page.alternates:
+        if _key(alternate.href) == key and alternate.hreflang.lower() in by_hreflang:
+            return by_hreflang[alternate.hreflang.lower()]
+    first = path.strip("/").split("/")[0]
+    return first if first in settings.locale_codes else settings.site.x_default
+
+
+def _key_by_alternates(item: Listed, key: str, entries: list[dict[str, Any]]) -> str | None:
+    """The translation key of an alternate of the old URL that is still published."""
+    by_url = {_key(e["url"]): e["key"] for e in entries}
+    for alternate in item.page.alternates:
+        other = _key(alternate.href)
+        if other != key and other in by_url:
+            return by_url[other]
+    return None
+
+
+def _most_similar(text: str, entries: list[dict[str, Any]],
+                  of: Any) -> dict[str, Any] | None:
+    best, score = None, 0.0
+    wanted = text.casefold()
+    for entry in sorted(entries, key=lambda e: e["url"]):
+        ratio = difflib.SequenceMatcher(None, wanted, str(of(entry)).casefold()).ratio()
+        if ratio > score:
+            best, score = entry, ratio
+    return best
+
+
+def _finding(settings: Settings, item: Listed, path: str,
+             likely: tuple[dict[str, Any], str] | None) -> Finding:
+    old_url = urls.display(item.page.url)
+    if likely is None:
+        return Finding(item.page.path, item.loc_line, item.loc_col, "RD102", Severity.ERROR,
+                       f"{old_url} was published and is gone, and no article is like it",
+                       f"redirect it: [redirects] rules = [\"{path} /NEW/\"], or list it in "
+                       "[redirects] gone")
+    entry, why = likely
+    return Finding(entry["source"], 1, 1, "RD101", Severity.ERROR,
+                   f"{old_url} was published and is gone (no page or redirect serves it); "
+                   f"it most likely became {urls.display(entry['url'])} ({why})",
+                   HINT.format(old=path))
