@@ -65,12 +65,12 @@ def plan(claims: Iterable[Claim], taken: set[str]) -> tuple[list[Redirect], list
     first: dict[str, Claim] = {}
     for claim in sorted(claims, key=lambda c: (c.path, c.line, c.source, c.target)):
         if output_file(claim.source) in taken:
-            findings.append(_error(claim, "RD002", f"alias {claim.source} is a live page of "
+            findings.append(_error(claim, "RD002", f"old path {claim.source} is a live page of "
                                    "this site; a redirect would replace it",
                                    "remove the alias, or move the page that lives there"))
         elif claim.source in first and first[claim.source].target != claim.target:
             other = first[claim.source]
-            findings.append(_error(claim, "RD003", f"alias {claim.source} also redirects "
+            findings.append(_error(claim, "RD003", f"old path {claim.source} also redirects "
                                    f"to {other.target} ({other.path}:{other.line})",
                                    "keep the old path in one place only"))
         else:
