@@ -1,16 +1,15 @@
-"""The detector: URLs the last published site listed that this build no longer serves.
-
-The previous site is the last published ``sitemap/`` (a build with errors publishes
-nothing, so it is always what was last put online), or ``--previous-sitemap`` /
-``[redirects] previous``: a sitemap or index by path or URL (the live site's), read
-as a stream with the sitemaps.org limits (``sitemaps.walk``; URLs fetched with the
-links stage's policy). Each URL of it that no page, redirect or ``[redirects] gone``
-path serves any more is RD101 (error), at the article it most likely became: the one of
-the same translation key and locale (from the previous output's ``manifest.json``, or
-from the sitemap's hreflang alternates), else the most similar title, else slug (RD102
-when no article is like it). Index, tag and pagination pages, other hosts and articles
-held back (draft, scheduled, expired) are not reported. An unreadable previous sitemap
-is a warning (RD103, RD104 a limit crossed).
+"""The detector: URLs the last published site listed that this build no longer serves. The
+previous site is the last published ``sitemap/`` (a build with errors publishes nothing,
+so it is always what was last put online), or ``--previous-sitemap`` / ``[redirects]
+previous``: a sitemap or index by path or URL (the live site's), read as a stream with
+the sitemaps.org limits (``sitemaps.walk``; URLs fetched with the links stage's policy).
+Each URL of it that no page, redirect or ``[redirects] gone`` path serves any more is
+RD101 (error), at the article it most likely became: the one of the same translation key
+and locale (from the previous output's ``manifest.json``, or from the sitemap's hreflang
+alternates), else the most similar title, else slug, in the same locale and at least
+``MIN_SIMILARITY`` alike (RD102 when no article is like it). Index, tag and pagination
+pages, other hosts and articles held back (draft, scheduled, expired) are not reported.
+An unreadable previous sitemap is a warning (RD103, RD104 a limit crossed).
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from pipeline.sitemaps.walk import Codes, Download, Places, SitemapWalk, is_url
 
 CODES = Codes(unreadable="RD103", limit="RD104")
 MAX_JSON_BYTES = 1 << 20  # an old article.json read for its title
+MIN_SIMILARITY = 0.5  # difflib ratio below which nothing is "like" the old title or slug
 HINT = "add `aliases: [\"{old}\"]` to that file or run `seo-pipeline mv`"
 
 
@@ -168,7 +168,7 @@ def _likely(settings: Settings, key: str, item: Listed, path: str,
     """The current article the old URL most likely became, and why."""
     bundle = old.get(key)
     locale = bundle.get("locale") if bundle else _locale_of(settings, item, key, path)
-    mine = [e for e in entries if e["locale"] == locale] or entries
+    mine = [e for e in entries if e["locale"] == locale]
     translation = bundle.get("translationKey") if bundle else _key_by_alternates(item, key,
                                                                                 entries)
     for entry in mine:
@@ -190,7 +190,7 @@ def _locale_of(settings: Settings, item: Listed, key: str, path: str) -> str:
         if _key(alternate.href) == key and alternate.hreflang.lower() in by_hreflang:
             return by_hreflang[alternate.hreflang.lower()]
     first = path.strip("/").split("/")[0]
-    return first if first in settings.locale_codes else settings.site.x_default
+    return first if first in settings.locale_codes else ""
 
 
 def _key_by_alternates(item: Listed, key: str, entries: list[dict[str, Any]]) -> str | None:
@@ -205,11 +205,11 @@ def _key_by_alternates(item: Listed, key: str, entries: list[dict[str, Any]]) ->
 
 def _most_similar(text: str, entries: list[dict[str, Any]],
                   of: Any) -> dict[str, Any] | None:
-    best, score = None, 0.0
+    best, score = None, MIN_SIMILARITY
     wanted = text.casefold()
     for entry in sorted(entries, key=lambda e: e["url"]):
         ratio = difflib.SequenceMatcher(None, wanted, str(of(entry)).casefold()).ratio()
-        if ratio > score:
+        if ratio > score or (ratio == score and best is None):
             best, score = entry, ratio
     return best
 

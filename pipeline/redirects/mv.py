@@ -147,7 +147,8 @@ def main(args: argparse.Namespace) -> int:
     except Refused as refused:
         print(human_line(refused.finding), file=sys.stderr)
         return EXIT_USAGE
-    print(f"moved: {args.old} -> {_shown(settings, target)} (old URL kept in aliases)")
+    print(f"moved: {_shown(settings, args.old)} -> {_shown(settings, target)} (old URL "
+          "kept in aliases)")
     for note in notes:
         print(f"note: {note}")
     return EXIT_OK
