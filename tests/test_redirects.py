@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import EN_ARTICLE, SITE_TOML
@@ -316,3 +317,35 @@ def test_plan_never_redirects_a_live_page_or_into_a_loop(edges: dict[str, str],
     assert all(r.target not in sources for r in redirects)  # one hop each
     assert all(f.severity is Severity.ERROR for f in findings)
     assert sources | {s for s in edges if s in live} <= set(edges)
+
+
+@pytest.mark.browser
+def test_a_browser_lands_on_the_target(make_site) -> None:
+    """Headless Chromium opening the old URL ends on the new page (meta refresh 0)."""
+    import threading
+
+    from pipeline.preview.serve import make_server
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    root = make_site()
+    source = root / "content/ar/laser-basics.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "locale: ar", 'locale: ar\naliases: ["/ar/قديم/"]'), encoding="utf-8")
+    assert _build(root) == 0
+    server = make_server(root / "dist")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True,
+                args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.goto(f"http://{host}:{port}/ar/%D9%82%D8%AF%D9%8A%D9%85/")
+            page.wait_for_url(lambda url: unquote(urlsplit(url).path) == "/ar/أساسيات-الليزر/",
+                              timeout=10_000)
+            assert page.locator("h1").inner_text() == "أساسيات تقشير البشرة بالليزر"
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,5 +1,6 @@
-"""The detector: URLs the last published site listed that this build no longer serves. The
-previous site is the last published ``sitemap/`` (a build with errors publishes nothing,
+"""The detector: URLs the last published site listed that this build no longer serves.
+
+The previous site is the last published ``sitemap/`` (a build with errors publishes nothing,
 so it is always what was last put online), or ``--previous-sitemap`` / ``[redirects]
 previous``: a sitemap or index by path or URL (the live site's), read as a stream with
 the sitemaps.org limits (``sitemaps.walk``; URLs fetched with the links stage's policy).
@@ -7,8 +8,10 @@ Each URL of it that no page, redirect or ``[redirects] gone`` path serves any mo
 RD101 (error), at the article it most likely became: the one of the same translation key
 and locale (from the previous output's ``manifest.json``, or from the sitemap's hreflang
 alternates), else the most similar title, else slug, in the same locale and at least
-``MIN_SIMILARITY`` alike (RD102 when no article is like it). Index, tag and pagination
-pages, other hosts and articles held back (draft, scheduled, expired) are not reported.
+``MIN_SIMILARITY`` alike (RD102 when no article is like it; the similarity search runs
+for the first ``MAX_SEARCHES`` URLs only, so a build where every URL vanished stays
+fast). Index, tag and pagination pages, other hosts and articles held back (draft,
+scheduled, expired) are not reported.
 An unreadable previous sitemap is a warning (RD103, RD104 a limit crossed).
 """
 
@@ -38,6 +41,7 @@ from pipeline.sitemaps.walk import Codes, Download, Places, SitemapWalk, is_url
 CODES = Codes(unreadable="RD103", limit="RD104")
 MAX_JSON_BYTES = 1 << 20  # an old article.json read for its title
 MIN_SIMILARITY = 0.5  # difflib ratio below which nothing is "like" the old title or slug
+MAX_SEARCHES = 200  # similarity searches per build; past them, only translation keys
 HINT = "add `aliases: [\"{old}\"]` to that file or run `seo-pipeline mv`"
 
 
@@ -66,14 +70,14 @@ def disappeared(site: Site, dist: FolderRun, entries: list[dict[str, Any]],
     quiet = served | _held(site) | {_key(page_url(settings, normal(p)))
                                     for p in settings.redirects.gone}
     old = _old_bundles(dist)
-    base = base_path(settings)
+    candidates = Candidates(entries, base_path(settings))
     for key in sorted(set(listed) - quiet):
         item = listed[key]
         path = _site_path(settings, item.page.url)
         if path is None or _is_list_page(settings, path):
             continue
         findings.append(_finding(settings, item, path, _likely(settings, key, item, path, old,
-                                                                 entries, base)))
+                                                                 candidates)))
     return findings
 
 
@@ -162,25 +166,45 @@ def _old_title(bundle: dict[str, Any]) -> str:
     return ""
 
 
+class Candidates:
+    """The current articles, indexed once: by (translation key, locale), by URL, and per
+    locale for the similarity search, which runs at most ``MAX_SEARCHES`` times a build
+    (a changed ``url_pattern`` can make every URL disappear at once)."""
+
+    def __init__(self, entries: list[dict[str, Any]], base: str):
+        self.base = base
+        self.by_key = {(e["key"], e["locale"]): e for e in entries}
+        self.key_by_url = {_key(e["url"]): e["key"] for e in entries}
+        self.by_locale: dict[str, list[dict[str, Any]]] = {}
+        for entry in sorted(entries, key=lambda e: e["url"]):
+            self.by_locale.setdefault(entry["locale"], []).append(entry)
+        self.searches = 0
+
+    def search(self, text: str, locale: str, by_title: bool) -> dict[str, Any] | None:
+        if self.searches >= MAX_SEARCHES:
+            return None
+        self.searches += 1
+        if by_title:
+            return _most_similar(text, self.by_locale.get(locale, []), lambda e: e["title"])
+        return _most_similar(text, self.by_locale.get(locale, []), lambda e: of_href(
+            self.base, e["href"]).strip("/").rsplit("/", 1)[-1])
+
+
 def _likely(settings: Settings, key: str, item: Listed, path: str,
-            old: dict[str, dict[str, Any]], entries: list[dict[str, Any]],
-            base: str) -> tuple[dict[str, Any], str] | None:
+            old: dict[str, dict[str, Any]],
+            candidates: Candidates) -> tuple[dict[str, Any], str] | None:
     """The current article the old URL most likely became, and why."""
     bundle = old.get(key)
-    locale = bundle.get("locale") if bundle else _locale_of(settings, item, key, path)
-    mine = [e for e in entries if e["locale"] == locale]
-    translation = bundle.get("translationKey") if bundle else _key_by_alternates(item, key,
-                                                                                entries)
-    for entry in mine:
-        if translation and entry["key"] == translation:
-            return entry, "same translationKey"
-    title = _old_title(bundle) if bundle else ""
+    locale = str(bundle.get("locale")) if bundle else _locale_of(settings, item, key, path)
+    translation = bundle.get("translationKey") if bundle else _key_by_alternates(
+        item, key, candidates.key_by_url)
+    if translation and (translation, locale) in candidates.by_key:
+        return candidates.by_key[(translation, locale)], "same translationKey"
+    title = _old_title(bundle) if bundle and candidates.searches < MAX_SEARCHES else ""
     if title:
-        best = _most_similar(title, mine, lambda e: e["title"])
+        best = candidates.search(title, locale, by_title=True)
         return (best, "most similar title") if best else None
-    slug = path.strip("/").rsplit("/", 1)[-1]
-    best = _most_similar(slug, mine, lambda e: of_href(base, e["href"]).strip("/")
-                         .rsplit("/", 1)[-1])
+    best = candidates.search(path.strip("/").rsplit("/", 1)[-1], locale, by_title=False)
     return (best, "most similar address") if best else None
 
 
@@ -193,9 +217,8 @@ def _locale_of(settings: Settings, item: Listed, key: str, path: str) -> str:
     return first if first in settings.locale_codes else ""
 
 
-def _key_by_alternates(item: Listed, key: str, entries: list[dict[str, Any]]) -> str | None:
+def _key_by_alternates(item: Listed, key: str, by_url: dict[str, str]) -> str | None:
     """The translation key of an alternate of the old URL that is still published."""
-    by_url = {_key(e["url"]): e["key"] for e in entries}
     for alternate in item.page.alternates:
         other = _key(alternate.href)
         if other != key and other in by_url:
@@ -207,7 +230,7 @@ def _most_similar(text: str, entries: list[dict[str, Any]],
                   of: Any) -> dict[str, Any] | None:
     best, score = None, MIN_SIMILARITY
     wanted = text.casefold()
-    for entry in sorted(entries, key=lambda e: e["url"]):
+    for entry in entries:  # sorted by URL: the first of equals wins
         ratio = difflib.SequenceMatcher(None, wanted, str(of(entry)).casefold()).ratio()
         if ratio > score or (ratio == score and best is None):
             best, score = entry, ratio
