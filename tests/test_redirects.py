@@ -171,7 +171,7 @@ def test_previous_sitemap_by_url_and_no_article_like_it(make_site, server, capsy
 def test_unreadable_previous_sitemap_is_a_warning(make_site, capsys) -> None:
     root = make_site()
     (root / "old.xml").write_text("<urlset", encoding="utf-8")
-    assert _build(root, "--previous-sitemap", "old.xml") == 0
+    assert _build(root, "--previous-sitemap", str(root / "old.xml")) == 0
     assert "warning RD103" in capsys.readouterr().out
 
 
@@ -349,3 +349,29 @@ def test_a_browser_lands_on_the_target(make_site) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_site_under_a_path_serves_its_redirects_there(make_site, capsys) -> None:
+    """``base_url`` with a path: redirect files name the served paths, the detector reads
+    the site's own URLs, and ``mv`` keeps a BOM."""
+    root = make_site(config=SITE_TOML.replace('"https://example.org"',
+                                              '"https://example.org/blog"'))
+    assert _build(root) == 0
+    source = root / "content/en/laser-basics.md"
+    source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    assert main(["mv", "--root", str(root), str(source), "laser-guide"]) == 0
+    assert (root / "content/en/laser-guide.md").read_bytes().startswith(b"\xef\xbb\xbf---\n")
+    assert _build(root) == 0
+    assert "RD1" not in capsys.readouterr().out
+    assert (root / "dist/_redirects").read_text() == \
+        "/blog/en/laser-basics/ /blog/en/laser-guide/ 301\n"
+    assert '"/blog/en/laser-basics" "/blog/en/laser-guide/";' in \
+        (root / "dist/redirects.map").read_text()
+    page = (root / "dist/en/laser-basics/index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/blog/en/laser-guide/"' in page
+    text = (root / "content/en/laser-guide.md").read_text(encoding="utf-8")
+    (root / "content/en/laser-guide.md").write_text(
+        text.replace('slug: "laser-guide"', "slug: laser-handbook"), encoding="utf-8")
+    assert _build(root) == 1
+    assert "RD101 https://example.org/blog/en/laser-guide/ was published and is gone" in \
+        capsys.readouterr().out

@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -56,15 +58,17 @@ def disappeared(site: Site, dist: FolderRun, entries: list[dict[str, Any]],
                 previous: str | None = None) -> list[Finding]:
     """RD1xx findings: every previously listed URL this build does not serve."""
     settings = site.settings
+    if previous and not is_url(previous):  # on the command line: from the working folder
+        previous = str(Path(previous).resolve())
     starts = _starts(settings, previous or settings.redirects.previous)
     if not starts:
         return []
-    download = _downloader(settings) if any(is_url(s) for s in starts) else None
-    walk = SitemapWalk(Places(settings.root, download), starts, CODES)
-    listed: dict[str, Listed] = {}
-    for item in walk:
-        if item.page.url:
-            listed.setdefault(_key(item.page.url), item)
+    with _downloader(settings, any(is_url(s) for s in starts)) as download:
+        walk = SitemapWalk(Places(settings.root, download), starts, CODES)
+        listed: dict[str, Listed] = {}
+        for item in walk:
+            if item.page.url:
+                listed.setdefault(_key(item.page.url), item)
     findings = [dataclasses.replace(f, severity=Severity.WARNING) for f in walk.findings]
     served = _served(settings, written, redirects)
     quiet = served | _held(site) | {_key(page_url(settings, normal(p)))
@@ -92,12 +96,20 @@ def _starts(settings: Settings, place: str) -> list[str]:
     return [str(path)] if place or path.is_file() else []
 
 
-def _downloader(settings: Settings) -> Download:
+@contextmanager
+def _downloader(settings: Settings, needed: bool) -> Iterator[Download | None]:
+    """Downloads with the links stage's policy (``[links]``), when a URL is to be read."""
+    if not needed:
+        yield None
+        return
     from pipeline.hreflang.fetch import Fetcher
     from pipeline.links.policy import build_policy
 
     fetcher = Fetcher(build_policy(settings.links, None))
-    return fetcher.download
+    try:
+        yield fetcher.download
+    finally:
+        fetcher.close()
 
 
 def _key(url: str) -> str:

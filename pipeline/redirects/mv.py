@@ -119,10 +119,15 @@ def move(settings: Settings, site: Site, old: Path, new: str) -> tuple[Path, lis
                           "this article in the same locale", "pick another slug")
     old_path = normal(settings.site.url_pattern.format(locale=article.locale,
                                                       slug=article.slug))
-    text = source.read_bytes().decode("utf-8")
+    raw = source.read_bytes().decode("utf-8")
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""
+    text = raw.removeprefix(bom)
     parsed, _ = split(text.replace("\r\n", "\n"), article.source.as_posix())
-    fixed_key = bool(parsed and "translationKey" in parsed.data)
-    write_bytes(target, edited(text, article, slug, old_path, fixed_key).encode("utf-8"))
+    if parsed is None:  # changed since it was loaded
+        raise _refuse(article.source.as_posix(), "MV002", "the file has no readable front "
+                      "matter any more; nothing was changed", "run seo-pipeline validate")
+    fixed_key = "translationKey" in parsed.data
+    write_bytes(target, (bom + edited(text, article, slug, old_path, fixed_key)).encode())
     os.unlink(source)
     notes = []
     for other in site.articles:
