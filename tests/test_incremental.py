@@ -284,3 +284,28 @@ def test_a_tag_edit_renders_only_the_list_pages_it_changes(tmp_path: Path, monke
     assert not (root / "dist/en/tags/skin/page/2").exists()  # skin now lists k1, k2
     _, clean = clean_build(root, tmp_path / "clean")
     assert snapshot(root) == clean
+
+
+def test_aliases_added_moved_and_removed_equal_a_clean_build(tmp_path: Path) -> None:
+    """Each redirect output follows its aliases: a rename with an alias, a second alias,
+    one shadowing a live page (RD002, a failed build), and all removed again."""
+    root = make_project(tmp_path / "site")
+    assert build(root) == 0
+    steps = [(("mv", 3, 1), 0), (("alias", 0, 1), 0), (("alias", 1, 2), 0),
+             (("alias", 2, None), 0), (("unalias", 0, None), 0)]
+    for op, expected in steps:
+        if op[0] == "alias" and op[2] is None:  # an alias over a live page: RD002
+            set_aliases(files_of(root)[2], "/en/k0/")
+            assert build(root) == 1
+            set_aliases(files_of(root)[2], None)
+        else:
+            apply(root, op)  # type: ignore[arg-type]
+        assert build(root) == expected
+        status, clean = clean_build(root, tmp_path / "clean")
+        assert status == expected and snapshot(root) == clean, op
+    assert (root / "dist/_redirects").exists()
+    for path in files_of(root):
+        set_aliases(path, None)
+    assert build(root) == 0
+    assert not (root / "dist/_redirects").exists()
+    assert snapshot(root) == clean_build(root, tmp_path / "clean")[1]
