@@ -1,18 +1,21 @@
 """The detector: URLs the last published site listed that this build no longer serves.
 
-The previous site is the last published ``sitemap/`` (a build with errors publishes nothing,
-so it is always what was last put online), or ``--previous-sitemap`` / ``[redirects]
-previous``: a sitemap or index by path or URL (the live site's), read as a stream with
-the sitemaps.org limits (``sitemaps.walk``; URLs fetched with the links stage's policy).
-Each URL of it that no page, redirect or ``[redirects] gone`` path serves any more is
-RD101 (error), at the article it most likely became: the one of the same translation key
-and locale (from the previous output's ``manifest.json``, or from the sitemap's hreflang
-alternates), else the most similar title, else slug, in the same locale and at least
+The previous site is the last published output folder (its ``manifest.json``, which
+lists every article with its URL, translation key and JSON file; a build with errors
+publishes nothing, so it is always what was last put online), else the last published
+``sitemap/``, or ``--previous-sitemap`` / ``[redirects] previous``: a sitemap or index
+by path or URL (the live site's), read as a stream with the sitemaps.org limits
+(``sitemaps.walk``; URLs fetched with the links stage's policy). URLs are compared as
+the output files that serve them (decoded, NFC), so no URL is encoded on the way. Each
+URL that no page, redirect or ``[redirects] gone`` path serves any more is RD101
+(error), at the article it most likely became: the one of the same translation key and
+locale (from the previous ``manifest.json``, or from the sitemap's hreflang alternates),
+else the most similar title, else slug, in the same locale and at least
 ``MIN_SIMILARITY`` alike (RD102 when no article is like it; the similarity search runs
 for the first ``MAX_SEARCHES`` URLs only, so a build where every URL vanished stays
 fast). Index, tag and pagination pages, other hosts and articles held back (draft,
-scheduled, expired) are not reported.
-An unreadable previous sitemap is a warning (RD103, RD104 a limit crossed).
+scheduled, expired) are not reported. An unreadable previous sitemap is a warning
+(RD103, RD104 a limit crossed).
 """
 
 from __future__ import annotations
@@ -33,14 +36,16 @@ from pipeline.core.addresses import PAGE_FOLDER, TAGS_FOLDER
 from pipeline.core.model import Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.engine.outputs import FolderRun
-from pipeline.redirects.paths import normal, of_href
+from pipeline.hreflang.model import AnnotatedPage
+from pipeline.redirects.paths import normal, of_href, output_file
 from pipeline.redirects.plan import Redirect
-from pipeline.redirects.site import base_path, page_url
+from pipeline.redirects.site import base_path
 from pipeline.sitemaps.model import INDEX_NAME
 from pipeline.sitemaps.reader import Listed, sitemap_files
 from pipeline.sitemaps.walk import Codes, Download, Places, SitemapWalk, is_url
 
 CODES = Codes(unreadable="RD103", limit="RD104")
+MANIFEST_NAME = "manifest.json"  # the bundles stage's list of what the output holds
 MAX_JSON_BYTES = 1 << 20  # an old article.json read for its title
 MIN_SIMILARITY = 0.5  # difflib ratio below which nothing is "like" the old title or slug
 MAX_SEARCHES = 200  # similarity searches per build; past them, only translation keys
@@ -56,32 +61,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def disappeared(site: Site, dist: FolderRun, entries: list[dict[str, Any]],
                 written: set[str], redirects: list[Redirect],
                 previous: str | None = None) -> list[Finding]:
-    """RD1xx findings: every previously listed URL this build does not serve."""
+    """RD1xx findings: every previously published URL this build does not serve."""
     settings = site.settings
     if previous and not is_url(previous):  # on the command line: from the working folder
         previous = str(Path(previous).resolve())
-    starts = _starts(settings, previous or settings.redirects.previous)
-    if not starts:
-        return []
-    with _downloader(settings, any(is_url(s) for s in starts)) as download:
-        walk = SitemapWalk(Places(settings.root, download), starts, CODES)
-        listed: dict[str, Listed] = {}
-        for item in walk:
-            if item.page.url:
-                listed.setdefault(_key(item.page.url), item)
-    findings = [dataclasses.replace(f, severity=Severity.WARNING) for f in walk.findings]
-    served = _served(settings, written, redirects)
-    quiet = served | _held(site) | {_key(page_url(settings, normal(p)))
-                                    for p in settings.redirects.gone}
+    place = previous or settings.redirects.previous
     old = _old_bundles(dist)
-    candidates = Candidates(entries, base_path(settings))
-    for key in sorted(set(listed) - quiet):
-        item = listed[key]
+    findings: list[Finding] = []
+    if place or not old:
+        starts = _starts(settings, place)
+        if not starts:
+            return []
+        with _downloader(settings, any(is_url(s) for s in starts)) as download:
+            walk = SitemapWalk(Places(settings.root, download), starts, CODES)
+            items = [item for item in walk if item.page.url]
+        findings += [dataclasses.replace(f, severity=Severity.WARNING) for f in walk.findings]
+    else:  # the last published output's own list of its articles: no sitemap to parse
+        shown = f"{settings.paths.output}/{MANIFEST_NAME}"
+        items = [Listed(AnnotatedPage(url, shown, 1, ()), 1, 1) for url in old]
+    quiet = written | _held(site) | {output_file(r.source) for r in redirects} | {
+        output_file(normal(p)) for p in settings.redirects.gone}
+    gone: dict[str, Listed] = {}
+    for item in items:  # compared as files of the output: no URL is encoded
         path = _site_path(settings, item.page.url)
-        if path is None or _is_list_page(settings, path):
-            continue
-        findings.append(_finding(settings, item, path, _likely(settings, key, item, path, old,
-                                                                 candidates)))
+        if path is not None and output_file(path) not in quiet \
+                and not _is_list_page(settings, path):
+            gone.setdefault(path, item)
+    if not gone:
+        return findings
+    old_by_path = {p: b for url, b in old.items() if (p := _site_path(settings, url))}
+    candidates = Candidates(entries, base_path(settings))
+    for path in sorted(gone):
+        item = gone[path]
+        findings.append(_finding(settings, item, path, _likely(settings, item, path,
+                                                                 old_by_path, candidates)))
     return findings
 
 
@@ -119,27 +132,28 @@ def _key(url: str) -> str:
         return url
 
 
-def _served(settings: Settings, written: set[str], redirects: list[Redirect]) -> set[str]:
-    """The URLs of every HTML file this build publishes and of every redirect."""
-    paths = {"/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-             for rel in written if rel.endswith(".html")}
-    paths.update(r.source for r in redirects)
-    return {_key(page_url(settings, p)) for p in paths}
-
-
 def _held(site: Site) -> set[str]:
-    """URLs of articles held back on purpose (drafts, scheduled, expired)."""
+    """Output files of articles held back on purpose (drafts, scheduled, expired)."""
     published = {a.source for a in site.published()}
-    return {_key(urls.page_url(site.settings, a.locale, a.slug))
+    return {urls.address(site.settings, a.locale, a.slug).file
             for a in site.articles if a.source not in published}
 
 
 def _site_path(settings: Settings, url: str) -> str | None:
-    """The decoded site path of a URL of this site, else None."""
-    key = _key(url)
-    if not key.startswith(_key(settings.base_url + "/")):
+    """The normal site path (``paths.normal``) of a URL of this site, else None."""
+    prefix = settings.base_url + "/"
+    if url.startswith(prefix) and "?" not in url and "#" not in url:
+        raw = url[len(prefix) - 1:]  # as this pipeline writes it: no normalising needed
+    else:
+        key = _key(url)
+        if not key.startswith(_key(prefix)):
+            return None
+        raw = urlsplit(key).path[len(base_path(settings)):]
+    try:
+        path = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
         return None
-    return of_href(base_path(settings), unquote(urlsplit(key).path))
+    return normal(path) if path.startswith("/") else None
 
 
 def _is_list_page(settings: Settings, path: str) -> bool:
@@ -156,10 +170,12 @@ def _is_list_page(settings: Settings, path: str) -> bool:
 def _old_bundles(dist: FolderRun) -> dict[str, dict[str, Any]]:
     """The previous output's articles by URL (its ``manifest.json``), when it has one."""
     folder = dist.publication.folder.target
+    if MANIFEST_NAME not in dist.current:
+        return {}
     try:
-        data = orjson.loads((folder / "manifest.json").read_bytes())
+        data = orjson.loads((folder / MANIFEST_NAME).read_bytes())
         items = data["bundles"]
-        found = {_key(b["url"]): b for b in items if isinstance(b, dict) and "url" in b}
+        found = {str(b["url"]): b for b in items if isinstance(b, dict) and "url" in b}
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
         return {}
     for bundle in found.values():
@@ -202,11 +218,11 @@ class Candidates:
             self.base, e["href"]).strip("/").rsplit("/", 1)[-1])
 
 
-def _likely(settings: Settings, key: str, item: Listed, path: str,
-            old: dict[str, dict[str, Any]],
+def _likely(settings: Settings, item: Listed, path: str, old: dict[str, dict[str, Any]],
             candidates: Candidates) -> tuple[dict[str, Any], str] | None:
-    """The current article the old URL most likely became, and why."""
-    bundle = old.get(key)
+    """The current article the old URL (at site path ``path``) most likely became, and why."""
+    bundle = old.get(path)
+    key = _key(item.page.url)
     locale = str(bundle.get("locale")) if bundle else _locale_of(settings, item, key, path)
     translation = bundle.get("translationKey") if bundle else _key_by_alternates(
         item, key, candidates.key_by_url)
