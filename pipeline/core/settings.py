@@ -181,7 +181,7 @@ class RedirectsSection:
     rules: tuple[str, ...] = ()  # "OLD NEW": site paths, for what no article's aliases say
     gone: tuple[str, ...] = ()  # site paths removed on purpose: the detector keeps quiet
     detect: bool = True  # compare published URLs with the last published sitemap
-    previous: str = ""  # that sitemap instead: a path or URL (default: [paths] sitemap)
+    previous: str = ""  # a sitemap (path or URL) instead of the last published output
 
 
 @dataclass(frozen=True)

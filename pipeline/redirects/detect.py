@@ -55,7 +55,7 @@ HINT = "add `aliases: [\"{old}\"]` to that file or run `seo-pipeline mv`"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--previous-sitemap", metavar="PATH_OR_URL", default=None,
                         help="compare the URLs published with this sitemap (default: "
-                        "[redirects] previous, else the last sitemap/ built)")
+                        "[redirects] previous, else the last published output)")
 
 
 def disappeared(site: Site, dist: FolderRun, entries: list[dict[str, Any]],
