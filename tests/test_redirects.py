@@ -375,3 +375,14 @@ def test_a_site_under_a_path_serves_its_redirects_there(make_site, capsys) -> No
     assert _build(root) == 1
     assert "RD101 https://example.org/blog/en/laser-guide/ was published and is gone" in \
         capsys.readouterr().out
+
+
+@pytest.mark.parametrize("old", ["/robots.txt", "/sitemap.xml", "/manifest.json",
+                                 "/assets/authors/team.jpeg", "/_redirects",
+                                 "/en/laser-basics/article.json/"])
+def test_an_alias_over_another_output_is_rd002(make_site, capsys, old: str) -> None:
+    root = make_site()
+    (root / "content/en/laser-basics.md").write_text(EN_ARTICLE.replace(
+        "slug: laser-basics", f'slug: laser-basics\naliases: ["{old}"]'), encoding="utf-8")
+    assert _build(root) == 1
+    assert "content/en/laser-basics.md:12:1: error RD002 old path" in capsys.readouterr().out

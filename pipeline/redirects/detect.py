@@ -67,6 +67,16 @@ def disappeared(site: Site, dist: FolderRun, entries: list[dict[str, Any]],
         previous = str(Path(previous).resolve())
     place = previous or settings.redirects.previous
     old = _old_bundles(dist)
+    quiet = written | _held(site) | {output_file(r.source) for r in redirects} | {
+        output_file(normal(p)) for p in settings.redirects.gone}
+    gone: dict[str, Listed] = {}
+
+    def check(item: Listed) -> None:  # as files of the output: no URL is encoded
+        path = _site_path(settings, item.page.url) if item.page.url else None
+        if path is not None and output_file(path) not in quiet \
+                and not _is_list_page(settings, path):
+            gone.setdefault(path, item)
+
     findings: list[Finding] = []
     if place or not old:
         starts = _starts(settings, place)
@@ -74,19 +84,13 @@ def disappeared(site: Site, dist: FolderRun, entries: list[dict[str, Any]],
             return []
         with _downloader(settings, any(is_url(s) for s in starts)) as download:
             walk = SitemapWalk(Places(settings.root, download), starts, CODES)
-            items = [item for item in walk if item.page.url]
+            for item in walk:  # a stream: only what is gone is kept
+                check(item)
         findings += [dataclasses.replace(f, severity=Severity.WARNING) for f in walk.findings]
     else:  # the last published output's own list of its articles: no sitemap to parse
         shown = f"{settings.paths.output}/{MANIFEST_NAME}"
-        items = [Listed(AnnotatedPage(url, shown, 1, ()), 1, 1) for url in old]
-    quiet = written | _held(site) | {output_file(r.source) for r in redirects} | {
-        output_file(normal(p)) for p in settings.redirects.gone}
-    gone: dict[str, Listed] = {}
-    for item in items:  # compared as files of the output: no URL is encoded
-        path = _site_path(settings, item.page.url)
-        if path is not None and output_file(path) not in quiet \
-                and not _is_list_page(settings, path):
-            gone.setdefault(path, item)
+        for url in old:
+            check(Listed(AnnotatedPage(url, shown, 1, ()), 1, 1))
     if not gone:
         return findings
     old_by_path = {p: b for url, b in old.items() if (p := _site_path(settings, url))}

@@ -64,7 +64,7 @@ def plan(claims: Iterable[Claim], taken: set[str]) -> tuple[list[Redirect], list
     findings: list[Finding] = []
     first: dict[str, Claim] = {}
     for claim in sorted(claims, key=lambda c: (c.path, c.line, c.source, c.target)):
-        if output_file(claim.source) in taken:
+        if _collides(output_file(claim.source), taken):
             findings.append(_error(claim, "RD002", f"old path {claim.source} is a live page of "
                                    "this site; a redirect would replace it",
                                    "remove the alias, or move the page that lives there"))
@@ -83,6 +83,13 @@ def plan(claims: Iterable[Claim], taken: set[str]) -> tuple[list[Redirect], list
                                "paths must be a page or redirect to one"))
     redirects = [Redirect(s, final[s], first[s]) for s in sorted(final)]
     return redirects, findings
+
+
+def _collides(rel: str, taken: set[str]) -> bool:
+    """``rel`` is taken, or one of its folders is a file that is (``_redirects/index.html``
+    beside the ``_redirects`` file)."""
+    parts = rel.split("/")
+    return rel in taken or any("/".join(parts[:n]) in taken for n in range(1, len(parts)))
 
 
 def _error(claim: Claim, code: str, message: str, hint: str) -> Finding:

@@ -23,8 +23,9 @@ from pipeline.redirects.paths import normal, of_href, output_file, served
 from pipeline.redirects.plan import Claim, Redirect, plan
 
 AddPage = Callable[[str, str, Any, Callable[[], bytes]], None]
-# Written into the output folder by the sitemaps stage and other tools.
-OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz", "*.txt")
+# Written into the output folder's root by other stages and tools (sitemaps, robots.txt,
+# IndexNow key files) and the bundles stage's manifest: never an old path.
+OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz", "*.txt", "manifest.json")
 
 
 def base_path(settings: Settings) -> str:
