@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.cli import main
+from pipeline.core import urls
 from pipeline.core.model import Severity
-from pipeline.redirects.paths import alias_problem, normal
+from pipeline.redirects.paths import alias_problem, normal, normal_decoded
 from pipeline.redirects.plan import Claim, collapse, plan
 
 OLD = "/en/laser-basics/"
@@ -386,3 +387,20 @@ def test_an_alias_over_another_output_is_rd002(make_site, capsys, old: str) -> N
         "slug: laser-basics", f'slug: laser-basics\naliases: ["{old}"]'), encoding="utf-8")
     assert _build(root) == 1
     assert "content/en/laser-basics.md:12:1: error RD002 old path" in capsys.readouterr().out
+
+
+@given(st.text(alphabet=st.sampled_from("/aé%25F.ا ?\\$\u202e\x00DF8") | st.characters(),
+               max_size=24))
+def test_any_text_is_refused_or_gives_a_safe_stable_path(text: str) -> None:
+    """Property: checking never raises; an accepted old path normalises once and for all
+    (idempotent, still accepted) and names a file inside the output folder."""
+    from pipeline.engine.paths import is_safe
+    from pipeline.redirects.paths import output_file
+
+    if alias_problem(text):
+        return
+    path = normal(text)
+    assert normal_decoded(path) == path  # idempotent on the decoded form
+    assert alias_problem(urls.encode_page_path(path)) == "" and \
+        normal(urls.encode_page_path(path)) == path  # and it round-trips through a URL
+    assert path.startswith("/") and (path == "/" or is_safe(output_file(path)))

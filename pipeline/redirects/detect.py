@@ -37,7 +37,7 @@ from pipeline.core.model import Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.engine.outputs import FolderRun
 from pipeline.hreflang.model import AnnotatedPage
-from pipeline.redirects.paths import normal, of_href, output_file
+from pipeline.redirects.paths import normal, normal_decoded, of_href, output_file
 from pipeline.redirects.plan import Redirect
 from pipeline.redirects.site import base_path
 from pipeline.sitemaps.model import INDEX_NAME
@@ -157,7 +157,7 @@ def _site_path(settings: Settings, url: str) -> str | None:
         path = unquote(raw, errors="strict")
     except UnicodeDecodeError:
         return None
-    return normal(path) if path.startswith("/") else None
+    return normal_decoded(path) if path.startswith("/") else None
 
 
 def _is_list_page(settings: Settings, path: str) -> bool:

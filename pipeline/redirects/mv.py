@@ -25,7 +25,7 @@ from pipeline.content.parsing import split
 from pipeline.core.fsutil import write_bytes
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings, load_settings
-from pipeline.redirects.paths import normal
+from pipeline.redirects.paths import normal, normal_decoded
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -117,7 +117,7 @@ def move(settings: Settings, site: Site, old: Path, new: str) -> tuple[Path, lis
         if other.slug == slug and other is not article:
             raise _refuse(other.source.as_posix(), "MV004", f"slug {slug!r} is taken by "
                           "this article in the same locale", "pick another slug")
-    old_path = normal(settings.site.url_pattern.format(locale=article.locale,
+    old_path = normal_decoded(settings.site.url_pattern.format(locale=article.locale,
                                                       slug=article.slug))
     raw = source.read_bytes().decode("utf-8")
     bom = "\ufeff" if raw.startswith("\ufeff") else ""

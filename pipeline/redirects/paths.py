@@ -43,8 +43,14 @@ def alias_problem(value: str) -> str:
 
 
 def normal(value: str) -> str:
-    """The one form of a valid old path: decoded, NFC, a folder path ending in '/'."""
-    text = unicodedata.normalize("NFC", unquote(value))
+    """The one form of a valid old path as written (percent-escapes allowed): decoded,
+    NFC, a folder path ending in '/'."""
+    return normal_decoded(unquote(value))
+
+
+def normal_decoded(path: str) -> str:
+    """``normal`` of a path already decoded (a '%' in it is a literal)."""
+    text = unicodedata.normalize("NFC", path)
     last = text.rsplit("/", 1)[1]
     if last and "." not in last:
         text += "/"
