@@ -155,7 +155,9 @@ def test_previous_sitemap_by_url_and_no_article_like_it(make_site, server, capsy
                '%D8%A3%D8%B3%D8%A7%D8%B3%D9%8A%D8%A7%D8%AA-%D8%A7%D9%84%D9%84%D9%8A%D8%B2%D8%B1/"/>'
                "</url>\n<url><loc>https://example.org/zz/nothing/</loc></url>\n"
                "<url><loc>https://other.example/en/x/</loc></url>\n"
-               "<url><loc>https://example.org/en/page/7/</loc></url>\n</urlset>\n")
+               "<url><loc>https://example.org/en/page/7/</loc></url>\n"
+               "<url><loc>https://example.org/assets/authors/team.jpeg</loc></url>\n"
+               "</urlset>\n")
     server.expect_request("/sitemap.xml").respond_with_data(sitemap,
                                                             content_type="application/xml")
     url = server.url_for("/sitemap.xml")

@@ -106,11 +106,11 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
         pages_state = {}
     redirects, problems = site_pages(site, kits, bundles, dist, owners, pages_state)
     findings += problems
+    outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
+    assets(site, dist, owners, findings, outputs.force)
     if site.settings.redirects.detect and not has_errors(findings):
         findings += detect.disappeared(site, dist, [r["entry"] for _, r in bundles],
                                        set(owners), redirects, previous)
-    outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
-    assets(site, dist, owners, findings, outputs.force)
     manifest = manifest_data(site, bundles, dist, owners)
     data = {"articles": len(bundles), "files": len(owners) + 1,
             "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
