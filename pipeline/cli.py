@@ -59,6 +59,9 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
                               help="preview: publish articles whose date is still to come")
     build_parser.add_argument("--expired", action="store_true",
                               help="preview: publish articles whose expiryDate has passed")
+    build_parser.add_argument("--previous-sitemap", metavar="PATH_OR_URL", default=None,
+                              help="redirect detector: compare with this sitemap (default: "
+                              "[redirects] previous, else the last published output)")
     if wanted("build"):  # the engine's options; no stage is imported to parse them
         from pipeline.engine import options
 

@@ -69,6 +69,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     "new": ("pipeline.content.new_article",
             "write a new article (LOCALE SLUG) or a translation stub (--translate PATH LOCALE)"),
     "import": ("pipeline.content.importer", "convert a plain-text export into a Markdown article"),
+    "mv": ("pipeline.redirects.mv",
+           "rename an article (OLD file, NEW slug or file) and keep its old URL in aliases"),
     "hreflang": ("pipeline.hreflang.tool", "audit hreflang clusters of the site or a sitemap"),
     "indexnow-key": ("pipeline.submit.keytool",
                      "create the IndexNow key and write its key file into the site output"),

@@ -70,7 +70,8 @@ def _build_project(settings: Settings, root: Path, config: Path | None,
                    on_result: Callable[[StageResult], None] | None, started: float) -> Build:
     force = RunOptions.of(options).force
     stamp = noop.inputs(settings, config or root / CONFIG_NAME,
-                        (force, *clock.previews(), git_dates.stamp(settings)))
+                        (force, *clock.previews(), git_dates.stamp(settings),
+                         getattr(options, "previous_sitemap", None)))
     if not force and (results := noop.replay(settings, stamp)) is not None:
         for result in results:
             if on_result:

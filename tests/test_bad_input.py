@@ -18,6 +18,8 @@ CORPUS = Path(__file__).parent / "bad_input"
 
 # file -> (code, line, col) of the finding it must produce (each is the only error/warning).
 EXPECTED: dict[str, tuple[str, int, int]] = {
+    "alias_traversal.md": ("FM111", 9, 1),
+    "aliases_not_list.md": ("FM102", 9, 1),
     "author_not_mapping.md": ("FM102", 6, 1),
     "binary.md": ("FM004", 1, 1),
     "bom.md": ("FM007", 1, 1),

@@ -155,6 +155,9 @@ def test_other_stages_files_are_kept_and_own_stale_files_removed(site: Path):
     for name in ("sitemap.xml", "robots.txt", "0123abcd.txt"):
         (dist / name).write_text("other stage\n")
     (site / f"content/ar/{AR_SLUG}.md").unlink()
+    assert build(site) == 1  # RD102: a published page is gone (docs/REDIRECTS.md)
+    with (site / "site.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[redirects]\ngone = ["/ar/{AR_SLUG}/"]\n')
     assert build(site) == 0
     assert not (dist / "ar" / AR_SLUG).exists()
     assert (dist / "ar/index.html").is_file()

@@ -43,6 +43,10 @@ def test_build_summary_counts_written_unchanged_removed(make_site, capsys) -> No
     assert "dist/ (site): ar: 6 written, 0 unchanged, 0 removed; en: 6 written" in first
     assert "sitemap/ (sitemaps):" in first and "reports/ (reports):" in first
     (root / "content/ar/laser-basics.md").unlink()
+    assert main(["build", "--root", str(root)]) == 1  # the redirect detector: RD102
+    assert "RD102" in capsys.readouterr().out  # no Arabic article is like it
+    with (root / "site.toml").open("a", encoding="utf-8") as fh:  # removed on purpose
+        fh.write('\n[redirects]\ngone = ["/ar/أساسيات-الليزر/"]\n')
     assert main(["build", "--root", str(root)]) == 0
     second = capsys.readouterr().out
     assert "ar: 4 written, 0 unchanged, 2 removed" in second  # index, feeds; page and JSON

@@ -1,11 +1,13 @@
-"""Incremental builds are correct: after any sequence of edits, additions, renames,
-deletions, translation, catalog, image and configuration changes, the incremental build's
-output (pages, JSON, sitemaps, reports) is byte-identical to a clean build of the same
-input, and so are the exit status and findings."""
+"""Incremental builds are correct: after any sequence of edits, additions, renames
+(with and without aliases), deletions, translation, catalog, image and configuration
+changes, the incremental build's output (pages, JSON, sitemaps, reports) is
+byte-identical to a clean build of the same input, and so are the exit status and
+findings."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 from pathlib import Path
@@ -27,6 +29,9 @@ entries = 3
 
 [tags]
 names = ["ar:laser=ليزر"]
+
+[redirects]
+detect = false  # it compares with the last published site: a clean build has none
 """
 TAG_SETS = [["laser", "skin"], ["laser"], ["skin", "care"]]
 TAG = st.lists(st.sampled_from(["laser", "skin", "ليزر", "عناية"]), max_size=3, unique=True)
@@ -81,7 +86,26 @@ OPERATION = st.one_of(
     st.tuples(st.just("tags"), st.integers(0, 99), TAG),
     st.tuples(st.just("date"), st.integers(0, 99), st.integers(1, 28)),
     st.tuples(st.just("per_page"), st.none(), st.integers(1, 4)),
+    st.tuples(st.just("mv"), st.integers(0, 99), st.integers(0, 4)),  # rename, keep alias
+    st.tuples(st.just("alias"), st.integers(0, 99), st.integers(0, 4)),
+    st.tuples(st.just("unalias"), st.integers(0, 99), st.none()),
 )
+
+
+def set_aliases(path: Path, add: str | None) -> None:
+    """Add ``add`` to the file's ``aliases`` (or drop them all when None)."""
+    from pipeline.content.frontmatter_edit import set_field
+
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
+        return  # a broken file ("break") stays broken
+    found = re.search(r"^aliases: (\[.*\])$", text, re.M)
+    aliases = [a for a in json.loads(found.group(1))] if found else []
+    if add is None:
+        text = re.sub(r"^aliases: .*\n", "", text, flags=re.M)
+    else:
+        text = set_field(text, "aliases", json.dumps([*aliases, add], ensure_ascii=False))
+    path.write_text(text, encoding="utf-8")
 
 
 def apply(root: Path, op: tuple[str, object, object]) -> None:
@@ -138,6 +162,15 @@ def apply(root: Path, op: tuple[str, object, object]) -> None:
             start = text.index(key)
             end = text.index("\n", start)
             pick.write_text(f"{text[:start]}{key}{value}{text[end:]}", encoding="utf-8")
+    elif kind == "mv" and pick:  # what ``seo-pipeline mv`` does to a file without slug:
+        target = pick.with_name(f"m{b}.md")
+        if not target.exists():
+            pick.rename(target)
+            set_aliases(target, f"/{pick.parent.name}/{pick.stem}/")
+    elif kind == "alias" and pick:
+        set_aliases(pick, f"/{'en' if b % 2 else 'ar'}/old-{b}/")  # type: ignore[operator]
+    elif kind == "unalias" and pick:
+        set_aliases(pick, None)
     elif kind == "per_page":
         config = root / "site.toml"
         text = config.read_text(encoding="utf-8")
@@ -251,3 +284,28 @@ def test_a_tag_edit_renders_only_the_list_pages_it_changes(tmp_path: Path, monke
     assert not (root / "dist/en/tags/skin/page/2").exists()  # skin now lists k1, k2
     _, clean = clean_build(root, tmp_path / "clean")
     assert snapshot(root) == clean
+
+
+def test_aliases_added_moved_and_removed_equal_a_clean_build(tmp_path: Path) -> None:
+    """Each redirect output follows its aliases: a rename with an alias, a second alias,
+    one shadowing a live page (RD002, a failed build), and all removed again."""
+    root = make_project(tmp_path / "site")
+    assert build(root) == 0
+    steps = [(("mv", 3, 1), 0), (("alias", 0, 1), 0), (("alias", 1, 2), 0),
+             (("alias", 2, None), 0), (("unalias", 0, None), 0)]
+    for op, expected in steps:
+        if op[0] == "alias" and op[2] is None:  # an alias over a live page: RD002
+            set_aliases(files_of(root)[2], "/en/k0/")
+            assert build(root) == 1
+            set_aliases(files_of(root)[2], None)
+        else:
+            apply(root, op)  # type: ignore[arg-type]
+        assert build(root) == expected
+        status, clean = clean_build(root, tmp_path / "clean")
+        assert status == expected and snapshot(root) == clean, op
+    assert (root / "dist/_redirects").exists()
+    for path in files_of(root):
+        set_aliases(path, None)
+    assert build(root) == 0
+    assert not (root / "dist/_redirects").exists()
+    assert snapshot(root) == clean_build(root, tmp_path / "clean")[1]

@@ -67,6 +67,25 @@ def test_nu_zero_errors_on_every_bundled_page(bundled: Path) -> None:
     assert errors == {}
 
 
+def test_nu_zero_errors_on_redirect_pages(tmp_path: Path) -> None:
+    """Redirect pages (English, Arabic right-to-left, a rule's target) are valid HTML."""
+    root = copy_project(tmp_path / "site")
+    with (root / "site.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[redirects]\nrules = ["/old-blog/ /en/"]\n')
+    for locale, alias in (("en", "/en/2019/laser/"), ("ar", "/ar/قديم/")):
+        source = sorted((root / "content" / locale).glob("*.md"))[0]
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("\n---\n", f'\naliases: ["{alias}"]\n---\n', 1),
+                          encoding="utf-8")
+    assert main(["build", "--root", str(root)]) == 0
+    files = [root / "dist" / rel for rel in ("en/2019/laser/index.html",
+                                             "ar/قديم/index.html", "old-blog/index.html")]
+    assert all(b'http-equiv="refresh"' in f.read_bytes() for f in files)
+    errors = {f.relative_to(root).as_posix(): [f"{m.line}: {m.message}" for m in found]
+              for f, found in nu_check(files).items() if found}
+    assert errors == {}
+
+
 CORPUS_BODY = """\
 Intro paragraph with **bold**, *emphasis*, `code`, a [link](https://example.org/a b),
 an autolink <https://example.org/x?y=1&z=2> and raw <b>HTML</b> <script>alert(1)</script>.

@@ -24,6 +24,7 @@ from pipeline.core import urls
 from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Author, Finding, FrontMatter, Severity
 from pipeline.core.text import invisible_chars, sanitize_line
+from pipeline.redirects.paths import alias_problem, normal
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
@@ -102,6 +103,7 @@ _checker = FormatChecker()
 _checker.checks("iso8601")(lambda v: not isinstance(v, str) or parse_datetime(v) is not None)
 _checker.checks("slug")(lambda v: not isinstance(v, str) or not slug_problem(v))
 _checker.checks("url-or-path")(lambda v: not url_or_path_problem(v))
+_checker.checks("alias")(lambda v: not alias_problem(v))
 
 
 @cache
@@ -156,14 +158,16 @@ _FAST_SCHEMA_TEXT = (
     '"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},'
     '"translationOf":{"type":"string","pattern":"^[0-9a-f]{64}$"},'
     '"locale":{"type":"string","minLength":1},"draft":{"type":"boolean"},'
-    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true}},'
+    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},'
+    '"aliases":{"type":"array","items":{"type":"string","minLength":1,"format":"alias"},'
+    '"uniqueItems":true}},'
     '"additionalProperties":false}')
 _NOT_SPACE = re.compile(r"\S")
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 _TOP_KEYS = frozenset(("title", "excerpt", "coverImage", "coverAlt", "date", "lastmod",
                        "author", "ogImage", "slug", "translationKey", "translationOf",
-                       "locale", "draft", "tags", "expiryDate"))
+                       "locale", "draft", "tags", "expiryDate", "aliases"))
 
 
 @cache
@@ -228,6 +232,12 @@ def _fast_valid(data: JSONValue) -> bool:
         if type(tags) is not list or not all(type(t) is str and t != "" for t in tags) \
                 or len(set(tags)) != len(tags):
             return False
+    if "aliases" in data:
+        aliases = data["aliases"]
+        if type(aliases) is not list or not all(type(a) is str and a != "" and not
+                                                alias_problem(a) for a in aliases) \
+                or len(set(aliases)) != len(aliases):
+            return False
     return True
 
 
@@ -266,6 +276,7 @@ EXAMPLES = {
     "draft": "draft: false",
     "tags": "tags: [laser, skin]",
     "expiryDate": 'expiryDate: "2026-12-31"',
+    "aliases": 'aliases: ["/en/old-slug/"]',
 }
 
 
@@ -302,6 +313,9 @@ def _format_message(fmt: str, field: str, value: JSONValue) -> tuple[str, str, s
     if fmt == "iso8601":
         return ("FM104", f"'{field}' is not an ISO 8601 date: {value!r}",
                 "use e.g. 2025-07-01 or 2025-07-01T05:35:07Z; an offset has hours and minutes only")
+    if fmt == "alias":
+        return ("FM111", f"alias {value!r} {alias_problem(value)}",
+                "list old paths of this site, e.g.  aliases: [\"/en/old-slug/\"]")
     if fmt == "slug":
         return ("FM105", f"slug {value!r} {slug_problem(value)}",
                 "use letters (Arabic allowed), digits and '-'")
@@ -370,4 +384,5 @@ def to_front_matter(data: JSONObject, default_slug: str, default_key: str) -> Fr
         locale=data.get("locale"),
         cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,
         expiry=parse_datetime(data["expiryDate"]) if "expiryDate" in data else None,
+        aliases=tuple(dict.fromkeys(normal(a) for a in data.get("aliases", ()))),
     )

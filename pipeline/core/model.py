@@ -96,6 +96,7 @@ class FrontMatter:
     locale: str | None = None
     cover_alt: str | None = None  # text alternative of the cover and share image
     expiry: datetime | None = None  # ``expiryDate``: retired from then on
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here (``redirects.paths``)
 
     @property
     def image_alt(self) -> str:

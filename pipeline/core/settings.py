@@ -172,6 +172,19 @@ class TagsSection:
 
 
 @dataclass(frozen=True)
+class RedirectsSection:
+    """Old URLs kept alive (``pipeline/redirects``): what is written, and the detector."""
+
+    pages: bool = True  # a redirect page (meta refresh, canonical, noindex) per old path
+    netlify: str = "_redirects"  # Netlify / Cloudflare Pages file in the output; "" for none
+    nginx_map: str = "redirects.map"  # nginx ``map`` include in the output; "" for none
+    rules: tuple[str, ...] = ()  # "OLD NEW": site paths, for what no article's aliases say
+    gone: tuple[str, ...] = ()  # site paths removed on purpose: the detector keeps quiet
+    detect: bool = True  # compare published URLs with the last published sitemap
+    previous: str = ""  # a sitemap (path or URL) instead of the last published output
+
+
+@dataclass(frozen=True)
 class SubmitSection:
     indexnow_endpoint: str = "https://api.indexnow.org/indexnow"
     indexnow_key: str = ""
@@ -214,6 +227,7 @@ class Settings:
     bundles: BundlesSection = field(default_factory=BundlesSection)
     feeds: FeedsSection = field(default_factory=FeedsSection)
     tags: TagsSection = field(default_factory=TagsSection)
+    redirects: RedirectsSection = field(default_factory=RedirectsSection)
     submit: SubmitSection = field(default_factory=SubmitSection)
     build: BuildSection = field(default_factory=BuildSection)
 
@@ -252,6 +266,7 @@ SECTIONS: dict[str, type] = {
     "bundles": BundlesSection,
     "feeds": FeedsSection,
     "tags": TagsSection,
+    "redirects": RedirectsSection,
     "submit": SubmitSection,
     "build": BuildSection,
 }
@@ -341,6 +356,8 @@ def parse_settings(
             sections["feeds"].content, sections["feeds"].formats, sections["tags"].names,
             [loc.code for loc in locales]):
         err(section, key, f"{section}.{key} {problem}", code="CF112")
+    for key, problem in rules.redirect_problems(dataclasses.asdict(sections["redirects"])):
+        err("redirects", key, f"redirects.{key} {problem}", code="CF113")
     for key, problem in rules.folder_problems(root, dataclasses.asdict(sections["paths"])).items():
         err("paths", key, f"paths.{key} {problem}", "use e.g. dist, sitemap, reports, .cache",
             code="CF105")

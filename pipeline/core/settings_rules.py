@@ -317,3 +317,36 @@ def listing_problems(content: str, formats: tuple[str, ...], names: tuple[str, .
         else:
             seen.add(parts[:2])
     return problems
+
+
+def rule_parts(rule: str) -> tuple[str, str] | None:
+    """``"OLD NEW"`` of ``[redirects] rules`` as its two paths, or None."""
+    parts = rule.split()
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def redirect_problems(section: dict[str, object]) -> list[tuple[str, str]]:
+    """Problems of ``[redirects]`` as (key, message): rules of two site paths, gone
+    paths, output file names inside the output folder."""
+    from pipeline.redirects.paths import alias_problem
+
+    problems = []
+    for rule in section["rules"]:  # type: ignore[attr-defined]  # a tuple of str (checked)
+        parts = rule_parts(rule)
+        if parts is None:
+            problems.append(("rules", f"entry {rule!r} is not \"OLD NEW\" (two site paths)"))
+            continue
+        problems += [("rules", f"entry {rule!r}: {p!r} {why}")
+                     for p in parts if (why := alias_problem(p))]
+    problems += [("gone", f"entry {p!r} {why}") for p in section["gone"]  # type: ignore[attr-defined]  # a tuple of str (checked)
+                 if (why := alias_problem(p))]
+    for key in ("netlify", "nginx_map"):
+        name = str(section[key])
+        if name and (name.startswith("/") or "\\" in name
+                     or any(s in ("", ".", "..") for s in name.split("/"))):
+            problems.append((key, f"{name!r} must be a file path inside the output folder "
+                             "(relative, no '..'), or \"\" for none"))
+    previous = str(section["previous"])
+    if previous and "://" in previous and urlsplit(previous).scheme not in ("http", "https"):
+        problems.append(("previous", f"{previous!r} must be a path or an http(s) URL"))
+    return problems

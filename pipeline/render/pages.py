@@ -223,12 +223,16 @@ def index_entry(bundle: ArticleBundle, settings: Settings) -> JSONObject:
     """What list pages and feeds show of one article (small, JSON-serialisable); the
     article's HTML too when feeds carry full content (``[feeds] content``)."""
     article, meta = bundle.article, bundle.article.meta
+    entry: JSONObject
     entry = {"title": meta.title, "href": bundle.href, "url": bundle.url, "date": bundle.date,
              "datetime": w3c_datetime(meta.date), "updated": w3c_datetime(meta.modified),
              "reading_time": bundle.reading_time, "excerpt": meta.excerpt,
              "author": meta.author.name, "tags": list(meta.tags),
              "cover": feed_cover(settings, bundle), "order": [-meta.date.timestamp(), meta.slug],
-             "source": article.source.as_posix()}
+             "source": article.source.as_posix(), "key": meta.translation_key,
+             "locale": article.locale}
+    if meta.aliases:  # old paths redirecting here (``pipeline/redirects``), with their line
+        entry["aliases"] = [[path, article.line_of("aliases")] for path in meta.aliases]
     if settings.feeds.content == "full":
         entry["html"] = bundle.rendered.html
     return entry

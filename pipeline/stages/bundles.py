@@ -15,6 +15,7 @@ Codes: BN0xx configuration, BN1xx content rendering, BN2xx output, BN3xx catalog
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import os
 import stat
@@ -40,6 +41,9 @@ from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.shapes import AssetsDoc, PagesDoc
 from pipeline.engine.state import read_state, write_state
+from pipeline.redirects import detect
+from pipeline.redirects.plan import Redirect
+from pipeline.redirects.site import outputs as redirect_outputs
 from pipeline.render import catalogs, feeds, pages
 from pipeline.render.bundle import LocaleKit
 from pipeline.render.i18n import numbering_problem
@@ -57,17 +61,21 @@ ASSETS_STATE = "assets"
 PAGES_STATE = "pages"
 
 
-add_arguments = options.add_arguments  # --jobs, --executor
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--jobs, --executor, and the detector's --previous-sitemap."""
+    options.add_arguments(parser)
+    detect.add_arguments(parser)
 
 
 def run(site: Site, args: object = None) -> StageResult:
     run_options = RunOptions.of(args)
     with run_outputs(site.settings, run_options) as outputs:
-        return build(site, outputs, run_options.jobs, run_options.executor)
+        return build(site, outputs, run_options.jobs, run_options.executor,
+                     getattr(args, "previous_sitemap", None))
 
 
 def build(site: Site, outputs: Outputs, jobs: int = 0,
-          executor: Executor | None = None) -> StageResult:
+          executor: Executor | None = None, previous: str | None = None) -> StageResult:
     settings = site.settings
     findings = check_settings(site)
     if has_errors(findings):
@@ -97,9 +105,13 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     pages_state = read_state(cache, PAGES_STATE, fingerprint.code(), PagesDoc)
     if outputs.force:
         pages_state = {}
-    site_pages(site, kits, bundles, dist, owners, pages_state)
+    redirects, problems = site_pages(site, kits, bundles, dist, owners, pages_state)
+    findings += problems
     outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
     assets(site, dist, owners, findings, outputs.force)
+    if site.settings.redirects.detect and not has_errors(findings):
+        findings += detect.disappeared(site, dist, [r["entry"] for _, r in bundles],
+                                       set(owners), redirects, previous)
     manifest = manifest_data(site, bundles, dist, owners)
     data = {"articles": len(bundles), "files": len(owners) + 1,
             "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
@@ -157,9 +169,11 @@ def check_paths(site: Site) -> list[Finding]:
 
 
 def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[Listed],
-               dist: FolderRun, owners: dict[str, str], state: JSONObject) -> None:
-    """Index pages, chooser, 404 and stylesheet; a page whose inputs (its entries and the
-    settings) are those of the last run, and which the output still holds, is kept."""
+               dist: FolderRun, owners: dict[str, str],
+               state: JSONObject) -> tuple[list[Redirect], list[Finding]]:
+    """Index pages, chooser, 404, stylesheet and redirects; a page whose inputs (its
+    entries and the settings) are those of the last run, and which the output still
+    holds, is kept. Returns the redirects and the findings of their plan."""
     stamps = Stamps(site.settings.path("public"))
     base = fingerprint.of(settings_fingerprint(site), *(stamps(r) for r in pages.FAVICONS))
     made: dict[str, tuple[str, str]] = {}
@@ -202,8 +216,11 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[Listed],
     static = resources.files("pipeline.render").joinpath("static")
     for relpath, name in pages.STATIC_FILES.items():
         add(relpath, "stylesheet", None, static.joinpath(name).read_bytes)
+    planned = redirect_outputs(site.settings, add, [r["entry"] for _, r in bundles],
+                               set(owners))
     state.clear()
     state.update(made)
+    return planned
 
 
 def list_pages(site: Site, kit: LocaleKit, add: AddPage, mine: list[Listed],
