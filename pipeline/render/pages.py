@@ -20,6 +20,7 @@ from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Locale, Site
 from pipeline.core.settings import Settings
+from pipeline.render import images as responsive
 from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
 from pipeline.render.i18n import N_, format_number, html_lang
 from pipeline.render.listing import ListPart
@@ -192,7 +193,9 @@ def index_switcher(site: Site, current: Locale) -> list[dict[str, Any]]:
              "href": urls.locale_index_href(site.settings, loc.code)} for loc in site.locales]
 
 
-def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
+def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit,
+                 related: list[list[str]] | None = None) -> str:
+    """The article's page; ``related``: ``[href, title]`` of its related articles."""
     article = bundle.article
     meta = article.meta
     others = [a for a in site.translations(article) if a is not article]
@@ -205,13 +208,16 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
         "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
-        "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
+        "cover": _Fields(responsive.cover_context(site.settings, meta.cover_image, bundle.cover))
+        if bundle.cover else None,
+        "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
         "tags": tag_links(site.settings, article.locale, list(meta.tags)),
         "translations": [_Fields({**_language(site.locale(a.locale)), "title": a.meta.title,
                                   "href": url_of(urls.page_href, site.settings, a.locale,
                                                 a.slug)})
                          for a in others],
+        "related": [_Fields({"href": href, "title": title}) for href, title in related or []],
     }
     return render(kit.translations, "article.html", page=_Fields(page),
                   article=_Fields(context))

@@ -40,7 +40,7 @@ from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.shapes import AssetsDoc, PagesDoc
 from pipeline.engine.state import read_state, write_state
-from pipeline.render import catalogs, feeds, pages
+from pipeline.render import catalogs, feeds, images, pages
 from pipeline.render.bundle import LocaleKit
 from pipeline.render.i18n import numbering_problem
 from pipeline.render.listing import ListPart, paginate
@@ -99,6 +99,8 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     site_pages(site, kits, bundles, dist, owners, pages_state)
     outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
     assets(site, dist, owners, findings, outputs.force)
+    images.publish_variants(settings, (a.meta.cover_image for a, r in bundles if r["entry"]
+                                       ["cover"]), dist, owners)
     manifest = manifest_data(site, bundles, dist, owners)
     data = {"articles": len(bundles), "files": len(owners) + 1,
             "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)

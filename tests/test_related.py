@@ -1,0 +1,171 @@
+"""Related articles (render/related.py): same locale, deterministic, tags and text, the
+same relation across translations, and a page re-rendered only when its list changes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from conftest import REPO, SITE_TOML, write_image
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from pipeline.content.terms import normalise
+from pipeline.runner import build_project
+
+TOPICS = {
+    "acne": ("Acne scars and lasers", "acne scars acne lasers scars acne"),
+    "acne2": ("Treating acne scars", "acne scars treatment acne scars"),
+    "sun": ("Sunscreen every day", "sunscreen sun protection sunscreen"),
+    "sun2": ("Choosing a sunscreen", "sunscreen spf sun sunscreen protection"),
+    "peel": ("Chemical peels", "peel chemical acid peel skin"),
+    "hair": ("Laser hair removal", "hair removal laser hair sessions"),
+}
+EXTRA = {  # topics of their own: their lists do not name the edited article
+    "botox": ("Botulinum injections", "botulinum injections wrinkles forehead injections"),
+    "botox2": ("Wrinkle injections", "wrinkles injections botulinum frown"),
+    "nails": ("Nail fungus", "nails fungus toenails treatment fungus"),
+    "nails2": ("Brittle nails", "nails brittle keratin nails"),
+    "diet": ("Diet and skin", "diet sugar dairy diet skin"),
+}
+AR_TOPICS = {
+    "acne": ("ندبات حب الشباب والليزر", "ندبات حَبّ الشباب ندبات الليزر ندبات"),
+    "acne2": ("علاج ندبات حب الشباب", "ندبات علاج حب الشباب ندبات"),
+    "sun": ("واقي الشمس كل يوم", "واقي الشمس حماية واقي"),
+    "sun2": ("اختيار واقي الشمس", "واقي الشمس عامل الحماية واقي"),
+    "peel": ("التقشير الكيميائي", "تقشير كيميائي حمض تقشير"),
+}
+
+
+def article(locale: str, key: str, title: str, body: str, tags: str = "") -> str:
+    excerpt = f"An excerpt that is long enough to be a good meta description for {key}."
+    return (f'---\ntitle: "{title}"\nexcerpt: "{excerpt}"\ndate: "2025-07-01T05:35:07Z"\n'
+            f'coverImage: "/assets/a.jpeg"\n'
+            f"author:\n  name: Team\ntranslationKey: {key}\n{tags}---\n\n{body}\n")
+
+
+def make(root: Path) -> Path:
+    (root / "content/en").mkdir(parents=True)
+    (root / "content/ar").mkdir(parents=True)
+    (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    shutil.copytree(REPO / "locales", root / "locales")
+    write_image(root / "public/assets/a.jpeg")
+    for key, (title, body) in TOPICS.items():
+        (root / f"content/en/{key}.md").write_text(article("en", key, title, body),
+                                                 encoding="utf-8")
+    for key, (title, body) in AR_TOPICS.items():
+        (root / f"content/ar/{key}.md").write_text(article("ar", key, title, body),
+                                                 encoding="utf-8")
+    return root
+
+
+def build(root: Path) -> dict[str, int]:
+    options = argparse.Namespace(jobs=1, format="human", strict=False, force=False)
+    results = build_project(root, None, options).results
+    assert not any(r.errors for r in results), [f for r in results for f in r.findings
+                                                 if f.severity.value == "error"][:3]
+    return next(r.run_stats for r in results if r.stage == "bundles")
+
+
+def related(root: Path, locale: str, key: str) -> list[tuple[str, str]]:
+    page: Path | None = root / "dist" / locale / key / "index.html"
+    if not page.exists():  # Arabic pages live under their title's slug
+        page = next(p for p in (root / "dist" / locale).glob("*/index.html")
+                    if f"translationKey\": \"{key}\"" in (p.parent / "article.json").read_text())
+    tree = lxml_html.fromstring(page.read_bytes())
+    return [(a.get("href"), a.text_content()) for a in tree.xpath("//aside[@class='related']//a")]
+
+
+def key_of(root: Path, locale: str, href: str) -> str:
+    for path in (root / "dist" / locale).glob("*/article.json"):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc["path"] == href:
+            return str(doc["translationKey"])
+    raise AssertionError(href)
+
+
+def test_lists_are_in_locale_ranked_by_text_and_the_same_across_translations(tmp_path):
+    root = make(tmp_path / "site")
+    build(root)
+    en = related(root, "en", "acne")
+    assert 3 <= len(en) <= 5
+    assert all(href.startswith("/en/") for href, _ in en)
+    assert en[0] == ("/en/acne2/", "Treating acne scars")  # the most similar text first
+    assert key_of(root, "en", related(root, "en", "sun")[0][0]) == "sun2"
+    ar = related(root, "ar", "acne")
+    assert all(href.startswith("/ar/") for href, _ in ar)
+    assert key_of(root, "ar", ar[0][0]) == "acne2"  # diacritics do not hide the match
+    en_keys = [key_of(root, "en", h) for h, _ in en if key_of(root, "en", h) in AR_TOPICS]
+    assert [key_of(root, "ar", h) for h, _ in ar] == en_keys[:len(ar)]
+
+
+def test_shared_tags_make_articles_related(tmp_path):
+    root = make(tmp_path / "site")
+    hair = root / "content/en/hair.md"
+    peel = root / "content/en/peel.md"
+    for path in (hair, peel):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("translationKey", 'tags: ["resurfacing"]\ntranslationKey'),
+                        encoding="utf-8")
+    build(root)
+    assert related(root, "en", "hair")[0] == ("/en/peel/", "Chemical peels")
+
+
+def all_lists(root: Path) -> dict[str, list[tuple[str, str]]]:
+    return {f"{locale}:{key}": related(root, locale, key)
+            for locale, topics in (("en", {**TOPICS, **EXTRA}), ("ar", AR_TOPICS))
+            for key in topics if locale == "ar" or (root / f"content/en/{key}.md").exists()}
+
+
+def test_a_title_edit_rerenders_exactly_the_changed_lists_as_a_clean_build(tmp_path):
+    root = make(tmp_path / "site")
+    for key in EXTRA:
+        (root / f"content/en/{key}.md").write_text(article("en", key, *EXTRA[key]),
+                                                 encoding="utf-8")
+    build(root)
+    before = all_lists(root)
+    path = root / "content/en/acne2.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Treating acne scars",
+                                                             "Fading acne scars"),
+                    encoding="utf-8")
+    stats = build(root)
+    after = all_lists(root)
+    assert ("/en/acne2/", "Fading acne scars") in related(root, "en", "acne")
+    changed = {name.split(":")[1] for name in before if before[name] != after[name]}
+    assert stats["units run"] == len(changed | {"acne2"}) < len(TOPICS) + len(EXTRA)
+    clean = make(tmp_path / "clean")
+    for key in EXTRA:
+        shutil.copy(root / f"content/en/{key}.md", clean / f"content/en/{key}.md")
+    shutil.copy(path, clean / "content/en/acne2.md")
+    build(clean)
+    for page in sorted((root / "dist").rglob("*")):
+        if page.is_file():
+            assert page.read_bytes() == (clean / "dist" / page.relative_to(root / "dist")) \
+                .read_bytes(), page
+
+
+def test_an_unrelated_body_edit_rerenders_few_units(tmp_path):
+    root = make(tmp_path / "site")
+    build(root)
+    path = root / "content/en/hair.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nhair hair\n", encoding="utf-8")
+    assert build(root)["units run"] <= 2
+
+
+def test_related_zero_turns_the_lists_off(tmp_path):
+    root = make(tmp_path / "site")
+    config = root / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[[locales]]", "[bundles]\nrelated = 0\n\n[[locales]]", 1), encoding="utf-8")
+    build(root)
+    assert related(root, "en", "acne") == []
+
+
+@given(st.text(alphabet="اأإآٱبةىيـًٌٍَُِّْ", max_size=30))
+def test_arabic_normalisation_removes_marks_and_unifies_letters(text):
+    out = normalise(text)
+    assert not set(out) & set("أإآٱىةـًٌٍَُِّْ")
+    assert normalise(out) == out
