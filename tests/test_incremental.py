@@ -23,6 +23,7 @@ SITE = SITE_TOML + """
 [bundles]
 per_page = 2
 related = 2
+search = true
 
 [feeds]
 entries = 3

@@ -151,6 +151,7 @@ class BundlesSection:
     words_per_minute: int = 200
     per_page: int = 30  # articles per index or tag page (``/en/``, ``/en/page/2/``...)
     related: int = 4  # related articles per article page (0: none; render/related.py)
+    search: bool = False  # a Pagefind search page and index per locale (render/search.py)
     BOUNDS: ClassVar[dict[str, Bound]] = {"words_per_minute": at_least(1, 10_000),
                                           "per_page": at_least(1, 1000),
                                           "related": at_least(0, 10)}

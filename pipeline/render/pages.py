@@ -21,6 +21,7 @@ from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.model import Locale, Site
 from pipeline.core.settings import Settings
 from pipeline.render import images as responsive
+from pipeline.render import search
 from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
 from pipeline.render.i18n import N_, format_number, html_lang
 from pipeline.render.listing import ListPart
@@ -31,6 +32,7 @@ from pipeline.seo.home import chooser_metadata, list_metadata
 from pipeline.seo.metadata import script_json
 
 STYLESHEET_FILE = "static/site.css"
+SEARCH_SCRIPT_FILE = "static/search.js"  # written only with [bundles] search (bundles.py)
 STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
 ROOT_FILE = "index.html"
 # The site's own icon under public/, in order of preference (else an empty icon, so
@@ -131,7 +133,8 @@ def _page(site: Site, locale: Locale, title: str, switcher: list[dict[str, Any]]
             "favicon": favicon(settings),
             "home": url_of(urls.locale_index_href, settings, locale.code), "switcher": switcher,
             "head_html": None, "feeds": feed_links(settings, locale), "breadcrumbs": None,
-            **extra}
+            "search": url_of(search.page_href, settings, locale.code)
+            if settings.bundles.search else None, **extra}
 
 
 def feed_links(settings: Settings, locale: Locale) -> list[_Fields]:
@@ -342,3 +345,24 @@ def not_found_page(site: Site, kits: dict[str, LocaleKit]) -> str:
     page = _page(site, kit.locale, f"404 · {site.settings.site.name}", [],
                  home=urls.site_href(site.settings, "/"))
     return render(kit.translations, "404.html", page=page, choices=_choices(site, kits))
+
+
+SEARCH_DESCRIPTION = N_("Search the articles of %(site)s.")
+
+
+def search_page(site: Site, kit: LocaleKit) -> str:
+    """The locale's search page (Pagefind: ``render/search.py``); ``noindex``, as a page
+    of search results should be."""
+    settings = site.settings
+    code = kit.locale.code
+    say = kit.translations.gettext
+    switcher = [{**item, "href": url_of(search.page_href, settings, loc.code)}
+                for item, loc in zip(index_switcher(site, kit.locale), site.locales,
+                                     strict=True)]
+    page = _page(site, kit.locale, f"{say('Search')} · {settings.site.name}", switcher,
+                 description=say(SEARCH_DESCRIPTION) % {"site": settings.site.name},
+                 canonical=search.page_url(settings, code))
+    return render(kit.translations, "search.html", page=_Fields(page),
+                  search={"script": url_of(urls.file_href, settings, SEARCH_SCRIPT_FILE),
+                          "bundle": search.bundle_href(settings),
+                          "base": urls.site_href(settings, "/")})

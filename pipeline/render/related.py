@@ -8,7 +8,8 @@ work per article, so 20,000 articles take about a second); a candidate's score i
 dot product over those terms plus ``TAG_WEIGHT`` per shared tag. Scores are summed over
 the locales two translation groups share, so the translations of an article list the
 translations of the same articles. Too few candidates: the newest articles fill the list.
-Scores are rounded and ties break by translation key, so the lists are deterministic.
+Weights are integers (exact sums in any order) and ties break by translation key, so
+the lists are deterministic.
 
 The result, ``{translation key: {source: [[href, title], ...]}}``, is small; each work
 unit gets its group's lists and its fingerprint covers them, so an edit re-renders only
@@ -17,11 +18,11 @@ the pages whose lists changed (``engine.incremental``).
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from pipeline.content.tags import TagNames, tag_names
 from pipeline.core import urls
@@ -31,7 +32,7 @@ QUERY_TERMS = 6  # strongest terms an article is compared by
 POSTINGS = 16  # heaviest articles per term (newest per tag) taken as candidates
 KEEP = 12  # best candidates kept per article and locale
 TAG_WEIGHT = 0.3  # per shared tag, on top of the cosine (at most 1)
-DIGITS = 9  # scores are rounded so summation order never reorders a list
+SCALE = 1 << 20  # weights are integers in units of 1/SCALE: exact, order-free sums
 
 Links = dict[str, dict[str, list[list[str]]]]  # key -> source -> [[href, title], ...]
 
@@ -68,8 +69,9 @@ def _doc(site: Site, article: Article, names: TagNames) -> Doc:
                (-meta.date.timestamp(), meta.translation_key), tags, article.terms)
 
 
-def _vectors(docs: Sequence[Doc]) -> list[dict[str, float]]:
-    """TF-IDF vectors of unit length, in ``docs`` order."""
+def _vectors(docs: Sequence[Doc]) -> list[dict[str, int]]:
+    """TF-IDF vectors of unit length, in ``docs`` order, as integers (``SCALE`` is 1), so
+    sums of their products are exact in any order."""
     df: Counter[str] = Counter(t for doc in docs for t, _ in doc.terms)
     n = len(docs)
     idf = {t: math.log(1 + n / d) for t, d in df.items()}
@@ -77,42 +79,45 @@ def _vectors(docs: Sequence[Doc]) -> list[dict[str, float]]:
     for doc in docs:
         vec = {t: (1 + math.log(c)) * idf[t] for t, c in doc.terms if c > 0}
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        vectors.append({t: w / norm for t, w in vec.items()})
+        vectors.append({t: round(w / norm * SCALE) for t, w in vec.items()})
     return vectors
 
 
-def locale_scores(docs: dict[str, Doc]) -> dict[str, dict[str, float]]:
+def _ranked(scores: dict[str, int], count: int) -> list[tuple[str, int]]:
+    """The ``count`` best: highest score first, ties by key (two C-speed stable sorts)."""
+    items = sorted(scores.items())
+    items.sort(key=itemgetter(1), reverse=True)
+    return items[:count]
+
+
+def locale_scores(docs: dict[str, Doc]) -> dict[str, dict[str, int]]:
     """Per translation key of one locale: its best candidates and their scores."""
     ordered = [docs[k] for k in sorted(docs)]
     vectors = _vectors(ordered)
-    postings: dict[str, list[tuple[float, str]]] = {}
+    postings: dict[str, dict[str, int]] = {}
     for doc, vec in zip(ordered, vectors, strict=True):
         for t, w in vec.items():
-            postings.setdefault(t, []).append((w, doc.key))
-    heads = {t: heapq.nsmallest(POSTINGS, p, key=lambda item: (-item[0], item[1]))
-             for t, p in postings.items()}
-    by_tag: dict[str, list[Doc]] = {}
+            postings.setdefault(t, {})[doc.key] = w
+    heads = {t: _ranked(p, POSTINGS) for t, p in postings.items()}
+    by_tag: dict[str, list[str]] = {}
     for doc in sorted(ordered, key=lambda d: d.order):
         for tag in doc.tags:
-            if len(by_tag.setdefault(tag, [])) < POSTINGS + 1:
-                by_tag[tag].append(doc)
-    scores: dict[str, dict[str, float]] = {}
+            if len(members := by_tag.setdefault(tag, [])) <= POSTINGS:
+                members.append(doc.key)
+    tag_weight = round(TAG_WEIGHT * SCALE * SCALE)
+    scores: dict[str, dict[str, int]] = {}
     for doc, vec in zip(ordered, vectors, strict=True):
-        found: dict[str, float] = {}
-        strongest = heapq.nsmallest(QUERY_TERMS, vec.items(), key=lambda i: (-i[1], i[0]))
-        for t, w in strongest:  # the dot product over the strongest terms' heaviest postings
-            for theirs, other in heads[t]:
-                found[other] = found.get(other, 0.0) + w * theirs
-        for tag in sorted(doc.tags):
-            for other_doc in by_tag[tag]:
-                found[other_doc.key] = found.get(other_doc.key, 0.0) + TAG_WEIGHT
+        found: dict[str, int] = {}
+        get = found.get
+        for t, w in _ranked(vec, QUERY_TERMS):  # dot products over the strongest terms
+            for other, theirs in heads[t]:
+                found[other] = get(other, 0) + w * theirs
+        for tag in doc.tags:
+            for other in by_tag[tag]:
+                found[other] = get(other, 0) + tag_weight
         found.pop(doc.key, None)
-        scores[doc.key] = dict(heapq.nsmallest(KEEP, found.items(), key=_best))
+        scores[doc.key] = dict(_ranked(found, KEEP))
     return scores
-
-
-def _best(item: tuple[str, float]) -> tuple[float, str]:
-    return -round(item[1], DIGITS), item[0]
 
 
 def related_links(site: Site, count: int) -> Links:
@@ -121,17 +126,18 @@ def related_links(site: Site, count: int) -> Links:
     if count <= 0:
         return {}
     by_locale = docs_of(site)
-    per_locale = {code: locale_scores(docs) for code, docs in by_locale.items()}
+    per_locale = [locale_scores(docs) for docs in by_locale.values()]
     links: Links = {}
     for docs in by_locale.values():
         newest = [d.key for d in sorted(docs.values(), key=lambda d: d.order)[:count + 1]]
         for key, doc in docs.items():
-            total: dict[str, float] = {}
-            for scores in per_locale.values():  # the same relation in every language
+            total: dict[str, int] = {}
+            get = total.get
+            for scores in per_locale:  # the same relation in every language
                 for other, score in scores.get(key, {}).items():
-                    if other in docs:
-                        total[other] = total.get(other, 0.0) + score
-            ranked = [k for k, _ in heapq.nsmallest(count, total.items(), key=_best)]
+                    total[other] = get(other, 0) + score
+            ranked = [k for k, _ in _ranked({k: s for k, s in total.items() if k in docs},
+                                            count)]
             ranked += _fill(newest, key, ranked, count)
             links.setdefault(key, {})[doc.source] = [[docs[k].href, docs[k].title]
                                                      for k in ranked]

@@ -40,7 +40,7 @@ from pipeline.engine.outputs import FolderRun, Outputs, run_outputs
 from pipeline.engine.publish import file_digest
 from pipeline.engine.shapes import AssetsDoc, PagesDoc
 from pipeline.engine.state import read_state, write_state
-from pipeline.render import catalogs, feeds, images, pages
+from pipeline.render import catalogs, feeds, images, pages, search
 from pipeline.render.bundle import LocaleKit
 from pipeline.render.i18n import numbering_problem
 from pipeline.render.listing import ListPart, paginate
@@ -54,6 +54,7 @@ OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz")
 AddPage = Callable[[str, str, Any, Callable[[], bytes]], None]
 ASSETS_STATE = "assets"
 PAGES_STATE = "pages"
+SEARCH_STATE = "search"
 
 
 add_arguments = options.add_arguments  # --jobs, --executor
@@ -101,6 +102,12 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     assets(site, dist, owners, findings, outputs.force)
     images.publish_variants(settings, (a.meta.cover_image for a, r in bundles if r["entry"]
                                        ["cover"]), dist, owners)
+    if settings.bundles.search and not has_errors(findings):
+        search_state = {} if outputs.force else read_state(cache, SEARCH_STATE,
+                                                            fingerprint.code())
+        findings += search.publish_index(settings, dist, owners,
+                                         {r["page"] for _, r in bundles}, search_state)
+        outputs.record(SEARCH_STATE, fingerprint.code(), search_state)
     manifest = manifest_data(site, bundles, dist, owners)
     data = {"articles": len(bundles), "files": len(owners) + 1,
             "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
@@ -194,13 +201,19 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
             list_pages(site, kit, add, tag.members, tag,
                        tag_alternates(site, slugs[tag.key]), stamps)
         feed_pages(site, kit, add, [r["entry"] for _, r in mine])
+        if site.settings.bundles.search:
+            add(search.page_file(locale.code), f"{locale.code} search", None,
+                partial(_search_bytes, site, kit))
+    static = resources.files("pipeline.render").joinpath("static")
+    if site.settings.bundles.search:
+        add(pages.SEARCH_SCRIPT_FILE, "search script", None,
+            static.joinpath("search.js").read_bytes)
     chooser = [[(a.locale, a.slug, a.meta.title, a.meta.og_image, a.meta.image_alt,
                  a.meta.date.isoformat(), stamps(a.meta.og_image)) for a in leads]]
     add(pages.ROOT_FILE, "language chooser", chooser,
         lambda: pages.chooser_page(site, kits).encode())
     add(pages.NOT_FOUND_FILE, "404 page", None,
         lambda: pages.not_found_page(site, kits).encode())
-    static = resources.files("pipeline.render").joinpath("static")
     for relpath, name in pages.STATIC_FILES.items():
         add(relpath, "stylesheet", None, static.joinpath(name).read_bytes)
     state.clear()
@@ -231,6 +244,10 @@ def list_pages(site: Site, kit: LocaleKit, add: AddPage, mine: list[tuple[Any, A
 
 def _list_bytes(site: Site, kit: LocaleKit, part: ListPart) -> bytes:
     return pages.list_page(site, kit, part).encode()
+
+
+def _search_bytes(site: Site, kit: LocaleKit) -> bytes:
+    return pages.search_page(site, kit).encode()
 
 
 def feed_pages(site: Site, kit: LocaleKit, add: AddPage, entries: list[Any]) -> None:

@@ -12,7 +12,7 @@
   async function load() {
     if (!engine) {
       engine = await import(form.dataset.bundle + "pagefind.js");
-      await engine.options({ bundlePath: form.dataset.bundle });
+      await engine.options({ bundlePath: form.dataset.bundle, baseUrl: form.dataset.base });
       await engine.init();
     }
     return engine;
