@@ -6,7 +6,7 @@ by the pages' ``<html lang>``, so each locale's search page (``/<locale>/search/
 localized, right-to-left where the locale is) finds that locale's articles. The index
 is built during the build from the article pages only (hard links in a scratch folder of
 the cache, so a file the run drops is never indexed) into ``pagefind/`` of the output
-folder, by the binary the ``pagefind[bin]`` package ships (no download, no third-party
+folder, by the binary the ``pagefind-bin`` package ships (no download, no third-party
 request: the page loads the index from the same site).
 
 Pagefind has no incremental mode: the index is made again when an article page changed
@@ -88,7 +88,7 @@ def publish_index(settings: Settings, dist: FolderRun, owners: dict[str, str],
     if binary is None:
         return [Finding(CONFIG_NAME, 1, 1, "BN401", Severity.ERROR,
                         "search needs Pagefind, which is not installed",
-                        "pip install 'pagefind[bin]', or set [bundles] search = false")]
+                        "pip install pagefind-bin, or set [bundles] search = false")]
     cache = settings.path("cache")
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix="search-") as scratch:
