@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from lxml import html as lxml_html
 from PIL import Image
 
 from pipeline.core.settings import load_settings
+from pipeline.preview.serve import make_server
 from pipeline.render import images
 from pipeline.runner import build_project
 
@@ -139,3 +141,48 @@ def test_variants_are_the_same_bytes_in_a_clean_build_elsewhere(tmp_path: Path):
     files = sorted(p.relative_to(first / "dist") for p in (first / "dist/_img").iterdir())
     assert files and all((first / "dist" / f).read_bytes() == (second / "dist" / f).read_bytes()
                          for f in files)
+
+
+@pytest.mark.browser
+def test_chromium_shows_a_variant_of_the_size_it_needs_without_layout_shift(tmp_path: Path):
+    """A 390 px wide phone screen picks a narrow AVIF/WebP variant; the cover's box has
+    its final height before the image arrives (width/height), so nothing moves."""
+    if not CHROMIUM.exists():
+        pytest.fail("chromium is missing: run 'bash scripts/ensure-chromium.sh' (make test does)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    root = make(tmp_path / "site")
+    build(root)
+    server = make_server(root / "dist")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page(viewport={"width": 390, "height": 800})
+            page.add_init_script(SHIFTS)
+            page.goto(f"http://{host}:{port}/en/a/", wait_until="load")
+            cover = page.evaluate("""() => { const img = document.querySelector('img.cover');
+                return [img.currentSrc, img.naturalWidth, img.getBoundingClientRect().height,
+                        img.getBoundingClientRect().width, img.loading,
+                        img.fetchPriority]; }""")
+            shift = page.evaluate("() => window.__shift")
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    src, natural, height, width, loading, priority = cover
+    assert "/_img/" in src and src.rsplit(".", 1)[1] == images.formats()[0]
+    assert src.rsplit("-", 1)[1].split(".")[0] in ("480", "960")  # never the 1200 px one
+    assert 0 < natural < 1200
+    assert abs(height - width * 630 / 1200) < 1.5
+    assert loading != "lazy" and priority == "high"
+    assert shift == 0
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHIFTS = """window.__shift = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries())
+  if (!e.hadRecentInput) window.__shift += e.value; })
+  .observe({type: "layout-shift", buffered: true});"""

@@ -22,8 +22,9 @@ from pipeline.cli import main
 pytestmark = pytest.mark.validators
 
 # 10 articles, /en/ and /ar/ with a second page each, 5 tag pages per locale (laser has
-# two pages), the chooser and 404.html: three articles per list page (copy_project).
-BUNDLED_PAGES = 26
+# two pages), the search page per locale, the chooser and 404.html: three articles per
+# list page (copy_project).
+BUNDLED_PAGES = 28
 
 
 def copy_project(target: Path) -> Path:

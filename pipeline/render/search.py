@@ -36,6 +36,7 @@ from pipeline.engine.outputs import FolderRun
 
 BUNDLE = "pagefind"  # folder of the index in the output folder
 ENTRY = "pagefind-entry.json"  # the one file Pagefind writes in varying order
+SCRATCH = "search-"  # prefix of the scratch folder in the cache folder
 TIMEOUT = 900.0  # seconds for one Pagefind run
 # Pagefind's own UI bundles; the search page uses its small script instead.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
@@ -91,7 +92,9 @@ def publish_index(settings: Settings, dist: FolderRun, owners: dict[str, str],
                         "pip install pagefind-bin, or set [bundles] search = false")]
     cache = settings.path("cache")
     cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache, prefix="search-") as scratch:
+    for stale in cache.glob(f"{SCRATCH}*"):  # a killed run's (the build lock is held)
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(dir=cache, prefix=SCRATCH) as scratch:
         site, out = Path(scratch) / "site", Path(scratch) / "out"
         for rel, _ in pages:
             target = site / rel
