@@ -169,3 +169,23 @@ def test_arabic_normalisation_removes_marks_and_unifies_letters(text):
     out = normalise(text)
     assert not set(out) & set("أإآٱىةـًٌٍَُِّْ")
     assert normalise(out) == out
+
+
+def test_lists_are_scored_again_only_when_a_summary_changes(tmp_path, monkeypatch):
+    from pipeline.render import related as module
+
+    root = make(tmp_path / "site")
+    build(root)
+    before = all_lists(root)
+    calls: list[int] = []
+    real = module._links
+    monkeypatch.setattr(module, "_links", lambda *a: calls.append(1) or real(*a))
+    path = root / "content/en/hair.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sessions", "sessions."), encoding="utf-8")  # same terms
+    stats = build(root)
+    assert calls == [] and stats["units run"] == 1 and all_lists(root) == before
+    path.write_text(text.replace("Laser hair removal", "Acne scars and hair"),
+                    encoding="utf-8")
+    build(root)
+    assert calls == [1] and all_lists(root) != before

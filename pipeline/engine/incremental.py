@@ -126,7 +126,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
     old_lines = _published_lines(reports.current, state, settings.path("reports"))
     metadata_sha = state.get("metadataSha") if old_lines[0] else None
     stamps = Stamps(settings.path("public"))
-    links = related.related_links(site, settings.bundles.related)  # part of each unit's fp
+    links = related.links_for(site, outputs)  # each group's lists: part of its fingerprint
     results = UnitResults()
     todo: list[Job] = []
     units: dict[str, UnitRow] = {}

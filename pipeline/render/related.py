@@ -13,7 +13,9 @@ the lists are deterministic.
 
 The result, ``{translation key: {source: [[href, title], ...]}}``, is small; each work
 unit gets its group's lists and its fingerprint covers them, so an edit re-renders only
-the pages whose lists changed (``engine.incremental``).
+the pages whose lists changed (``engine.incremental``). The lists are kept in the state
+database with the fingerprint of every summary they were made from: an edit that changes
+no summary (a typo in a body) reuses them without scoring again.
 """
 
 from __future__ import annotations
@@ -24,14 +26,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+import orjson
+
 from pipeline.content.tags import TagNames, tag_names
 from pipeline.core import urls
 from pipeline.core.model import Article, Site
+from pipeline.engine import fingerprint
+from pipeline.engine.outputs import Outputs
+from pipeline.engine.state import read_state
 
 QUERY_TERMS = 6  # strongest terms an article is compared by
 POSTINGS = 16  # heaviest articles per term (newest per tag) taken as candidates
 KEEP = 12  # best candidates kept per article and locale
 TAG_WEIGHT = 0.3  # per shared tag, on top of the cosine (at most 1)
+STATE_NAME = "related"  # the last run's lists and the fingerprint of their inputs
 SCALE = 1 << 20  # weights are integers in units of 1/SCALE: exact, order-free sums
 
 Links = dict[str, dict[str, list[list[str]]]]  # key -> source -> [[href, title], ...]
@@ -120,12 +128,32 @@ def locale_scores(docs: dict[str, Doc]) -> dict[str, dict[str, int]]:
     return scores
 
 
-def related_links(site: Site, count: int) -> Links:
-    """``{key: {source: [[href, title], ...]}}`` for every published article: up to
-    ``count`` of the same locale each (none when ``count`` is 0)."""
+def links_for(site: Site, outputs: Outputs) -> Links:
+    """The lists of this run: those of the last run when every summary they are made
+    from (and the count) is the same, else computed and recorded when the run commits."""
+    count = site.settings.bundles.related
     if count <= 0:
         return {}
     by_locale = docs_of(site)
+    fp = fingerprint.of(fingerprint.code(), count, orjson.dumps(
+        [[code, [[d.key, d.source, d.href, d.title, d.order, sorted(d.tags), d.terms]
+                 for d in docs.values()]] for code, docs in by_locale.items()]))
+    cache = site.settings.path("cache")
+    old = {} if outputs.force else read_state(cache, STATE_NAME, fingerprint.code())
+    if old.get("fp") == fp and isinstance(old.get("links"), dict):
+        return old["links"]
+    links = _links(by_locale, count)
+    outputs.record(STATE_NAME, fingerprint.code(), {"fp": fp, "links": links})
+    return links
+
+
+def related_links(site: Site, count: int) -> Links:
+    """``{key: {source: [[href, title], ...]}}`` for every published article: up to
+    ``count`` of the same locale each (none when ``count`` is 0)."""
+    return _links(docs_of(site), count) if count > 0 else {}
+
+
+def _links(by_locale: dict[str, dict[str, Doc]], count: int) -> Links:
     per_locale = [locale_scores(docs) for docs in by_locale.values()]
     links: Links = {}
     for docs in by_locale.values():
