@@ -2,7 +2,9 @@
 
 Writes ``<locale>/<slug>/index.html`` and ``article.json`` per article, ``<locale>/index.html``,
 the root language chooser ``index.html``, ``404.html``, the stylesheet, every file of
-``public/`` and ``manifest.json`` (every file written, with its SHA-256).
+``public/``, the covers' variants (``_img/``: ``render.images``), with ``[bundles] search``
+the search pages and Pagefind index (``pagefind/``: ``render.search``) and
+``manifest.json`` (every file written, with its SHA-256).
 
 Articles are rendered by the engine's work units (one translation group each, on every
 core, reused while their inputs are unchanged: ``engine.incremental``). The output folder

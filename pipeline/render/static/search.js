@@ -18,6 +18,19 @@
     return engine;
   }
 
+  // The excerpt's text with its <mark> elements and nothing else: parsed in an inert
+  // template, so no markup in an article's text can ever run here.
+  function excerpt(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return Array.from(template.content.childNodes, (node) => {
+      if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      return mark;
+    });
+  }
+
   async function run(query) {
     list.replaceChildren();
     status.textContent = "";
@@ -43,7 +56,7 @@
       a.textContent = (item.meta && item.meta.title) || item.url;
       h2.append(a);
       const p = document.createElement("p");
-      p.innerHTML = item.excerpt;  // Pagefind escapes the text; only <mark> is markup
+      p.append(...excerpt(item.excerpt));
       li.append(h2, p);
       list.append(li);
     }
