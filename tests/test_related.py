@@ -189,3 +189,39 @@ def test_lists_are_scored_again_only_when_a_summary_changes(tmp_path, monkeypatc
                     encoding="utf-8")
     build(root)
     assert calls == [1] and all_lists(root) != before
+
+
+VOCAB = ["laser", "skin", "acne", "scar", "peel", "ليزر", "بشرة", "ندبات", "تقشير"]
+DOC = st.tuples(st.lists(st.tuples(st.sampled_from(VOCAB), st.integers(1, 5)), max_size=6,
+                         unique_by=lambda t: t[0]),
+                st.frozensets(st.sampled_from(["a", "b", "c"]), max_size=2),
+                st.integers(0, 3))
+
+
+@given(st.dictionaries(st.sampled_from([f"k{i}" for i in range(12)]), DOC, max_size=12),
+       st.integers(1, 5), st.randoms(use_true_random=False))
+def test_lists_do_not_depend_on_input_order_and_name_others_of_the_locale(docs, count, rnd):
+    from pipeline.render.related import Doc, _links
+
+    def locale(code: str, keys: list[str]) -> dict[str, Doc]:
+        return {k: Doc(k, f"content/{code}/{k}.md", f"/{code}/{k}/", k,
+                       (-float(docs[k][2]), k), docs[k][1],
+                       tuple(sorted(docs[k][0], key=lambda t: (-t[1], t[0]))))
+                for k in keys}
+
+    keys = sorted(docs)
+    arabic = keys[::2]  # translations of every other group
+    first = _links({"en": locale("en", keys), "ar": locale("ar", arabic)}, count)
+    shuffled = keys[:]
+    rnd.shuffle(shuffled)
+    again = _links({"ar": locale("ar", arabic[::-1]), "en": locale("en", shuffled)}, count)
+    assert {k: dict(sorted(v.items())) for k, v in first.items()} == \
+        {k: dict(sorted(v.items())) for k, v in again.items()}
+    for key, by_source in first.items():
+        for source, items in by_source.items():
+            code = source.split("/")[1]
+            hrefs = [h for h, _ in items]
+            assert len(hrefs) == len(set(hrefs)) == min(count, len(
+                keys if code == "en" else arabic) - 1)
+            assert f"/{code}/{key}/" not in hrefs
+            assert all(h.startswith(f"/{code}/") for h in hrefs)
