@@ -60,6 +60,16 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The bundled site with at most two article pages per index shard (8 shards)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_PAGES", 2)
+        root = copy_project(tmp_path_factory.mktemp("sharded"))
+        assert build(root) == 0
+        yield root
+
+
 def test_every_locale_has_a_noindex_search_page_linked_from_every_page(bundled: Path):
     dist = bundled / "dist"
     for code, direction in (("en", "ltr"), ("ar", "rtl")):
@@ -100,11 +110,18 @@ def test_the_index_is_byte_stable_between_clean_builds_in_other_folders(bundled:
     assert index_files(other / "dist") == index_files(bundled / "dist")
 
 
-def test_kept_while_no_article_page_changes_and_made_again_as_a_clean_build(tmp_path: Path,
-                                                                            monkeypatch):
+def shard_folders(files: dict[str, bytes]) -> set[str]:
+    return {"/".join(n.split("/")[:2]) if n.split("/")[1].startswith("part-") else "pagefind"
+            for n in files}
+
+
+def test_a_shard_is_kept_while_none_of_its_pages_changes_and_equals_a_clean_build(
+        tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 10 article pages: 8 shards
     root = copy_project(tmp_path / "site")
     assert build(root) == 0
     before = index_files(root / "dist")
+    assert len(shard_folders(before)) > 3
     calls: list[Path] = []
     real = search._run
     monkeypatch.setattr(search, "_run", lambda *a: calls.append(a[1]) or real(*a))
@@ -116,7 +133,11 @@ def test_kept_while_no_article_page_changes_and_made_again_as_a_clean_build(tmp_
     article.write_text(article.read_text(encoding="utf-8") + "\nZanzibar kelp.\n",
                        encoding="utf-8")
     assert build(root) == 0
-    assert len(calls) == 1 and index_files(root / "dist") != before
+    after = index_files(root / "dist")
+    assert len(calls) == 1 and after != before  # one shard indexed again, the rest kept
+    assert {n for n in after if after[n] != before.get(n)} <= \
+        {n for n in after if n.startswith(shard_folders({n: b"" for n in after
+                                                         if n not in before}).pop())}
     clean = tmp_path / "clean"
     copy_project(clean)
     shutil.copy(article, clean / "content/en/laser-skin-resurfacing.md")
@@ -139,9 +160,8 @@ def test_without_pagefind_the_build_fails_with_bn401(tmp_path: Path, monkeypatch
     assert not (root / "dist/en/search").exists()
 
 
-@pytest.fixture(scope="module")
-def served(bundled: Path) -> Iterator[str]:
-    server = make_server(bundled / "dist")
+def serve(root: Path) -> Iterator[str]:
+    server = make_server(root / "dist")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
     yield f"http://{host}:{port}"
@@ -149,14 +169,28 @@ def served(bundled: Path) -> Iterator[str]:
     server.server_close()
 
 
+@pytest.fixture(scope="module")
+def served_bundled(bundled: Path) -> Iterator[str]:
+    yield from serve(bundled)
+
+
+@pytest.fixture(scope="module")
+def served_sharded(sharded: Path) -> Iterator[str]:
+    yield from serve(sharded)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("locale", ["en", "ar"])
-def test_a_word_finds_its_article_in_chromium(bundled: Path, served: str, locale: str):
+@pytest.mark.parametrize("site", ["bundled", "sharded"])
+def test_a_word_finds_its_article_in_chromium(site: str, locale: str, request):
+    """In one index, and across eight index shards merged by the search page."""
+    root: Path = request.getfixturevalue(site)
+    served = request.getfixturevalue(f"served_{site}")
     if not CHROMIUM.exists():
         pytest.fail("chromium is missing: run 'bash scripts/ensure-chromium.sh' (make test does)")
     sync_api = pytest.importorskip("playwright.sync_api")
     word, expected = (EN_WORD, EN_PAGE) if locale == "en" else \
-        (AR_WORD, page_of(bundled / "dist", "ar", AR_KEY))
+        (AR_WORD, page_of(root / "dist", "ar", AR_KEY))
     requests: list[str] = []
     errors: list[str] = []
     with sync_api.sync_playwright() as playwright:
@@ -184,7 +218,9 @@ def test_a_word_finds_its_article_in_chromium(bundled: Path, served: str, locale
         marked = page.inner_text(".search-results li p mark")
         assert "q=" in page.url
         browser.close()
-    assert [unquote(h) for h in found] == [unquote(expected)]
+    assert unquote(found[0]) == unquote(expected)  # the best match first
+    if site == "bundled":  # one index: the word's one article (shards match more loosely)
+        assert len(found) == 1
     assert marked.casefold() == word.casefold()
     assert errors == []
     assert requests and all(urlsplit(u).hostname == "127.0.0.1" for u in requests)

@@ -350,9 +350,9 @@ def not_found_page(site: Site, kits: dict[str, LocaleKit]) -> str:
 SEARCH_DESCRIPTION = N_("Search the articles of %(site)s.")
 
 
-def search_page(site: Site, kit: LocaleKit) -> str:
+def search_page(site: Site, kit: LocaleKit, merged: list[str]) -> str:
     """The locale's search page (Pagefind: ``render/search.py``); ``noindex``, as a page
-    of search results should be."""
+    of search results should be; ``merged``: the index shards it adds to the main one."""
     settings = site.settings
     code = kit.locale.code
     say = kit.translations.gettext
@@ -365,4 +365,4 @@ def search_page(site: Site, kit: LocaleKit) -> str:
     return render(kit.translations, "search.html", page=_Fields(page),
                   search={"script": url_of(urls.file_href, settings, SEARCH_SCRIPT_FILE),
                           "bundle": search.bundle_href(settings),
-                          "base": urls.site_href(settings, "/")})
+                          "base": urls.site_href(settings, "/"), "merged": " ".join(merged)})

@@ -19,10 +19,12 @@ equals a clean one. Code BN401: Pagefind is missing or failed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from pipeline.engine.outputs import FolderRun
 BUNDLE = "pagefind"  # folder of the index in the output folder
 ENTRY = "pagefind-entry.json"  # the one file Pagefind writes in varying order
 SCRATCH = "search-"  # prefix of the scratch folder in the cache folder
+SHARD_PAGES = 2000  # article pages per index shard at most (each shard is made on its own)
 TIMEOUT = 900.0  # seconds for one Pagefind run
 # Pagefind's own UI bundles; the search page uses its small script instead.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.",
@@ -71,25 +74,77 @@ def executable() -> Path | None:
         return None
 
 
+def shard_count(pages: int) -> int:
+    """Index shards for ``pages`` article pages: 1 up to ``SHARD_PAGES``, else the power of
+    two that keeps shards at most that size (it changes only when the site doubles)."""
+    count = 1
+    while pages > count * SHARD_PAGES:
+        count *= 2
+    return count
+
+
+def shards(articles: Iterable[str]) -> dict[str, list[str]]:
+    """Article page paths by the output folder of their shard's index: a page's shard is
+    a hash of its path, so an edit re-indexes one shard; the first non-empty shard is the
+    main bundle (``pagefind/``), the others ``pagefind/part-N/``, merged by the page."""
+    pages = sorted(articles)
+    count = shard_count(len(pages))
+    groups: dict[int, list[str]] = {}
+    for rel in pages:
+        digest = hashlib.blake2b(rel.encode(), digest_size=8).digest()
+        groups.setdefault(int.from_bytes(digest, "big") % count, []).append(rel)
+    return {(BUNDLE if i == 0 else f"{BUNDLE}/part-{n}"): groups[n]
+            for i, n in enumerate(sorted(groups))}
+
+
+def merged_hrefs(settings: Settings, articles: Iterable[str]) -> list[str]:
+    """Where the search page finds the shards other than the main bundle."""
+    return [urls.site_href(settings, f"/{folder}/") for folder in shards(articles)
+            if folder != BUNDLE]
+
+
 def publish_index(settings: Settings, dist: FolderRun, owners: dict[str, str],
                   articles: set[str], state: dict[str, Any]) -> list[Finding]:
-    """The Pagefind index of the article pages (``articles``: their output paths) into
-    ``pagefind/``; reused when no article page changed since the run ``state`` (the
-    search state, updated here) records."""
-    pages = sorted((rel, dist.files[rel]) for rel in articles)
-    fp = fingerprint.of(fingerprint.code(), pages)
-    old = state.get("files")
-    if state.get("fp") == fp and isinstance(old, dict) and old and all(
-            dist.current.get(rel) == sha for rel, sha in old.items()):
-        for rel, sha in old.items():
-            dist.written(rel, sha)
-            owners[rel] = "search index"
-        return []
-    binary = executable()
-    if binary is None:
-        return [Finding(CONFIG_NAME, 1, 1, "BN401", Severity.ERROR,
-                        "search needs Pagefind, which is not installed",
-                        "pip install pagefind-bin, or set [bundles] search = false")]
+    """The Pagefind index of the article pages (``articles``: their output paths), one
+    index per shard; a shard is reused when none of its pages changed since the run
+    ``state`` (the search state, updated here) records."""
+    old: dict[str, Any] = state.get("shards") or {}
+    made: dict[str, Any] = {}
+    todo: list[tuple[str, list[tuple[str, str]], str]] = []
+    for folder, rels in shards(articles).items():
+        pages = [(rel, dist.files[rel]) for rel in rels]
+        fp = fingerprint.of(fingerprint.code(), folder, pages)
+        kept = old.get(folder)
+        if isinstance(kept, dict) and kept.get("fp") == fp and kept.get("files") and all(
+                dist.current.get(rel) == sha for rel, sha in kept["files"].items()):
+            for rel, sha in kept["files"].items():
+                dist.written(rel, sha)
+                owners[rel] = "search index"
+            made[folder] = kept
+        else:
+            todo.append((folder, pages, fp))
+    binary = executable() if todo else None
+    for folder, pages, fp in todo:
+        if binary is None:
+            return [Finding(CONFIG_NAME, 1, 1, "BN401", Severity.ERROR,
+                            "search needs Pagefind, which is not installed",
+                            "pip install pagefind-bin, or set [bundles] search = false")]
+        files, problem = _index(settings, dist, folder, pages, binary)
+        if problem:
+            return [Finding(CONFIG_NAME, 1, 1, "BN401", Severity.ERROR,
+                            f"Pagefind failed: {problem[:500]}",
+                            "set [bundles] search = false to build without search")]
+        owners.update((rel, "search index") for rel in files)
+        made[folder] = {"fp": fp, "files": files}
+    state.clear()
+    state["shards"] = made
+    return []
+
+
+def _index(settings: Settings, dist: FolderRun, folder: str, pages: list[tuple[str, str]],
+           binary: Path) -> tuple[dict[str, str], str]:
+    """One shard's index into ``folder`` of the output folder: its files and hashes, or
+    what went wrong."""
     cache = settings.path("cache")
     cache.mkdir(parents=True, exist_ok=True)
     for stale in cache.glob(f"{SCRATCH}*"):  # a killed run's (the build lock is held)
@@ -105,21 +160,16 @@ def publish_index(settings: Settings, dist: FolderRun, owners: dict[str, str],
                 shutil.copyfile(dist.root / rel, target)
         problem = _run(binary, site, out)
         if problem:
-            return [Finding(CONFIG_NAME, 1, 1, "BN401", Severity.ERROR,
-                            f"Pagefind failed: {problem[:500]}",
-                            "set [bundles] search = false to build without search")]
+            return {}, problem
         files = {}
         for path in sorted(out.rglob("*")):
             if path.is_file() and not path.name.startswith(UNUSED):
-                rel = f"{BUNDLE}/{path.relative_to(out).as_posix()}"
+                rel = f"{folder}/{path.relative_to(out).as_posix()}"
                 data = path.read_bytes()
                 if path.name == ENTRY:
                     data = orjson.dumps(orjson.loads(data), option=orjson.OPT_SORT_KEYS)
                 files[rel] = dist.put(rel, data)
-                owners[rel] = "search index"
-    state.clear()
-    state.update({"fp": fp, "files": files})
-    return []
+    return files, ""
 
 
 def _run(binary: Path, site: Path, out: Path) -> str:

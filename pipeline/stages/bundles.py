@@ -194,6 +194,8 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
                                                        for pair in mine])
               for code, mine in lists.items()}
     slugs = slugs_by_key(groups)
+    merged = search.merged_hrefs(site.settings, (r["page"] for _, r in bundles)) \
+        if site.settings.bundles.search else []
     for locale in site.locales:
         mine, kit = lists[locale.code], kits[locale.code]
         lead = [a for a, _ in mine[:1]]  # its share image is the page's
@@ -204,8 +206,8 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[tuple[Any, 
                        tag_alternates(site, slugs[tag.key]), stamps)
         feed_pages(site, kit, add, [r["entry"] for _, r in mine])
         if site.settings.bundles.search:
-            add(search.page_file(locale.code), f"{locale.code} search", None,
-                partial(_search_bytes, site, kit))
+            add(search.page_file(locale.code), f"{locale.code} search", merged,
+                partial(_search_bytes, site, kit, merged))
     static = resources.files("pipeline.render").joinpath("static")
     if site.settings.bundles.search:
         add(pages.SEARCH_SCRIPT_FILE, "search script", None,
@@ -248,8 +250,8 @@ def _list_bytes(site: Site, kit: LocaleKit, part: ListPart) -> bytes:
     return pages.list_page(site, kit, part).encode()
 
 
-def _search_bytes(site: Site, kit: LocaleKit) -> bytes:
-    return pages.search_page(site, kit).encode()
+def _search_bytes(site: Site, kit: LocaleKit, merged: list[str]) -> bytes:
+    return pages.search_page(site, kit, merged).encode()
 
 
 def feed_pages(site: Site, kit: LocaleKit, add: AddPage, entries: list[Any]) -> None:

@@ -13,6 +13,9 @@
     if (!engine) {
       engine = await import(form.dataset.bundle + "pagefind.js");
       await engine.options({ bundlePath: form.dataset.bundle, baseUrl: form.dataset.base });
+      for (const shard of form.dataset.merged.split(" ").filter(Boolean)) {
+        await engine.mergeIndex(shard, { baseUrl: form.dataset.base });  // the other shards
+      }
       await engine.init();
     }
     return engine;
