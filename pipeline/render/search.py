@@ -9,8 +9,10 @@ the cache, so a file the run drops is never indexed) into ``pagefind/`` of the o
 folder, by the binary the ``pagefind-bin`` package ships (no download, no third-party
 request: the page loads the index from the same site).
 
-Pagefind has no incremental mode: the index is made again when an article page changed
-(its fingerprint is the list of article pages and their hashes) and kept otherwise.
+Pagefind has no incremental mode, so the index is split into shards of at most
+``SHARD_PAGES`` article pages (by a hash of the page path; ``shards``), each made on its
+own and merged by the search page: a shard is made again only when one of its pages
+changed (its fingerprint is the list of its pages and their hashes) and kept otherwise.
 Its output is byte-stable for the same pages except one file: ``pagefind-entry.json``
 lists the languages in hash-map order, which changes between runs; it is written back
 with sorted keys (the browser looks languages up by name), so an incremental build
