@@ -19,10 +19,13 @@ from hypothesis import strategies as st
 from pipeline.runner import build_project
 
 OUTPUTS = ("dist", "sitemap", "reports")
-# Small pages and feeds, so an edit moves articles between pages, tags and feeds.
+# Small pages, feeds and related lists, so an edit moves articles between pages, tags,
+# feeds and related lists.
 SITE = SITE_TOML + """
 [bundles]
 per_page = 2
+related = 2
+search = true
 
 [feeds]
 entries = 3

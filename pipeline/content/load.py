@@ -19,6 +19,7 @@ from pipeline.content import git_dates, schema
 from pipeline.content import tree as guards
 from pipeline.content.parsing import err, read_text, split
 from pipeline.content.schedule import schedule
+from pipeline.content.terms import terms_of
 from pipeline.content.tree import shown as shown_path
 from pipeline.core import clock
 from pipeline.core.model import Article, Finding, Severity, Site
@@ -219,7 +220,8 @@ def load_article(path: Path, locale: str, settings: Settings) -> tuple[Article |
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     article = Article(source=source, locale=locale, meta=meta, text=parsed.body,
                       body_line=parsed.body_line, key_lines=parsed.key_lines,
-                      source_hash=digest, root=settings.root)
+                      source_hash=digest, root=settings.root,
+                      terms=terms_of(meta.title, meta.excerpt, parsed.body))
     return article, findings
 
 

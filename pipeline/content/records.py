@@ -53,7 +53,7 @@ def article_record(article: Article) -> JSONObject:
     return {
         "source": article.source.as_posix(), "locale": article.locale,
         "body_line": article.body_line, "key_lines": article.key_lines,
-        "source_hash": article.source_hash,
+        "source_hash": article.source_hash, "terms": [list(t) for t in article.terms],
         "meta": {f.name: _encode(getattr(meta, f.name)) for f in fields(FrontMatter)},
     }
 
@@ -62,4 +62,5 @@ def article_of(data: JSONObject, root: Path) -> Article:
     meta = FrontMatter(**{name: _decode(name, value) for name, value in data["meta"].items()})
     return Article(source=Path(data["source"]), locale=data["locale"], meta=meta, text=None,
                    body_line=data["body_line"], key_lines=data["key_lines"],
-                   source_hash=data["source_hash"], root=root)
+                   source_hash=data["source_hash"], root=root,
+                   terms=tuple((str(t), int(c)) for t, c in data.get("terms", ())))

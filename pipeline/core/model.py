@@ -122,6 +122,8 @@ class Article:
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     source_hash: str = ""  # sha256 of the source text as loaded (BOM removed, LF endings)
     root: Path = field(default=Path("."), compare=False, hash=False)
+    # The most frequent terms and their counts (``content.terms``), made when loaded.
+    terms: tuple[tuple[str, int], ...] = field(default=(), compare=False, hash=False)
 
     @cached_property
     def body(self) -> str:

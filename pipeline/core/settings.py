@@ -150,8 +150,11 @@ class BundlesSection:
     allowed_tags: tuple[str, ...] = ()
     words_per_minute: int = 200
     per_page: int = 30  # articles per index or tag page (``/en/``, ``/en/page/2/``...)
+    related: int = 4  # related articles per article page (0: none; render/related.py)
+    search: bool = False  # a Pagefind search page and index per locale (render/search.py)
     BOUNDS: ClassVar[dict[str, Bound]] = {"words_per_minute": at_least(1, 10_000),
-                                          "per_page": at_least(1, 1000)}
+                                          "per_page": at_least(1, 1000),
+                                          "related": at_least(0, 10)}
 
 
 @dataclass(frozen=True)

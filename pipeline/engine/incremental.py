@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.content.records import finding_of
 from pipeline.core import urls
-from pipeline.core.jsontypes import JSONObject
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Finding, Site
 from pipeline.engine import fingerprint, store
 from pipeline.engine.executors import Executor
@@ -28,17 +28,18 @@ from pipeline.engine.progress import progress
 from pipeline.engine.shapes import UnitRow, UnitsDoc
 from pipeline.engine.state import read_state, write_state
 from pipeline.engine.units import Job, default_workers, run_units
-from pipeline.render import catalogs
+from pipeline.render import catalogs, related
 
 KIND = "unit"  # one state row per translation group
 STATE_NAME = "units"
 METADATA_FILE = "metadata.jsonl"
 
 
-def unit_fingerprint(settings_fp: str, articles: tuple[Article, ...], stamps: list[str]) -> str:
+def unit_fingerprint(settings_fp: str, articles: tuple[Article, ...], stamps: list[str],
+                     related: JSONValue = None) -> str:
     members = [(a.source.as_posix(), a.locale, a.source_hash, a.meta.modified.isoformat())
                for a in articles]  # modified: a clock-dropped lastmod, a git date
-    return fingerprint.of(settings_fp, members, stamps)
+    return fingerprint.of(settings_fp, members, stamps, related or {})
 
 
 class Stamps:
@@ -125,6 +126,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
     old_lines = _published_lines(reports.current, state, settings.path("reports"))
     metadata_sha = state.get("metadataSha") if old_lines[0] else None
     stamps = Stamps(settings.path("public"))
+    links = related.links_for(site, outputs)  # each group's lists: part of its fingerprint
     results = UnitResults()
     todo: list[Job] = []
     units: dict[str, UnitRow] = {}
@@ -137,7 +139,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
         members = tuple(by_key[key])
         old = old_units.get(key)
         deps = old.get("deps", []) if old else []
-        fp = unit_fingerprint(base_fp, members, [stamps(d) for d in deps])
+        fp = unit_fingerprint(base_fp, members, [stamps(d) for d in deps], links.get(key))
         if old and old.get("fp") == fp and _still_published(old, dist.current):
             units[key] = old
             results.reused += 1
@@ -148,7 +150,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
             for rel in (address.file, address.json_file):
                 if rel in dist.current:
                     current[rel] = dist.current[rel]
-        todo.append(Job(key, members, current))
+        todo.append(Job(key, members, current, links.get(key)))
         units[key] = {"fp": fp, "deps": [], "articles": {}}
     with progress("rendering", len(todo)) as advance:
         for result in run_units(settings, dist.root, todo, default_workers(jobs),
@@ -161,7 +163,8 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
             _record(result, units, results)
     for job in todo:  # the fingerprint covers the images this run looked up
         unit = units[job.key]
-        unit["fp"] = unit_fingerprint(base_fp, job.articles, [stamps(d) for d in unit["deps"]])
+        unit["fp"] = unit_fingerprint(base_fp, job.articles, [stamps(d) for d in unit["deps"]],
+                                      job.related)
     _collect(units, results, order, old_lines)
     return UnitRun(site, results, cache, base_fp, units, old_units, metadata_sha)
 

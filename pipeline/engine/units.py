@@ -48,6 +48,7 @@ class Job:
     key: str
     articles: tuple[Article, ...]
     current: dict[str, str]
+    related: dict[str, list[list[str]]] | None = None  # source -> [[href, title]] (render.related)
 
 
 class Context:
@@ -84,7 +85,8 @@ def run_unit(ctx: Context, job: Job) -> JSONObject:
         meta = page_metadata(site, article)
         bundle, findings = build_bundle(site, article, ctx.kits[article.locale], ctx.policy,
                                         rendered, meta)
-        page = pages.article_page(site, bundle, ctx.kits[article.locale]).encode()
+        page = pages.article_page(site, bundle, ctx.kits[article.locale],
+                                  (job.related or {}).get(article.source.as_posix(), [])).encode()
         data = dumps_json_bytes(article_json(site, bundle))
         shas = {}
         for rel, content in ((bundle.page_file, page), (bundle.json_file, data)):

@@ -21,7 +21,7 @@ from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Finding, Locale, Severity, Site
 from pipeline.core.settings import Settings
-from pipeline.render import i18n
+from pipeline.render import i18n, images
 from pipeline.render.markdown import Rendered, RenderPolicy, render_markdown
 from pipeline.seo.metadata import PageMetadata, page_metadata
 
@@ -78,7 +78,8 @@ def render_body(article: Article, policy: RenderPolicy, public: Path,
     """The article's Markdown body rendered; ``exists`` answers (and may record) image
     lookups, by default against ``public/``."""
     return render_markdown(article.body, article.source.as_posix(), article.body_line, policy,
-                           exists or partial(image_exists, public))
+                           exists or partial(image_exists, public),
+                           partial(images.size_attrs, public))
 
 
 def build_bundle(site: Site, article: Article, kit: LocaleKit, policy: RenderPolicy,

@@ -72,10 +72,12 @@ class _Walk:
     """One document's pass over the events; ``run`` is the hot loop."""
 
     def __init__(self, body: str, escape_html: bool, image_exists: Callable[[str], bool],
+                 image_size: Callable[[str], str],
                  max_nesting: int, max_table_cells: int):
         self.body = body
         self.escape_html = escape_html
         self.image_exists = image_exists
+        self.image_size = image_size
         self.limit = max_nesting
         self.nested = False  # the nesting warning was noted
         self.open_raw = 0  # elements kept raw HTML opened and did not close
@@ -500,16 +502,21 @@ class _Walk:
                             f"{alt}</span>")
             return
         extra = f' title="{html.escape(title)}"' if title else ""
-        self.out.append(f'<img src="{html.escape(src)}" alt="{alt}"{extra} loading="lazy" '
-                        'decoding="async">')
+        size = self.image_size(src)
+        self.out.append(f'<img src="{html.escape(src)}" alt="{alt}"{extra}{size} '
+                        'loading="lazy" decoding="async">')
 
 
 def write_html(body: str, *, escape_html: bool, image_exists: Callable[[str], bool],
-               max_nesting: int, max_table_cells: int) -> Written:
-    """Parse ``body`` natively and write its HTML, text blocks, headings and warning sites."""
-    return _Walk(body, escape_html, image_exists, max_nesting, max_table_cells).run()
+               max_nesting: int, max_table_cells: int,
+               image_size: Callable[[str], str] = lambda src: "") -> Written:
+    """Parse ``body`` natively and write its HTML, text blocks, headings and warning sites;
+    ``image_size`` gives an image's `` width=".." height=".."`` (or '')."""
+    return _Walk(body, escape_html, image_exists, image_size, max_nesting,
+                 max_table_cells).run()
 
 
 def heading_list(body: str, max_nesting: int = 20) -> list[Heading]:
     """The headings (with their ids) ``write_html`` gives the body, without the HTML."""
-    return _Walk(body, True, lambda src: True, max_nesting, 1 << 62).run().headings
+    return _Walk(body, True, lambda src: True, lambda src: "", max_nesting,
+                 1 << 62).run().headings

@@ -54,7 +54,7 @@ MARKDOWN_TAGS = frozenset({"a", "blockquote", "br", "code", "div", "em", "h1", "
 ATTRIBUTES = {
     "*": {"id", "class", "lang", "dir", "title"},
     "a": {"href"},
-    "img": {"src", "alt", "loading", "decoding", "role"},
+    "img": {"src", "alt", "loading", "decoding", "role", "width", "height"},
     "span": {"role", "aria-label"},
     "td": {"style"},
     "th": {"style"},
@@ -205,11 +205,12 @@ def count_words(text: str) -> int:
 
 
 def render_markdown(body: str, path: str, body_line: int, policy: RenderPolicy,
-                    image_exists: Callable[[str], bool] = lambda src: True) -> Rendered:
+                    image_exists: Callable[[str], bool] = lambda src: True,
+                    image_size: Callable[[str], str] = lambda src: "") -> Rendered:
     """Render one article body; ``body_line`` is the 1-based file line of the body's start."""
     written = write_html(body, escape_html=policy.raw_html == "escape",
                          image_exists=image_exists, max_nesting=policy.max_nesting,
-                         max_table_cells=policy.max_table_cells)
+                         max_table_cells=policy.max_table_cells, image_size=image_size)
     html = written.html
     if policy.raw_html == "allow":
         html = sanitize(html, policy.allowed_tags)

@@ -22,6 +22,8 @@ from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Locale, Site
 from pipeline.core.settings import Settings
+from pipeline.render import images as responsive
+from pipeline.render import search
 from pipeline.render.bundle import ArticleBundle, LocaleKit, url_of
 from pipeline.render.i18n import N_, format_number, html_lang
 from pipeline.render.listing import ListPart
@@ -32,6 +34,7 @@ from pipeline.seo.home import chooser_metadata, list_metadata
 from pipeline.seo.metadata import script_json
 
 STYLESHEET_FILE = "static/site.css"
+SEARCH_SCRIPT_FILE = "static/search.js"  # written only with [bundles] search (bundles.py)
 STATIC_FILES = {STYLESHEET_FILE: "site.css"}  # output path -> file in pipeline/static
 ROOT_FILE = "index.html"
 # The site's own icon under public/, in order of preference (else an empty icon, so
@@ -132,7 +135,8 @@ def _page(site: Site, locale: Locale, title: str, switcher: Sequence[object],
             "favicon": favicon(settings),
             "home": url_of(urls.locale_index_href, settings, locale.code), "switcher": switcher,
             "head_html": None, "feeds": feed_links(settings, locale), "breadcrumbs": None,
-            **extra}
+            "search": url_of(search.page_href, settings, locale.code)
+            if settings.bundles.search else None, **extra}
 
 
 def feed_links(settings: Settings, locale: Locale) -> list[_Fields]:
@@ -194,7 +198,9 @@ def index_switcher(site: Site, current: Locale) -> list[dict[str, object]]:
              "href": urls.locale_index_href(site.settings, loc.code)} for loc in site.locales]
 
 
-def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
+def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit,
+                 related: list[list[str]] | None = None) -> str:
+    """The article's page; ``related``: ``[href, title]`` of its related articles."""
     article = bundle.article
     meta = article.meta
     others = [a for a in site.translations(article) if a is not article]
@@ -207,13 +213,16 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit) -> str:
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,
         "datetime": w3c_datetime(meta.date), "reading_time": bundle.reading_time,
-        "cover": bundle.cover, "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
+        "cover": _Fields(responsive.cover_context(site.settings, meta.cover_image, bundle.cover))
+        if bundle.cover else None,
+        "cover_alt": meta.image_alt, "body": Markup(bundle.rendered.html),
         "toc": toc if len(toc) >= 3 else [],
         "tags": tag_links(site.settings, article.locale, list(meta.tags)),
         "translations": [_Fields({**_language(site.locale(a.locale)), "title": a.meta.title,
                                   "href": url_of(urls.page_href, site.settings, a.locale,
                                                 a.slug)})
                          for a in others],
+        "related": [_Fields({"href": href, "title": title}) for href, title in related or []],
     }
     return render(kit.translations, "article.html", page=_Fields(page),
                   article=_Fields(context))
@@ -342,3 +351,24 @@ def not_found_page(site: Site, kits: dict[str, LocaleKit]) -> str:
     page = _page(site, kit.locale, f"404 · {site.settings.site.name}", [],
                  home=urls.site_href(site.settings, "/"))
     return render(kit.translations, "404.html", page=page, choices=_choices(site, kits))
+
+
+SEARCH_DESCRIPTION = N_("Search the articles of %(site)s.")
+
+
+def search_page(site: Site, kit: LocaleKit, merged: list[str]) -> str:
+    """The locale's search page (Pagefind: ``render/search.py``); ``noindex``, as a page
+    of search results should be; ``merged``: the index shards it adds to the main one."""
+    settings = site.settings
+    code = kit.locale.code
+    say = kit.translations.gettext
+    switcher = [{**item, "href": url_of(search.page_href, settings, loc.code)}
+                for item, loc in zip(index_switcher(site, kit.locale), site.locales,
+                                     strict=True)]
+    page = _page(site, kit.locale, f"{say('Search')} · {settings.site.name}", switcher,
+                 description=say(SEARCH_DESCRIPTION) % {"site": settings.site.name},
+                 canonical=search.page_url(settings, code))
+    return render(kit.translations, "search.html", page=_Fields(page),
+                  search={"script": url_of(urls.file_href, settings, SEARCH_SCRIPT_FILE),
+                          "bundle": search.bundle_href(settings),
+                          "base": urls.site_href(settings, "/"), "merged": " ".join(merged)})

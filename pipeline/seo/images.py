@@ -45,9 +45,14 @@ def local_file(settings: Settings, ref: str) -> Path | None:
 
 def inspect(settings: Settings, ref: str) -> ImageInfo | ImageProblem:
     """Dimensions and type of a front-matter image (``/assets/x.jpg`` or a URL)."""
+    return inspect_in(settings.path("public"), ref)
+
+
+def inspect_in(public: Path, ref: str) -> ImageInfo | ImageProblem:
+    """``inspect`` against the ``public/`` folder ``public``."""
     if _asset_path(ref) is None:
         return ImageProblem("external", f"{ref} is not a local file; not measured")
-    path = public_of(settings.path("public")).path_of(ref)  # as ``local_file``: normalised
+    path = public_of(public).path_of(ref)  # as ``local_file``: normalised
     if path is None:
         return ImageProblem("missing", f"{ref} points outside public/")
     try:

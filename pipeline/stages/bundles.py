@@ -2,7 +2,9 @@
 
 Writes ``<locale>/<slug>/index.html`` and ``article.json`` per article, ``<locale>/index.html``,
 the root language chooser ``index.html``, ``404.html``, the stylesheet, every file of
-``public/`` and ``manifest.json`` (every file written, with its SHA-256).
+``public/``, the covers' variants (``_img/``: ``render.images``), with ``[bundles] search``
+the search pages and Pagefind index (``pagefind/``: ``render.search``) and
+``manifest.json`` (every file written, with its SHA-256).
 
 Articles are rendered by the engine's work units (one translation group each, on every
 core, reused while their inputs are unchanged: ``engine.incremental``). The output folder
@@ -44,7 +46,7 @@ from pipeline.engine.state import read_state, write_state
 from pipeline.redirects import detect
 from pipeline.redirects.plan import Redirect
 from pipeline.redirects.site import outputs as redirect_outputs
-from pipeline.render import catalogs, feeds, pages
+from pipeline.render import catalogs, feeds, images, pages, search
 from pipeline.render.bundle import LocaleKit
 from pipeline.render.i18n import numbering_problem
 from pipeline.render.listing import ListPart, paginate
@@ -59,6 +61,7 @@ AddPage = Callable[[str, str, JSONValue, Callable[[], bytes]], None]  # (file, o
 Listed = tuple[Article, JSONObject]  # a published article and its unit's results
 ASSETS_STATE = "assets"
 PAGES_STATE = "pages"
+SEARCH_STATE = "search"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,6 +112,14 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     findings += problems
     outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
     assets(site, dist, owners, findings, outputs.force)
+    images.publish_variants(settings, (a.meta.cover_image for a, r in bundles if r["entry"]
+                                       ["cover"]), dist, owners)
+    if settings.bundles.search and not has_errors(findings):
+        search_state = {} if outputs.force else read_state(cache, SEARCH_STATE,
+                                                            fingerprint.code())
+        findings += search.publish_index(settings, dist, owners,
+                                         {r["page"] for _, r in bundles}, search_state)
+        outputs.record(SEARCH_STATE, fingerprint.code(), search_state)
     if site.settings.redirects.detect and not has_errors(findings):
         findings += detect.disappeared(site, dist, [r["entry"] for _, r in bundles],
                                        set(owners), redirects, previous)
@@ -198,6 +209,8 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[Listed],
                                                        for pair in mine])
               for code, mine in lists.items()}
     slugs = slugs_by_key(groups)
+    merged = search.merged_hrefs(site.settings, (r["page"] for _, r in bundles)) \
+        if site.settings.bundles.search else []
     for locale in site.locales:
         mine, kit = lists[locale.code], kits[locale.code]
         lead = [a for a, _ in mine[:1]]  # its share image is the page's
@@ -207,13 +220,19 @@ def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[Listed],
             list_pages(site, kit, add, tag.members, tag,
                        tag_alternates(site, slugs[tag.key]), stamps)
         feed_pages(site, kit, add, [r["entry"] for _, r in mine])
+        if site.settings.bundles.search:
+            add(search.page_file(locale.code), f"{locale.code} search", merged,
+                partial(_search_bytes, site, kit, merged))
+    static = resources.files("pipeline.render").joinpath("static")
+    if site.settings.bundles.search:
+        add(pages.SEARCH_SCRIPT_FILE, "search script", None,
+            static.joinpath("search.js").read_bytes)
     chooser = [[(a.locale, a.slug, a.meta.title, a.meta.og_image, a.meta.image_alt,
                  a.meta.date.isoformat(), stamps(a.meta.og_image)) for a in leads]]
     add(pages.ROOT_FILE, "language chooser", chooser,
         lambda: pages.chooser_page(site, kits).encode())
     add(pages.NOT_FOUND_FILE, "404 page", None,
         lambda: pages.not_found_page(site, kits).encode())
-    static = resources.files("pipeline.render").joinpath("static")
     for relpath, name in pages.STATIC_FILES.items():
         add(relpath, "stylesheet", None, static.joinpath(name).read_bytes)
     planned = redirect_outputs(site.settings, add, [r["entry"] for _, r in bundles],
@@ -247,6 +266,10 @@ def list_pages(site: Site, kit: LocaleKit, add: AddPage, mine: list[Listed],
 
 def _list_bytes(site: Site, kit: LocaleKit, part: ListPart) -> bytes:
     return pages.list_page(site, kit, part).encode()
+
+
+def _search_bytes(site: Site, kit: LocaleKit, merged: list[str]) -> bytes:
+    return pages.search_page(site, kit, merged).encode()
 
 
 def feed_pages(site: Site, kit: LocaleKit, add: AddPage, entries: list[JSONObject]) -> None:
