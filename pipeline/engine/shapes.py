@@ -39,6 +39,7 @@ class ArticleRow(TypedDict):
     metaFindings: list[list[JSONValue]]
     entry: JSONObject
     words: int
+    variants: NotRequired[dict[str, str]]  # cover variants: output path -> SHA-256
     line: NotRequired[list[int]]
 
 

@@ -27,6 +27,7 @@ from pipeline.core.settings import Settings
 from pipeline.engine.executors import Executor, LocalExecutor
 from pipeline.engine.publish import Writer, digest
 from pipeline.render import catalogs, pages
+from pipeline.render import images as responsive
 from pipeline.render.bundle import (
     LocaleKit,
     article_json,
@@ -104,6 +105,8 @@ def run_unit(ctx: Context, job: Job) -> JSONObject:
                 ctx.settings, article, ctx.limits[article.locale])],
             "entry": pages.index_entry(bundle, ctx.settings),
             "words": rendered.words,
+            "variants": responsive.made_variants(ctx.settings, article.meta.cover_image)
+            if bundle.cover else {},
             "metadata": orjson.dumps({"page": f"{article.locale}/{article.slug}",
                                       "metadata": meta.data},
                                      option=orjson.OPT_SORT_KEYS).decode(),

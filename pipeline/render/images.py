@@ -129,19 +129,38 @@ def cached_variant(cache: Path, found: Cover, width: int, fmt: str) -> Path:
     return target
 
 
-def publish_variants(settings: Settings, covers: Iterable[str], dist: FolderRun,
-                     owners: dict[str, str]) -> None:
-    """The variants of every cover named in ``covers`` (front-matter paths) into the
-    output folder: made once per content hash, copied from the cache."""
+def made_variants(settings: Settings, ref: str) -> dict[str, str]:
+    """The variants of the cover ``ref`` (made under ``<cache>/img/`` when missing): output
+    path -> SHA-256. Called by the work unit that renders the page, so variants are made
+    in parallel and a later run publishes them from these hashes without reading covers."""
+    found = cover(settings, ref)
+    if found is None:
+        return {}
     cache = settings.path("cache")
-    for ref in sorted(set(covers)):
-        found = cover(settings, ref)
-        if found is None:
-            continue
-        for fmt, width, rel in found.variants():
+    return {rel: file_digest(cached_variant(cache, found, width, fmt))
+            for fmt, width, rel in found.variants()}
+
+
+def publish_variants(settings: Settings, wanted: Iterable[tuple[str, dict[str, str]]],
+                     dist: FolderRun, owners: dict[str, str]) -> None:
+    """The variants the work units made (``wanted``: cover path, output path -> SHA-256)
+    into the output folder: a variant the folder holds with that hash is kept as it is,
+    else copied from the cache (made again when the cache lost it)."""
+    cache = settings.path("cache")
+    for ref, variants in sorted(wanted, key=lambda item: item[0]):
+        for rel, sha in sorted(variants.items()):
             if rel in owners:
                 continue
-            source = cached_variant(cache, found, width, fmt)
-            st = source.stat()
-            dist.put_copy(rel, source, _digest(str(source), st.st_size, st.st_mtime_ns))
             owners[rel] = f"variant of {ref}"
+            if dist.current.get(rel) == sha:
+                dist.written(rel, sha)
+                continue
+            source = cache / CACHE / Path(rel).name
+            if not source.is_file() or file_digest(source) != sha:
+                source.unlink(missing_ok=True)
+                made = made_variants(settings, ref)  # the cache was cleaned or damaged
+                sha = made.get(rel, "")
+                if not sha:
+                    del owners[rel]
+                    continue
+            dist.put_copy(rel, source, sha)

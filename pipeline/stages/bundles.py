@@ -112,8 +112,8 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     findings += problems
     outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
     assets(site, dist, owners, findings, outputs.force)
-    images.publish_variants(settings, (a.meta.cover_image for a, r in bundles if r["entry"]
-                                       ["cover"]), dist, owners)
+    images.publish_variants(settings, [(a.meta.cover_image, r.get("variants") or {})
+                                       for a, r in bundles], dist, owners)
     if settings.bundles.search and not has_errors(findings):
         search_state = {} if outputs.force else read_state(cache, SEARCH_STATE,
                                                             fingerprint.code())
