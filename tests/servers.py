@@ -1,12 +1,16 @@
-"""A tiny threaded HTTP server for what pytest-httpserver cannot do: stall and reset."""
+"""Servers the tests start: a tiny threaded HTTP server for what pytest-httpserver cannot
+do (stall and reset), and the preview server over a built site (``serving``)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 STALL_SECONDS = 1.5  # longer than the tests' read timeout, and bounded
 
@@ -171,3 +175,25 @@ class Listener:
         self._stop.set()
         self.sock.close()
         self._thread.join(timeout=2)
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """The preview server (``serve`` without reloads) over ``folder`` on a free loopback
+    port, in a thread; its base URL."""
+    from pipeline.preview.serve import make_server
+
+    server = make_server(folder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def status(reply: bytes) -> int:
+    """The status code of a raw HTTP reply."""
+    assert reply.startswith(b"HTTP/1."), reply[:80]
+    return int(reply.split(b" ", 2)[1])

@@ -7,15 +7,13 @@ must stay on 127.0.0.1. Screenshots go to ``test-artifacts/``.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from servers import serving
 from sitetree import REPO, build, make_site
-
-from pipeline.preview.serve import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,12 +28,8 @@ pytestmark = pytest.mark.browser
 def base(tmp_path_factory) -> Iterator[str]:
     root = make_site(tmp_path_factory.mktemp("browser"))
     assert build(root) == 0
-    server = make_server(root / "dist")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "dist") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -179,12 +173,8 @@ def bundled_base(tmp_path_factory) -> Iterator[str]:
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "site.toml", root / "site.toml")
     assert build(root) == 0
-    server = make_server(root / "dist")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "dist") as url:
+        yield url
 
 
 AR_TOC_PATH = "/ar/فوائد-تقشير-البشرة-بالليزر/"  # ten headings: a table of contents

@@ -7,7 +7,6 @@ leaving 127.0.0.1."""
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -15,10 +14,10 @@ from urllib.parse import unquote, urlsplit
 import orjson
 import pytest
 from lxml import html as lxml_html
+from servers import serving
 from sitetree import REPO
 
 from pipeline.cli import main
-from pipeline.preview.serve import make_server
 from pipeline.render import search
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -161,12 +160,8 @@ def test_without_pagefind_the_build_fails_with_bn401(tmp_path: Path, monkeypatch
 
 
 def serve(root: Path) -> Iterator[str]:
-    server = make_server(root / "dist")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "dist") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from servers import serving
 from sitetree import AR_PATH, build, make_site
 
 from pipeline.preview.serve import make_server
@@ -18,13 +18,8 @@ def base(tmp_path_factory) -> Iterator[str]:
     root = make_site(tmp_path_factory.mktemp("serve"))
     assert build(root) == 0
     (root / "dist" / "sitemap.xml").write_text("<urlset/>\n")
-    server = make_server(root / "dist")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(root / "dist") as url:
+        yield url
 
 
 def get(url: str) -> requests.Response:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from servers import status
 
 from pipeline.preview.serve import make_server
 
@@ -36,11 +37,6 @@ def raw(address: tuple[str, int], data: bytes) -> bytes:
         while chunk := conn.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
-
-
-def status(reply: bytes) -> int:
-    assert reply.startswith(b"HTTP/1."), reply[:80]
-    return int(reply.split(b" ", 2)[1])
 
 
 @pytest.mark.parametrize(("request_line", "expected"), [

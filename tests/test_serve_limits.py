@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from servers import status
 
 from pipeline.preview.guard import host_problem
 from pipeline.preview.reload import MAX_STREAMS, Broadcaster
@@ -61,11 +62,6 @@ def request(address: tuple[str, int], path: str = "/", host: str | None = "127.0
         while chunk := conn.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
-
-
-def status(reply: bytes) -> int:
-    assert reply.startswith(b"HTTP/1."), reply[:80]
-    return int(reply.split(b" ", 2)[1])
 
 
 def head_and_body(reply: bytes) -> tuple[bytes, bytes]:
