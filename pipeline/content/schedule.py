@@ -52,6 +52,17 @@ def schedule(articles: Iterable[Article], moment: datetime, future: bool = False
     return result
 
 
+def _hold(article: Article, result: Schedule, field: str, code: str, why: str,
+          previewed: bool, message: str, hint: str) -> None:
+    """Say why the article is held back (``why``: scheduled or expired), and hold it
+    unless the build previews it (``--future``, ``--expired``)."""
+    flag = "future" if why == "scheduled" else "expired"
+    result.findings.append(_info(article, field, code, message + (
+        f" (previewed: --{flag})" if previewed else ""), hint))
+    if not previewed:
+        result.held.setdefault(article.source.as_posix(), why)
+
+
 def _one(article: Article, moment: datetime, future: bool, expired: bool,
          result: Schedule) -> Article:
     meta, source = article.meta, article.source.as_posix()
@@ -66,22 +77,15 @@ def _one(article: Article, moment: datetime, future: bool, expired: bool,
         expiry = None  # an error; nothing else is said about it
     if meta.date > moment:
         result._soon(meta.date)
-        result.findings.append(_info(article, "date", SCHEDULED,
-                               f"scheduled: published from {w3c_datetime(meta.date)}" +
-                               (" (previewed: --future)" if future else ""),
-                               "a build at or after that moment publishes it (the scheduled "
-                               "CI build does); 'build --future' previews it now"))
-        if not future:
-            result.held[source] = "scheduled"
+        _hold(article, result, "date", SCHEDULED, "scheduled", future,
+              f"scheduled: published from {w3c_datetime(meta.date)}",
+              "a build at or after that moment publishes it (the scheduled CI build does); "
+              "'build --future' previews it now")
     if expiry is not None:
         if expiry <= moment:
-            result.findings.append(_info(article, "expiryDate", EXPIRED,
-                                   f"expired at {w3c_datetime(expiry)}: retired" +
-                                   (" (previewed: --expired)" if expired else ""),
-                                   "remove expiryDate to publish it again; "
-                                   "'build --expired' previews it"))
-            if not expired:
-                result.held.setdefault(source, "expired")
+            _hold(article, result, "expiryDate", EXPIRED, "expired", expired,
+                  f"expired at {w3c_datetime(expiry)}: retired",
+                  "remove expiryDate to publish it again; 'build --expired' previews it")
         else:
             result._soon(expiry)
             result.findings.append(_info(article, "expiryDate", EXPIRES,
