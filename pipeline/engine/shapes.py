@@ -37,6 +37,8 @@ class ArticleRow(TypedDict):
     metaFindings: list[list[Any]]
     entry: dict[str, Any]
     words: int
+    analysis: dict[str, Any]  # analysis.article.analyze: data and findings
+    analysisFindings: list[list[Any]]
     line: NotRequired[list[int]]
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.analysis.article import analyze
 from pipeline.content.records import finding_record
 from pipeline.core.fsutil import dumps_json_bytes
 from pipeline.core.model import Article, Site
@@ -85,7 +86,8 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
         bundle, findings = build_bundle(site, article, ctx.kits[article.locale], ctx.policy,
                                         rendered, meta)
         page = pages.article_page(site, bundle, ctx.kits[article.locale]).encode()
-        data = dumps_json_bytes(article_json(site, bundle))
+        analysis, analysis_findings = analyze(ctx.settings, article)
+        data = dumps_json_bytes({**article_json(site, bundle), "analysis": analysis})
         shas = {}
         for rel, content in ((bundle.page_file, page), (bundle.json_file, data)):
             shas[rel] = digest(content)
@@ -102,6 +104,8 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
                 ctx.settings, article, ctx.limits[article.locale])],
             "entry": pages.index_entry(bundle, ctx.settings),
             "words": rendered.words,
+            "analysis": analysis,
+            "analysisFindings": [finding_record(f) for f in analysis_findings],
             "metadata": orjson.dumps({"page": f"{article.locale}/{article.slug}",
                                       "metadata": meta.data},
                                      option=orjson.OPT_SORT_KEYS).decode(),
