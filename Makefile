@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-runtime
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate links metadata analyze sitemaps hreflang bundles submit test lint clean \
+.PHONY: help install build validate links metadata analyze crosscheck sitemaps hreflang bundles submit test lint clean \
 	i18n serve translations audit validators typecheck
 
 help: ## list the targets
@@ -43,6 +43,9 @@ metadata: $(STAMP) ## head metadata and its lint (reports/metadata.json)
 
 analyze: $(STAMP) ## content analysis: keyphrase, readability, length, links (reports/analyze.json)
 	$(CLI) analyze
+
+crosscheck: $(STAMP) ## cross-article checks: cannibalization, near-duplicates, orphans (reports/crosscheck.json)
+	$(CLI) crosscheck
 
 sitemaps: $(STAMP) ## hreflang sitemaps + index into sitemap/ and the site output
 	$(CLI) sitemaps

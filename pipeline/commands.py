@@ -54,6 +54,8 @@ STAGES: tuple[Stage, ...] = (
           "pipeline.stages.metadata"),
     Stage("analyze", "per-article content analysis: focus keyphrase, readability, length, "
           "images and links", "pipeline.stages.analyze"),
+    Stage("crosscheck", "cross-article checks: cannibalization, near-duplicates, translations, "
+          "orphans, link suggestions", "pipeline.stages.crosscheck"),
     Stage("bundles", "localized HTML pages and JSON bundles into the output folder",
           "pipeline.stages.bundles"),
     Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",

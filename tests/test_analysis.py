@@ -64,6 +64,12 @@ def test_arabic_forms_match(written: str, stem: str) -> None:
     assert textnorm.stem(written) == stem
 
 
+def test_vowelled_words_stay_whole_in_running_text() -> None:
+    """Arabic marks are not word characters to ``\\w``: a vowelled word must not split."""
+    assert textnorm.stems("تقشيرُ البَشَرَةِ بالليزرِ") == textnorm.stems("تقشير البشرة بالليزر")
+    assert textnorm.words("البَشَرَة laser's") == ["البَشَرَة", "laser's"]
+
+
 @pytest.mark.parametrize("word", ["ولد", "فيل", "بيت", "كتب", "لون", "وجه", "الم"])
 def test_arabic_words_that_only_look_prefixed_are_kept(word: str) -> None:
     assert textnorm.stem(word) == textnorm.normal(word)  # و ف ب ك ل of the root stay

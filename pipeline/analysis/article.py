@@ -27,17 +27,21 @@ def subject_of(settings: Settings, article: Article) -> checks.Subject:
     lang = article.locale.split("-")[0]
     forms = tuple(tuple(textnorm.content_stems(p, lang))
                   for p in (phrase, *article.meta.keyphrase_synonyms))
-    body_stems = textnorm.stems(doc.text)
+    paragraph_stems = tuple(textnorm.stems(block.text) for block in doc.paragraphs)
+    body_stems = [stem for stems in paragraph_stems for stem in stems]  # = stems(doc.text)
     count = sum(textnorm.occurrences(body_stems, textnorm.stems(p), stop)
                 for p in (phrase, *article.meta.keyphrase_synonyms))
     reading = readability.measure(doc, lang, limits["sentence_words_max"])
     host = urlsplit(settings.base_url).hostname or ""
-    return checks.Subject(article, doc, phrase, source, forms, limits, host, reading, count)
+    return checks.Subject(article, doc, phrase, source, forms, limits, host, reading, count,
+                          paragraph_stems)
 
 
-def analyze(settings: Settings, article: Article) -> tuple[dict[str, Any], list[Finding]]:
-    """``(data, findings)`` of one article."""
-    subject = subject_of(settings, article)
+def analyze(settings: Settings, article: Article,
+            subject: checks.Subject | None = None) -> tuple[dict[str, Any], list[Finding]]:
+    """``(data, findings)`` of one article (``subject``: its ``subject_of``, when the
+    caller has it already)."""
+    subject = subject or subject_of(settings, article)
     findings = [f for check in checks.CHECKS for f in check(subject)]
     internal, outbound = checks.link_kinds(subject)
     reading = subject.reading

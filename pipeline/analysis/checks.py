@@ -31,6 +31,7 @@ class Subject:
     site_host: str
     reading: Readability
     occurrences: int
+    paragraph_stems: tuple[list[str], ...] = ()  # the matching forms of each paragraph
 
     def has(self, text: str) -> bool:
         return any(textnorm.contains_all(text, list(form)) for form in self.forms)

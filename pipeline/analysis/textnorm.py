@@ -16,7 +16,9 @@ import unicodedata
 from functools import lru_cache
 
 MIN_STEM = 2
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Letters and digits, with Arabic marks inside a word (combining marks are not \w).
+_LETTER = "(?:[^\\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])"
+_WORD = re.compile(f"{_LETTER}+(?:['’]{_LETTER}+)*")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",

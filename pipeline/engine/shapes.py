@@ -39,6 +39,7 @@ class ArticleRow(TypedDict):
     words: int
     analysis: dict[str, Any]  # analysis.article.analyze: data and findings
     analysisFindings: list[list[Any]]
+    cross: dict[str, Any]  # crosscheck.summary.summarize: the article for cross checks
     line: NotRequired[list[int]]
 
 

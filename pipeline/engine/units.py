@@ -20,11 +20,12 @@ from typing import Any
 
 import orjson
 
-from pipeline.analysis.article import analyze
+from pipeline.analysis.article import analyze, subject_of
 from pipeline.content.records import finding_record
 from pipeline.core.fsutil import dumps_json_bytes
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
+from pipeline.crosscheck.summary import summarize
 from pipeline.engine.executors import Executor, LocalExecutor
 from pipeline.engine.publish import Writer, digest
 from pipeline.render import catalogs, pages
@@ -86,7 +87,8 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
         bundle, findings = build_bundle(site, article, ctx.kits[article.locale], ctx.policy,
                                         rendered, meta)
         page = pages.article_page(site, bundle, ctx.kits[article.locale]).encode()
-        analysis, analysis_findings = analyze(ctx.settings, article)
+        subject = subject_of(ctx.settings, article)
+        analysis, analysis_findings = analyze(ctx.settings, article, subject)
         data = dumps_json_bytes({**article_json(site, bundle), "analysis": analysis})
         shas = {}
         for rel, content in ((bundle.page_file, page), (bundle.json_file, data)):
@@ -106,6 +108,7 @@ def run_unit(ctx: Context, job: Job) -> dict[str, Any]:
             "words": rendered.words,
             "analysis": analysis,
             "analysisFindings": [finding_record(f) for f in analysis_findings],
+            "cross": summarize(ctx.settings, subject),
             "metadata": orjson.dumps({"page": f"{article.locale}/{article.slug}",
                                       "metadata": meta.data},
                                      option=orjson.OPT_SORT_KEYS).decode(),

@@ -1,0 +1,75 @@
+"""An article's cross-check summary (``summary``) read back for the cross step: fields
+are decoded when first used, so the checks that look at every article touch only what
+they need (the link graph, phrases, band keys) and the rest only for the few pairs
+reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    line: int  # in the source file
+    text: str
+
+
+class Item:
+    """One published article as the cross-article checks see it."""
+
+    def __init__(self, source: str, row: dict[str, Any]):
+        self.source = source
+        self.row = row
+        self.locale: str = row["locale"]
+        self.slug: str = row["slug"]
+        self.key: str = row["key"]
+        self.url: str = row["url"]
+        self.title: str = row["title"]
+        self.title_line: int = row["titleLine"]
+        self.phrase: str = row["phrase"]  # the focus keyphrase, as written
+        self.phrase_from: str = row["phraseFrom"]  # "front matter" or "proposed"
+        self.signature: str = row["signature"]  # ``summary.pack``ed MinHash
+        self.bands: str = row["bands"]  # ``summary.pack``ed LSH band keys
+        self.words: int = row["words"]
+        self.paragraphs: int = row["paragraphs"]
+        self.arabic: float = row["arabic"]  # share of content words in Arabic script
+        self.pairs: str = row["pairs"]  # ``summary.pack``ed word-pair hashes, first use order
+
+    @cached_property
+    def phrase_words(self) -> tuple[str, ...]:
+        """The keyphrase's content words in matching form."""
+        return tuple(self.row["phraseWords"])
+
+    @cached_property
+    def title_words(self) -> tuple[str, ...]:
+        return tuple(self.row["titleWords"])
+
+    @cached_property
+    def links(self) -> frozenset[str]:
+        """``locale/slug`` of every article page the body links to (``page``)."""
+        return frozenset(self.row["links"])
+
+    @property
+    def page(self) -> str:
+        return f"{self.locale}/{self.slug}"
+
+    @cached_property
+    def headings(self) -> tuple[Heading, ...]:
+        return tuple(Heading(*h) for h in self.row["headings"])
+
+    @cached_property
+    def passages(self) -> tuple[tuple[int, int], ...]:
+        """``(line, hash)`` per paragraph of five words or more."""
+        return tuple((a, b) for a, b in self.row["passages"])
+
+    def line_of_pair(self, index: int) -> int:
+        """The line where the ``index``-th word pair (in order of first use) is."""
+        seen = 0
+        for line, count in self.row["pairLines"]:
+            seen += count
+            if index < seen:
+                return int(line)
+        return self.title_line
