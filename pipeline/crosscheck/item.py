@@ -1,12 +1,10 @@
-"""An article's cross-check summary (``summary``) read back for the cross step: fields
-are decoded when first used, so the checks that look at every article touch only what
-they need (the link graph, phrases, band keys) and the rest only for the few pairs
-reported."""
+"""An article's cross-check summary (``summary``) read back for the cross step: what
+every check needs is read at once, headings and passages only when asked for (for the
+few pairs compared)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 
@@ -37,30 +35,19 @@ class Item:
         self.paragraphs: int = row["paragraphs"]
         self.arabic: float = row["arabic"]  # share of content words in Arabic script
         self.pairs: str = row["pairs"]  # ``summary.pack``ed word-pair hashes, first use order
-
-    @cached_property
-    def phrase_words(self) -> tuple[str, ...]:
-        """The keyphrase's content words in matching form."""
-        return tuple(self.row["phraseWords"])
-
-    @cached_property
-    def title_words(self) -> tuple[str, ...]:
-        return tuple(self.row["titleWords"])
-
-    @cached_property
-    def links(self) -> frozenset[str]:
-        """``locale/slug`` of every article page the body links to (``page``)."""
-        return frozenset(self.row["links"])
+        self.phrase_words = tuple(row["phraseWords"])  # the keyphrase's content words
+        self.title_words = tuple(row["titleWords"])
+        self.links = frozenset(row["links"])  # ``locale/slug`` of the article pages it links to
 
     @property
     def page(self) -> str:
         return f"{self.locale}/{self.slug}"
 
-    @cached_property
+    @property
     def headings(self) -> tuple[Heading, ...]:
         return tuple(Heading(*h) for h in self.row["headings"])
 
-    @cached_property
+    @property
     def passages(self) -> tuple[tuple[int, int], ...]:
         """``(line, hash)`` per paragraph of five words or more."""
         return tuple((a, b) for a, b in self.row["passages"])

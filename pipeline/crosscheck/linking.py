@@ -98,18 +98,17 @@ def phrase_map(items: list[Item]) -> PhraseMap:
 
 def suggestions(item: Item, phrases: PhraseMap) -> list[Suggestion]:
     """Where ``item``'s body names another article of its locale it does not link to.
-    The set intersection runs in C; only a body with a key pair is walked, in the order
-    it uses its pairs, until ``MAX_SUGGESTIONS`` are found."""
-    pairs = unpack(item.pairs)
-    hits = phrases.keys_set.intersection(pairs)
+    The set intersection runs in C; only the key pairs found are looked at, in the order
+    the body uses them, until ``MAX_SUGGESTIONS`` are found."""
+    packed = unpack(item.pairs)
+    hits = phrases.keys_set.intersection(packed)
     if not hits:
         return []
+    pairs = packed.tolist()
     have = set(pairs)
     found: dict[str, Suggestion] = {}
-    for index, key in enumerate(pairs):
-        if key not in hits:
-            continue
-        for phrase in phrases[key]:
+    for index in sorted(map(pairs.index, hits)):  # in the order the body uses them
+        for phrase in phrases[pairs[index]]:
             target = phrase.target
             if target.source == item.source or target.source in found \
                     or target.page in item.links:

@@ -15,6 +15,7 @@ import base64
 import zlib
 from array import array
 from functools import cache
+from itertools import groupby
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -39,10 +40,13 @@ def unpack(text: str) -> array[int]:
     return array("I", base64.b64decode(text))
 
 
+_PAIR = "{} {}"
+
+
 def pair_hash(first: str, second: str) -> int:
-    """The hash of two consecutive content words (matching form); ``summarize`` inlines
-    the same formula."""
-    return zlib.crc32(f"{first} {second}".encode())
+    """The hash of two consecutive content words (matching form); ``summarize`` maps the
+    same formula over a paragraph."""
+    return zlib.crc32(_PAIR.format(first, second).encode())
 
 
 def text_hash(words: list[str]) -> int:
@@ -62,12 +66,10 @@ def summarize(settings: Settings, subject: Subject) -> dict[str, Any]:
     stop = stop_stems(lang)
     url = page_address(settings.base_url, settings.site.url_pattern, article.locale,
                        article.slug).url
-    words = 0
-    pairs: list[int] = []
-    pair_lines: list[list[int]] = []
-    seen: set[int] = set()
+    words = counted = arabic = 0
+    hashes: list[int] = []
+    lines: list[int] = []
     passages: list[list[int]] = []
-    arabic = counted = 0
     for block, stems in zip(doc.paragraphs, subject.paragraph_stems, strict=True):
         words += len(stems)
         if len(stems) >= MIN_PASSAGE_WORDS:
@@ -75,13 +77,13 @@ def summarize(settings: Settings, subject: Subject) -> dict[str, Any]:
         content = [s for s in stems if s not in stop]  # as textnorm.content_stems
         counted += len(content)
         arabic += sum(1 for s in content if _ARABIC_FIRST <= s[0] <= _ARABIC_LAST)
-        before = len(pairs)
-        for h in map(zlib.crc32, (f"{a} {b}".encode() for a, b in zip(content, content[1:], strict=False))):
-            if h not in seen:
-                seen.add(h)
-                pairs.append(h)
-        if len(pairs) > before:
-            pair_lines.append([block.line, len(pairs) - before])
+        found = list(map(zlib.crc32, map(str.encode, map(_PAIR.format, content, content[1:]))))
+        hashes += found
+        lines += [block.line] * len(found)
+    first_line = dict(zip(reversed(hashes), reversed(lines), strict=True))  # first use wins
+    pairs = list(dict.fromkeys(hashes))  # each pair once, in order of first use
+    pair_lines = [[line, len(list(run))] for line, run in groupby(map(first_line.get, pairs))]
+    seen = set(pairs)
     signature = minhash.signature(seen)
     return {
         "locale": article.locale, "key": article.translation_key, "slug": article.slug, "url": url,
@@ -104,6 +106,8 @@ def linked_pages(settings: Settings, own_url: str, hrefs: list[str]) -> set[tupl
     base = settings.base_url
     found = set()
     for href in hrefs:
+        if "://" in href and not href.startswith(base):
+            continue  # another site: no need to resolve it
         url = urljoin(own_url, href.strip())
         if url.startswith(base + "/"):
             page = page_match(settings.site.url_pattern, unquote(urlsplit(url).path))
