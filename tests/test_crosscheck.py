@@ -268,3 +268,24 @@ def test_bundled_content_has_no_cross_article_warning() -> None:
         report = json.loads((site / "reports/crosscheck.json").read_text("utf-8"))
     assert {f["severity"] for f in report["findings"]} <= {"info"}
     assert {f["code"] for f in report["findings"]} <= {"CROSS006"}
+
+
+# ---- the codes are catalogued --------------------------------------------------------------
+
+def test_every_code_is_documented_where_the_readme_says() -> None:
+    """Each CROSS code the package can emit has a row in docs/CROSSCHECK.md, and each AN
+    code of the analysis catalogue one in docs/ANALYSIS.md; both prefixes in the README."""
+    import re
+
+    from pipeline.analysis.catalogue import CHECKS
+
+    root = Path(__file__).resolve().parent.parent
+    source = "".join(p.read_text("utf-8") for p in (root / "pipeline/crosscheck").glob("*.py"))
+    emitted = set(re.findall(r'"(CROSS\d{3})"', source))
+    assert emitted == {f"CROSS00{i}" for i in range(1, 7)}
+    cross_doc = (root / "docs/CROSSCHECK.md").read_text("utf-8")
+    analysis_doc = (root / "docs/ANALYSIS.md").read_text("utf-8")
+    assert all(f"| {code} |" in cross_doc for code in emitted)
+    assert all(f"| {code} |" in analysis_doc for code in CHECKS)
+    readme = (root / "README.md").read_text("utf-8")
+    assert "| `CROSS` | crosscheck" in readme and "| `AN` | analyze" in readme
