@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-runtime
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate links metadata sitemaps hreflang bundles submit test lint clean \
+.PHONY: help install build validate links metadata analyze crosscheck sitemaps hreflang bundles submit test lint clean \
 	i18n serve translations audit validators typecheck
 
 help: ## list the targets
@@ -40,6 +40,12 @@ links: $(STAMP) ## check every link; external ones over the network (reports/lin
 
 metadata: $(STAMP) ## head metadata and its lint (reports/metadata.json)
 	$(CLI) metadata
+
+analyze: $(STAMP) ## content analysis: keyphrase, readability, length, links (reports/analyze.json)
+	$(CLI) analyze
+
+crosscheck: $(STAMP) ## cross-article checks: cannibalization, near-duplicates, orphans (reports/crosscheck.json)
+	$(CLI) crosscheck
 
 sitemaps: $(STAMP) ## hreflang sitemaps + index into sitemap/ and the site output
 	$(CLI) sitemaps

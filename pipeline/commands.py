@@ -52,6 +52,10 @@ STAGES: tuple[Stage, ...] = (
           "pipeline.stages.links", offline=False, needs_valid_content=False),
     Stage("metadata", "lint head metadata (title, description, share image, duplicates)",
           "pipeline.stages.metadata"),
+    Stage("analyze", "per-article content analysis: focus keyphrase, readability, length, "
+          "images and links", "pipeline.stages.analyze"),
+    Stage("crosscheck", "cross-article checks: cannibalization, near-duplicates, translations, "
+          "orphans, link suggestions", "pipeline.stages.crosscheck"),
     Stage("bundles", "localized HTML pages and JSON bundles into the output folder",
           "pipeline.stages.bundles"),
     Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tomllib
 from datetime import UTC, datetime
@@ -120,8 +121,18 @@ def test_new_article_validates_and_builds(tmp_path: Path, capsys) -> None:
     assert "name: Clinic Editorial Team" in text  # the author of the site's articles
     assert (root / "public/assets/blog/my-first-article/cover.jpg").is_file()
     capsys.readouterr()
-    assert main(["build", "--root", str(root), "--strict"]) == 0
+    assert main(["build", "--root", str(root)]) == 0
     assert (root / "dist/en/my-first-article/index.html").is_file()
+    # the stub is valid; only the content analysis asks for the article to be written
+    for stage in ("validate", "metadata"):
+        report = json.loads((root / f"reports/{stage}.json").read_text(encoding="utf-8"))
+        assert report["findings"] == [], stage
+    cross = json.loads((root / "reports/crosscheck.json").read_text(encoding="utf-8"))
+    assert ("CROSS005", "content/en/my-first-article.md") in {  # nothing links to it yet
+        (f["code"], f["path"]) for f in cross["findings"]}
+    analyze = json.loads((root / "reports/analyze.json").read_text(encoding="utf-8"))
+    assert {f["path"] for f in analyze["findings"]} == {"content/en/my-first-article.md"}
+    assert "AN010" in {f["code"] for f in analyze["findings"]}  # text shorter than the minimum
 
 
 def test_new_article_in_a_site_without_articles_gets_a_placeholder_author(tmp_path: Path) -> None:

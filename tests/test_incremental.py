@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from conftest import REPO, SITE_TOML, write_image
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.runner import build_project
@@ -92,6 +92,11 @@ OPERATION = st.one_of(
     st.tuples(st.just("mv"), st.integers(0, 99), st.integers(0, 4)),  # rename, keep alias
     st.tuples(st.just("alias"), st.integers(0, 99), st.integers(0, 4)),
     st.tuples(st.just("unalias"), st.integers(0, 99), st.none()),
+    # content analysis: the keyphrase, health fields (JSON-LD @graph) and thresholds
+    st.tuples(st.just("front"), st.integers(0, 99), TEXT.map(lambda t: f'keyphrase: "{t}"')),
+    st.tuples(st.just("front"), st.integers(0, 99), st.sampled_from([
+        'about: "Laser care"', 'reviewedBy: {name: "Medical Team", type: Organization}'])),
+    st.tuples(st.just("analyze"), st.none(), st.integers(1, 40)),
 )
 
 
@@ -174,6 +179,17 @@ def apply(root: Path, op: tuple[str, object, object]) -> None:
         set_aliases(pick, f"/{'en' if b % 2 else 'ar'}/old-{b}/")  # type: ignore[operator]
     elif kind == "unalias" and pick:
         set_aliases(pick, None)
+    elif kind == "front" and pick:
+        text = pick.read_text(encoding="utf-8")
+        line = f"{b}\n"
+        if "translationKey:" in text and line.split(":")[0] + ":" not in text:
+            pick.write_text(text.replace("translationKey:", f"{line}translationKey:", 1),
+                            encoding="utf-8")
+    elif kind == "analyze":
+        config = root / "site.toml"
+        text = config.read_text(encoding="utf-8")
+        text = re.sub(r"\[analyze\]\nwords_min = \d+\n", "", text)
+        config.write_text(f"{text}\n[analyze]\nwords_min = {b}\n", encoding="utf-8")
     elif kind == "per_page":
         config = root / "site.toml"
         text = config.read_text(encoding="utf-8")
@@ -209,6 +225,8 @@ def clean_build(source: Path, target: Path) -> tuple[int, dict[str, bytes]]:
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(st.lists(OPERATION, min_size=1, max_size=7))
+@example([("front", 0, 'about: "Laser care"'), ("build", None, None),
+          ("front", 1, 'keyphrase: "skin care"'), ("analyze", None, 5)])
 def test_incremental_output_equals_a_clean_build(tmp_path_factory, operations) -> None:
     base = tmp_path_factory.mktemp("inc")
     root = make_project(base / "site")

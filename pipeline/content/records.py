@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.jsontypes import JSONObject, JSONValue
-from pipeline.core.model import Article, Author, Finding, FrontMatter, Severity
+from pipeline.core.model import Article, Author, Finding, FrontMatter, Reviewer, Severity
 
 
 def finding_record(f: Finding) -> list[JSONValue]:
@@ -29,7 +29,9 @@ def _encode(value: object) -> JSONValue:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Author):
-        return [value.name, value.picture]
+        return [value.name, value.picture, value.url, list(value.same_as), value.kind]
+    if isinstance(value, Reviewer):
+        return [value.name, value.credentials, value.url, value.kind]
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -40,7 +42,10 @@ def _decode(name: str, value: JSONValue) -> Any:
     if name in DATES:
         return datetime.fromisoformat(value)
     if name == "author":
-        return Author(*value)
+        name_, picture, url, same_as, kind = value
+        return Author(name_, picture, url, tuple(same_as), kind)
+    if name == "reviewed_by":
+        return Reviewer(*value)
     return tuple(value) if name in TUPLES else value
 
 

@@ -22,7 +22,7 @@ from jsonschema.exceptions import ValidationError
 from pipeline.content.parsing import Parsed
 from pipeline.core import urls
 from pipeline.core.jsontypes import JSONObject, JSONValue
-from pipeline.core.model import Author, Finding, FrontMatter, Severity
+from pipeline.core.model import Author, Finding, FrontMatter, Reviewer, Severity
 from pipeline.core.text import invisible_chars, sanitize_line
 from pipeline.redirects.paths import alias_problem, normal
 
@@ -134,34 +134,37 @@ def check(parsed: Parsed, shown: str) -> list[Finding]:
 # The schema the hand-written check below was written against; when the schema file
 # says anything else, every document goes through jsonschema.
 _FAST_SCHEMA_TEXT = (
-    '{"$schema":"https://json-schema.org/draft/2020-12/schema",'
-    '"$id":"https://seo-pipeline.invalid/schemas/frontmatter.schema.json",'
-    '"title":"Article front matter",'
-    '"description":"Next.js blog-starter fields plus what a multilingual site needs.",'
-    '"type":"object","required":["title","excerpt","coverImage","date","author"],'
-    '"properties":{"title":{"type":"string","minLength":1,"pattern":"\\\\S"},'
-    '"excerpt":{"type":"string","minLength":1,"pattern":"\\\\S"},'
-    '"coverImage":{"type":"string","minLength":1,"format":"url-or-path"},'
-    '"coverAlt":{"type":"string","minLength":1,"pattern":"\\\\S"},'
-    '"date":{"type":"string","format":"iso8601"},'
-    '"lastmod":{"type":"string","format":"iso8601"},'
-    '"expiryDate":{"type":"string","format":"iso8601"},'
-    '"author":{"type":"object","required":["name"],'
-    '"properties":{"name":{"type":"string","minLength":1},'
-    '"picture":{"type":"string","minLength":1,"format":"url-or-path"}},'
-    '"additionalProperties":false},'
-    '"ogImage":{"type":"object","required":["url"],'
-    '"properties":{"url":{"type":"string","minLength":1,"format":"url-or-path"}},'
-    '"additionalProperties":false},'
-    '"slug":{"type":"string","minLength":1,"format":"slug"},'
-    '"translationKey":{"type":"string","minLength":1,'
-    '"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},'
-    '"translationOf":{"type":"string","pattern":"^[0-9a-f]{64}$"},'
-    '"locale":{"type":"string","minLength":1},"draft":{"type":"boolean"},'
-    '"tags":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},'
-    '"aliases":{"type":"array","items":{"type":"string","minLength":1,"format":"alias"},'
-    '"uniqueItems":true}},'
-    '"additionalProperties":false}')
+    '{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://seo-pip'
+    'eline.invalid/schemas/frontmatter.schema.json","title":"Article front matter","d'
+    'escription":"Next.js blog-starter fields plus what a multilingual site needs.","'
+    'type":"object","required":["title","excerpt","coverImage","date","author"],"prop'
+    'erties":{"title":{"type":"string","minLength":1,"pattern":"\\\\S"},"excerpt":{"t'
+    'ype":"string","minLength":1,"pattern":"\\\\S"},"coverImage":{"type":"string","mi'
+    'nLength":1,"format":"url-or-path"},"coverAlt":{"type":"string","minLength":1,"pa'
+    'ttern":"\\\\S"},"date":{"type":"string","format":"iso8601"},"lastmod":{"type":"s'
+    'tring","format":"iso8601"},"expiryDate":{"type":"string","format":"iso8601"},"au'
+    'thor":{"type":"object","required":["name"],"properties":{"name":{"type":"string"'
+    ',"minLength":1},"picture":{"type":"string","minLength":1,"format":"url-or-path"}'
+    ',"type":{"enum":["Person","Organization"]},"url":{"type":"string","minLength":1,'
+    '"format":"url-or-path"},"sameAs":{"type":"array","items":{"type":"string","patte'
+    'rn":"^https?://\\\\S+$"},"uniqueItems":true}},"additionalProperties":false},"ogI'
+    'mage":{"type":"object","required":["url"],"properties":{"url":{"type":"string","'
+    'minLength":1,"format":"url-or-path"}},"additionalProperties":false},"slug":{"typ'
+    'e":"string","minLength":1,"format":"slug"},"translationKey":{"type":"string","mi'
+    'nLength":1,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"translationOf":{"type":"st'
+    'ring","pattern":"^[0-9a-f]{64}$"},"locale":{"type":"string","minLength":1},"draf'
+    't":{"type":"boolean"},"tags":{"type":"array","items":{"type":"string","minLength'
+    '":1},"uniqueItems":true},"aliases":{"type":"array","items":{"type":"string","min'
+    'Length":1,"format":"alias"},"uniqueItems":true},"keyphrase":{"type":"string","mi'
+    'nLength":1,"pattern":"\\\\S"},"keyphraseSynonyms":{"type":"array","items":{"type'
+    '":"string","minLength":1,"pattern":"\\\\S"},"uniqueItems":true},"reviewedBy":{"t'
+    'ype":"object","required":["name"],"properties":{"name":{"type":"string","minLeng'
+    'th":1,"pattern":"\\\\S"},"credentials":{"type":"string","minLength":1},"url":{"t'
+    'ype":"string","minLength":1,"format":"url-or-path"},"type":{"enum":["Person","Or'
+    'ganization"]}},"additionalProperties":false},"lastReviewed":{"type":"string","fo'
+    'rmat":"iso8601"},"medicalSpecialty":{"type":"string","minLength":1,"pattern":"'
+    '\\\\S"},"about":{"type":"string","minLength":1,"pattern":"\\\\S"}},"additionalPr'
+    'operties":false}')
 _NOT_SPACE = re.compile(r"\S")
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
@@ -277,6 +280,11 @@ EXAMPLES = {
     "tags": "tags: [laser, skin]",
     "expiryDate": 'expiryDate: "2026-12-31"',
     "aliases": 'aliases: ["/en/old-slug/"]',
+    "keyphrase": 'keyphrase: "laser skin resurfacing"',
+    "keyphraseSynonyms": 'keyphraseSynonyms: ["laser resurfacing"]',
+    "reviewedBy": 'reviewedBy: {name: "Medical Team", type: Organization}',
+    "reviewedBy.name": 'reviewedBy: {name: "Medical Team", type: Organization}',
+    "lastReviewed": 'lastReviewed: "2025-08-01"',
 }
 
 
@@ -372,7 +380,9 @@ def to_front_matter(data: JSONObject, default_slug: str, default_key: str) -> Fr
         cover_image=data["coverImage"],
         date=date,
         author=Author(name=sanitize_line(author["name"]).strip(),
-                      picture=author.get("picture", "")),
+                      picture=author.get("picture", ""), url=author.get("url", ""),
+                      same_as=tuple(author.get("sameAs", ())),
+                      kind=author.get("type", "Person")),
         og_image=og["url"],
         slug=data.get("slug") or default_slug,
         translation_key=data.get("translationKey") or default_key,
@@ -385,4 +395,25 @@ def to_front_matter(data: JSONObject, default_slug: str, default_key: str) -> Fr
         cover_alt=" ".join(data["coverAlt"].split()) if "coverAlt" in data else None,
         expiry=parse_datetime(data["expiryDate"]) if "expiryDate" in data else None,
         aliases=tuple(dict.fromkeys(normal(a) for a in data.get("aliases", ()))),
+        keyphrase=_line_of(data.get("keyphrase")),
+        keyphrase_synonyms=tuple(t for t in (_line_of(x) for x in data.get(
+            "keyphraseSynonyms", ())) if t),
+        reviewed_by=_reviewer(data.get("reviewedBy")),
+        last_reviewed=parse_datetime(data["lastReviewed"]) if "lastReviewed" in data else None,
+        medical_specialty=_line_of(data.get("medicalSpecialty")),
+        about=_line_of(data.get("about")),
     )
+
+
+def _line_of(value: str | None) -> str | None:
+    """One clean line of a free-text field, or None when absent or blank."""
+    text = " ".join(sanitize_line(value).split()) if value else ""
+    return text or None
+
+
+def _reviewer(data: JSONObject | None) -> Reviewer | None:
+    if not data:
+        return None
+    return Reviewer(name=_line_of(data["name"]) or data["name"],
+                    credentials=_line_of(data.get("credentials")) or "",
+                    url=data.get("url", ""), kind=data.get("type", "Person"))

@@ -75,6 +75,19 @@ class Author:
 
     name: str
     picture: str = ""
+    url: str = ""  # the author's page (JSON-LD ``url``)
+    same_as: tuple[str, ...] = ()  # profiles elsewhere (JSON-LD ``sameAs``)
+    kind: str = "Person"  # "Person" or "Organization" (an editorial team)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """``reviewedBy`` of a health article: who checked it medically."""
+
+    name: str
+    credentials: str = ""  # e.g. "MD, board-certified dermatologist"
+    url: str = ""
+    kind: str = "Person"  # "Person" or "Organization" (a medical team)
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,12 @@ class FrontMatter:
     cover_alt: str | None = None  # text alternative of the cover and share image
     expiry: datetime | None = None  # ``expiryDate``: retired from then on
     aliases: tuple[str, ...] = ()  # old site paths that redirect here (``redirects.paths``)
+    keyphrase: str | None = None  # focus keyphrase; proposed from the text when absent
+    keyphrase_synonyms: tuple[str, ...] = ()
+    reviewed_by: Reviewer | None = None  # health content: medical reviewer
+    last_reviewed: datetime | None = None
+    medical_specialty: str | None = None  # schema.org MedicalSpecialty, e.g. "Dermatology"
+    about: str | None = None  # the procedure the article is about (MedicalProcedure name)
 
     @property
     def image_alt(self) -> str:

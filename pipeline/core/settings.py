@@ -188,6 +188,36 @@ class RedirectsSection:
 
 
 @dataclass(frozen=True)
+class AnalyzeSection:
+    """Content analysis thresholds (``pipeline/analysis``); ``overrides`` sets them per
+    locale (``["ar:sentence_words_max=25"]``) over the language defaults of
+    ``analysis.limits``. Percentages are of words, sentences or paragraphs."""
+
+    words_min: int = 300
+    density_min: float = 0.5  # keyphrase occurrences per 100 words
+    density_max: float = 3.0
+    flesch_min: float = 50.0  # English only: Flesch reading ease, 0 (hard) .. 100 (easy)
+    sentence_words_max: int = 20
+    long_sentences_max: float = 25.0  # % of sentences over sentence_words_max
+    word_letters_max: float = 6.0  # average letters per word (Arabic readability)
+    paragraph_words_max: int = 150
+    subheading_words_max: int = 300  # words of text under one heading
+    internal_links_min: int = 1
+    outbound_links_min: int = 0
+    review_max_days: int = 365  # validate: a medical review older than this (AN201)
+    placeholder_authors: tuple[str, ...] = ("JJ Kasper", "Tim Neutkens", "Joe Haddad",
+                                            "جيه جيه كاسبر", "John Doe", "Jane Doe")
+    overrides: tuple[str, ...] = ()
+    BOUNDS: ClassVar[dict[str, Bound]] = {
+        "words_min": at_least(0, 100_000), "density_min": at_least(0, 100),
+        "density_max": at_least(0, 100), "flesch_min": at_least(-100, 121),
+        "sentence_words_max": at_least(1, 1000), "long_sentences_max": at_least(0, 100),
+        "word_letters_max": at_least(1, 50), "paragraph_words_max": at_least(1, 10_000),
+        "subheading_words_max": at_least(1, 100_000), "internal_links_min": at_least(0, 1000),
+        "outbound_links_min": at_least(0, 1000), "review_max_days": at_least(1, 36_500)}
+
+
+@dataclass(frozen=True)
 class SubmitSection:
     indexnow_endpoint: str = "https://api.indexnow.org/indexnow"
     indexnow_key: str = ""
@@ -231,6 +261,7 @@ class Settings:
     feeds: FeedsSection = field(default_factory=FeedsSection)
     tags: TagsSection = field(default_factory=TagsSection)
     redirects: RedirectsSection = field(default_factory=RedirectsSection)
+    analyze: AnalyzeSection = field(default_factory=AnalyzeSection)
     submit: SubmitSection = field(default_factory=SubmitSection)
     build: BuildSection = field(default_factory=BuildSection)
 
@@ -270,6 +301,7 @@ SECTIONS: dict[str, type] = {
     "feeds": FeedsSection,
     "tags": TagsSection,
     "redirects": RedirectsSection,
+    "analyze": AnalyzeSection,
     "submit": SubmitSection,
     "build": BuildSection,
 }
@@ -347,6 +379,11 @@ def parse_settings(
     locales = _read_locales(data.get("locales"), err)
     sections["site"] = _check_site(sections["site"], locales, err)
     _check_ranges(sections, err)
+    for problem, code in rules.override_problems(
+            sections["analyze"].overrides, {loc.code for loc in locales} or {"en"},
+            AnalyzeSection.BOUNDS):
+        err("analyze", "overrides", problem, 'e.g. overrides = ["ar:sentence_words_max=25"]',
+            code=code)
     for pattern in sections["links"].exclude:
         if problem := rules.pattern_problem(pattern):
             err("links", "exclude", f"links.exclude pattern {pattern!r} is not a regular "
@@ -390,7 +427,8 @@ def _check_ranges(sections: Mapping[str, object], err: _Err) -> None:
                     err(name, key, f"'{name}.{key}' {problem}, got {item!r}", code="CF104")
                     break
     pairs = (("metadata", "title_min", "title_max"),
-             ("metadata", "description_min", "description_max"))
+             ("metadata", "description_min", "description_max"),
+             ("analyze", "density_min", "density_max"))
     for name, low, high in pairs:
         section = sections[name]
         if getattr(section, low) > getattr(section, high):

@@ -60,6 +60,35 @@ def at_least(low: float, high: float | None = None) -> Bound:
     return Bound(low, high)
 
 
+_OVERRIDE = re.compile(r"\s*([a-z0-9-]+)\s*:\s*([a-z_]+)\s*=\s*([-+]?[0-9]+(?:\.[0-9]+)?)\s*")
+
+
+def parse_override(entry: str) -> tuple[str, str, float] | None:
+    """``"ar:sentence_words_max=25"`` -> ``("ar", "sentence_words_max", 25.0)``, or None."""
+    match = _OVERRIDE.fullmatch(entry)
+    return (match[1], match[2], float(match[3])) if match else None
+
+
+def override_problems(entries: tuple[str, ...], locales: set[str],
+                      bounds: dict[str, Bound]) -> list[tuple[str, str]]:
+    """``(problem, code)`` per per-locale override entry that is malformed (CF100), names
+    an unknown locale or key (CF100) or leaves its key's bounds (CF104)."""
+    problems = []
+    for entry in entries:
+        parsed = parse_override(entry)
+        if parsed is None:
+            problems.append((f"override {entry!r} is not '<locale>:<key>=<number>'", "CF100"))
+        elif parsed[0] not in locales:
+            problems.append((f"override {entry!r}: locale '{parsed[0]}' is not configured",
+                             "CF100"))
+        elif parsed[1] not in bounds:
+            problems.append((f"override {entry!r}: unknown key '{parsed[1]}' (known: "
+                             f"{', '.join(sorted(bounds))})", "CF100"))
+        elif problem := bounds[parsed[1]].problem(parsed[2]):
+            problems.append((f"override {entry!r}: '{parsed[1]}' {problem}", "CF104"))
+    return problems
+
+
 JOBS_PER_CORE = 4  # worker processes a command line may ask for, per usable CPU core
 PORT = at_least(0, 65_535)  # serve --port (0: any free port)
 

@@ -99,7 +99,8 @@ def settings_fingerprint(site: Site) -> str:
     settings = site.settings
     catalog_files = [catalogs.catalog_path(settings.path("locales"), loc) for loc in site.locales]
     return fingerprint.of(fingerprint.code(), fingerprint.sections(
-        settings, "site", "paths", "locales", "bundles", "metadata", "feeds", "tags"),
+        settings, "site", "paths", "locales", "bundles", "metadata", "feeds", "tags",
+        "analyze"),
         fingerprint.files(catalog_files), settings.root)
 
 

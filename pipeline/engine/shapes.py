@@ -40,6 +40,9 @@ class ArticleRow(TypedDict):
     entry: JSONObject
     words: int
     variants: NotRequired[dict[str, str]]  # cover variants: output path -> SHA-256
+    analysis: JSONObject  # analysis.article.analyze: data and findings
+    analysisFindings: list[list[JSONValue]]
+    cross: JSONObject  # crosscheck.summary.summarize: the article for cross checks
     line: NotRequired[list[int]]
 
 

@@ -19,11 +19,13 @@ from pathlib import Path
 
 import orjson
 
+from pipeline.analysis.article import analyze, subject_of
 from pipeline.content.records import finding_record
 from pipeline.core.fsutil import dumps_json_bytes
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
+from pipeline.crosscheck.summary import summarize
 from pipeline.engine.executors import Executor, LocalExecutor
 from pipeline.engine.publish import Writer, digest
 from pipeline.render import catalogs, pages
@@ -88,7 +90,9 @@ def run_unit(ctx: Context, job: Job) -> JSONObject:
                                         rendered, meta)
         page = pages.article_page(site, bundle, ctx.kits[article.locale],
                                   (job.related or {}).get(article.source.as_posix(), [])).encode()
-        data = dumps_json_bytes(article_json(site, bundle))
+        subject = subject_of(ctx.settings, article)
+        analysis, analysis_findings = analyze(ctx.settings, article, subject)
+        data = dumps_json_bytes({**article_json(site, bundle), "analysis": analysis})
         shas = {}
         for rel, content in ((bundle.page_file, page), (bundle.json_file, data)):
             shas[rel] = digest(content)
@@ -107,6 +111,9 @@ def run_unit(ctx: Context, job: Job) -> JSONObject:
             "words": rendered.words,
             "variants": responsive.made_variants(ctx.settings, article.meta.cover_image)
             if bundle.cover else {},
+            "analysis": analysis,
+            "analysisFindings": [finding_record(f) for f in analysis_findings],
+            "cross": summarize(ctx.settings, subject),
             "metadata": orjson.dumps({"page": f"{article.locale}/{article.slug}",
                                       "metadata": meta.data},
                                      option=orjson.OPT_SORT_KEYS).decode(),

@@ -25,7 +25,7 @@ def check(site: Site, target: Target) -> Verdict:
     codes = site.settings.locale_codes
     if path in ("", "/") or path.strip("/") in codes:
         return Verdict(State.OK, detail="site page")
-    page = _page_match(site.settings.site.url_pattern, path)
+    page = page_match(site.settings.site.url_pattern, path)
     if page is not None and page[0] in codes:
         locale, slug = page
         article = site.find(locale, slug)
@@ -60,7 +60,7 @@ def public_file(public: Path, path: str) -> Path | None:
     return None
 
 
-def _page_match(pattern: str, path: str) -> tuple[str, str] | None:
+def page_match(pattern: str, path: str) -> tuple[str, str] | None:
     regex = re.escape(pattern.rstrip("/")).replace(r"\{locale\}", "(?P<locale>[^/]+)")
     regex = regex.replace(r"\{slug\}", "(?P<slug>[^/]+)")
     match = re.fullmatch(regex + "/?", path)

@@ -31,7 +31,7 @@ from pipeline.seo import images
 from pipeline.seo.alternates import root_url
 from pipeline.seo.breadcrumbs import Crumb, breadcrumb_list
 from pipeline.seo.home import chooser_metadata, list_metadata
-from pipeline.seo.metadata import script_json
+from pipeline.seo.metadata import render_head, script_json
 
 STYLESHEET_FILE = "static/site.css"
 SEARCH_SCRIPT_FILE = "static/search.js"  # written only with [bundles] search (bundles.py)
@@ -160,12 +160,27 @@ def trail(site: Site, kit: LocaleKit, *steps: Crumb) -> list[Crumb]:
             *steps]
 
 
-def breadcrumbs(crumbs: list[Crumb]) -> _Fields:
-    """The trail for the template: links, the current page last, and its JSON-LD."""
+def breadcrumbs(crumbs: list[Crumb], standalone: bool = True) -> _Fields:
+    """The trail for the template: links, the current page last, and its JSON-LD (None
+    when not ``standalone``: the page's JSON-LD ``@graph`` holds it, see ``graph_head``)."""
     return _Fields({"items": [_Fields({"name": c.name, "href": c.href,
                                        "current": n == len(crumbs)})
                               for n, c in enumerate(crumbs, 1)],
-                    "json_ld": Markup(script_json(breadcrumb_list(crumbs)))})
+                    "json_ld": Markup(script_json(breadcrumb_list(crumbs)))
+                    if standalone else None})
+
+
+def graph_head(metadata: JSONObject, crumbs: list[Crumb]) -> str:
+    """The head of a page whose JSON-LD is one ``@graph`` (health content, FAQ): its
+    ``BreadcrumbList`` joins the graph, linked from the ``MedicalWebPage``, instead of
+    standing in a script of its own."""
+    ld = metadata["jsonLd"]
+    trail_id = f"{metadata['canonical']}#breadcrumb"
+    trail_ld = {"@id": trail_id, **{k: v for k, v in breadcrumb_list(crumbs).items()
+                                    if k != "@context"}}
+    graph = [{**node, "breadcrumb": {"@id": trail_id}} if node["@type"] == "MedicalWebPage"
+             else node for node in ld["@graph"]]
+    return render_head({**metadata, "jsonLd": {**ld, "@graph": [*graph, trail_ld]}})
 
 
 def favicon(settings: Settings) -> dict[str, str] | None:
@@ -204,11 +219,15 @@ def article_page(site: Site, bundle: ArticleBundle, kit: LocaleKit,
     article = bundle.article
     meta = article.meta
     others = [a for a in site.translations(article) if a is not article]
+    steps = trail(site, kit, Crumb(meta.title, bundle.url))
+    head_html, in_graph = bundle.head_html, False
+    if head_html and bundle.metadata is not None and "@graph" in bundle.metadata["jsonLd"]:
+        head_html, in_graph = graph_head(bundle.metadata, steps), True
+    crumbs = breadcrumbs(steps, standalone=not in_graph)
     switcher = [_Fields(item) for item in article_switcher(site, bundle)]
     page = _page(site, kit.locale, meta.title, switcher,
-                 description=meta.excerpt, canonical=bundle.url,
-                 breadcrumbs=breadcrumbs(trail(site, kit, Crumb(meta.title, bundle.url))),
-                 head_html=Markup(bundle.head_html) if bundle.head_html else None)
+                 description=meta.excerpt, canonical=bundle.url, breadcrumbs=crumbs,
+                 head_html=Markup(head_html) if head_html else None)
     toc = [h for h in bundle.rendered.headings if h.level in (2, 3)]
     context = {
         "title": meta.title, "author": meta.author.name, "date": bundle.date,

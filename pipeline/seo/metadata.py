@@ -8,17 +8,19 @@ renders the escaped ``<head>`` fragment from that same data, so the page and
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
+from pipeline.analysis.health import is_health
 from pipeline.core import urls
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
-from pipeline.seo import images
+from pipeline.seo import health, images
 from pipeline.seo.alternates import alternates, article_url
 
 # Characters that could end a <script> element or start markup, and the two line
@@ -131,25 +133,37 @@ def _twitter(site: Site, article: Article, image: JSONObject) -> list[dict[str, 
 
 
 def _json_ld(site: Site, article: Article, url: str, image: JSONObject) -> JSONObject:
+    """A ``BlogPosting``; for health content or an FAQ, one ``@graph`` that joins it with
+    the publisher, ``MedicalWebPage``, ``MedicalProcedure`` and ``FAQPage`` (``seo.health``)."""
     settings = site.settings
     meta = article.meta
+    language = site.locale(article.locale).hreflang
     image_object = {"@type": "ImageObject", "url": image["url"]}
     if "width" in image:
         image_object.update(width=image["width"], height=image["height"])
-    author: JSONObject = {"@type": "Person", "name": meta.author.name}
-    if meta.author.picture:
-        author["image"] = asset_url(settings, meta.author.picture)
+    absolute = functools.partial(asset_url, settings)
     data: JSONObject = {
         "@context": "https://schema.org", "@type": "BlogPosting",
         "headline": meta.title, "description": meta.excerpt, "image": image_object,
         "datePublished": w3c_datetime(meta.date), "dateModified": w3c_datetime(meta.modified),
-        "author": author, "publisher": publisher(site),
-        "inLanguage": site.locale(article.locale).hreflang, "url": url,
+        "author": health.party(meta.author, absolute), "publisher": publisher(site),
+        "inLanguage": language, "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
     }
     if meta.tags:
         data["keywords"] = list(meta.tags)
-    return data
+    extra = health.health_nodes(article, url, language, absolute) \
+        if is_health(article) else []
+    if pairs := health.faq(article):
+        extra.append(health.faq_node(pairs, url, language))
+    if not extra:
+        return data
+    organization = {**publisher(site), "@id": f"{settings.base_url}/#organization"}
+    del data["@context"]
+    data.update({"@id": f"{url}#article", "publisher": {"@id": organization["@id"]}})
+    if extra[0]["@type"] == "MedicalWebPage":
+        data["mainEntityOfPage"] = {"@id": url}
+    return {"@context": "https://schema.org", "@graph": [data, organization, *extra]}
 
 
 def publisher(site: Site) -> JSONObject:

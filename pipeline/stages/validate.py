@@ -17,10 +17,12 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
+from pipeline.analysis import health
 from pipeline.content import outputs, schema
 from pipeline.content.assets import public_of, tree_of
 from pipeline.content.parsing import Parsed, read_text, split
 from pipeline.content.records import finding_of, finding_record
+from pipeline.core import clock
 from pipeline.core import output_names as names
 from pipeline.core.datefmt import w3c_datetime
 from pipeline.core.jsontypes import JSONObject
@@ -47,8 +49,10 @@ def run(site: Site, options: object = None) -> StageResult:
     memo = ValidateMemo(site, trust=not RunOptions.of(options).force)
     findings += memo.output_names()
     exists = _file_checker(site.settings.path("public"))
+    now = clock.now()
     for article in articles:
         findings += _assets(Fields.of_article(article), exists)
+        findings += health.findings(article, site.settings.analyze, now)
         findings += memo.per_article(article, _title_and_excerpt)
     memo.save()
     findings += _rejected(site, exists)
