@@ -37,6 +37,7 @@ from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import CONFIG_NAME, Settings
 from pipeline.engine import fingerprint
 from pipeline.engine.outputs import FolderRun
+from pipeline.engine.paths import is_safe
 
 BUNDLE = "pagefind"  # folder of the index in the output folder
 ENTRY = "pagefind-entry.json"  # the one file Pagefind writes in varying order
@@ -103,6 +104,17 @@ def merged_hrefs(settings: Settings, articles: Iterable[str]) -> list[str]:
     """Where the search page finds the shards other than the main bundle."""
     return [urls.site_href(settings, f"/{folder}/") for folder in shards(articles)
             if folder != BUNDLE]
+
+
+def recorded_files(state: JSONObject) -> set[str]:
+    """The index files the run that wrote ``state`` published (to drop those not made
+    again, even when the output's manifest is gone)."""
+    shards = state.get("shards")
+    if not isinstance(shards, dict):
+        return set()
+    return {rel for shard in shards.values() if isinstance(shard, dict)
+            and isinstance(shard.get("files"), dict) for rel in shard["files"]
+            if isinstance(rel, str) and is_safe(rel)}
 
 
 def publish_index(settings: Settings, dist: FolderRun, owners: dict[str, str],

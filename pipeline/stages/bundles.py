@@ -93,7 +93,14 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     findings += check_paths(site)
     if has_errors(findings):
         return StageResult("bundles", findings)
-    dist = outputs.replace("output", "bundles", previous_files(outputs.folder("output")))
+    cache = settings.path("cache")
+    pages_state = read_state(cache, PAGES_STATE, fingerprint.code(), PagesDoc)
+    search_state = read_state(cache, SEARCH_STATE, fingerprint.code())
+    made_before = previous_files(outputs.folder("output"))  # and what state says, without it
+    made_before |= set(filter(paths.is_safe, pages_state)) | search.recorded_files(search_state)
+    dist = outputs.replace("output", "bundles", made_before)
+    if outputs.force:
+        pages_state, search_state = {}, {}
     units = unit_results(site, outputs, jobs, executor)
     findings += units.findings + units.findings_of("findings")
     owners: dict[str, str] = {}
@@ -104,10 +111,6 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
             dist.written(rel, sha)
             owners[rel] = article.source.as_posix()
         bundles.append((article, result))
-    cache = settings.path("cache")
-    pages_state = read_state(cache, PAGES_STATE, fingerprint.code(), PagesDoc)
-    if outputs.force:
-        pages_state = {}
     redirects, problems = site_pages(site, kits, bundles, dist, owners, pages_state)
     findings += problems
     outputs.record(PAGES_STATE, fingerprint.code(), pages_state)
@@ -115,8 +118,6 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     images.publish_variants(settings, [(a.meta.cover_image, r.get("variants") or {})
                                        for a, r in bundles], dist, owners)
     if settings.bundles.search and not has_errors(findings):
-        search_state = {} if outputs.force else read_state(cache, SEARCH_STATE,
-                                                            fingerprint.code())
         findings += search.publish_index(settings, dist, owners,
                                          {r["page"] for _, r in bundles}, search_state)
         outputs.record(SEARCH_STATE, fingerprint.code(), search_state)
