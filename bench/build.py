@@ -695,8 +695,8 @@ unique sentence inserted after the front matter, the page polled every 10 ms; se
 free 127.0.0.1 port, started and stopped with SIGTERM by that script, one after the other).
 Start-up is from the server's start until the first edited page answers 200: `hugo server`
 renders the whole site into memory at every start; `seo-pipeline serve --watch` starts on
-the project as the CLI scenarios left it (built, `.cache/` present), so its start-up is a
-no-change build plus the server.
+the project as the CLI scenarios left it (built, `.cache/` present) and builds once before
+the first page is served.
 
 {watch}
 """
