@@ -8,6 +8,8 @@
 #   PYTHON=/path/to/python bench/run_links.sh
 #   BEFORE=<commit> bench/run_links.sh  also runs that commit's code (tuned) in every round
 #   CHECKERS="project lychee" CORPORA=nostall LYCHEE_DEFAULTS=0 WARM=0 bench/run_links.sh
+#   LINK_PAIRS=1100 ... bench/run_links.sh
+#                                       the 20,000-URL corpus (default 110 pairs: 2,000 URLs)
 #                                       a subset (checkers: project defaults lychee linkchecker
 #                                       linkinator; corpora: nostall stall)
 #
@@ -27,12 +29,13 @@ CORPORA=${CORPORA:-nostall stall}
 WARM=${WARM:-1}
 PY=${PYTHON:-$ROOT/.venv/bin/python}
 PORT=18765
-CORPUS=$WORK/corpus-links
+LINK_PAIRS=${LINK_PAIRS:-110}
+CORPUS=$WORK/corpus-links$([ "$LINK_PAIRS" = 110 ] || echo "-$LINK_PAIRS")
 mkdir -p "$RUN"
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RUN/run.log" >&2; }
 
 PEERBENCH_WORK=$WORK PEERBENCH_RUN=$RUN/install "$SHARED/run_peers.sh" install >/dev/null 2>&1
-[ -f "$CORPUS/links.json" ] || python3 "$SHARED/gen_corpus.py" --out "$CORPUS" --pairs 110 \
+[ -f "$CORPUS/links.json" ] || python3 "$SHARED/gen_corpus.py" --out "$CORPUS" --pairs "$LINK_PAIRS" \
   --base "http://127.0.0.1:$PORT" --no-hugo > /dev/null
 LY=$WORK/venv/bin/lychee LC=$WORK/venv/bin/linkchecker LK=$WORK/npm/node_modules/.bin/linkinator
 LYT="-v --no-progress --max-concurrency 128 --host-concurrency 128 --host-request-interval 0ms --timeout 5 --max-retries 2 --include-fragments"
@@ -54,7 +57,7 @@ chmod 755 "$RUN"; chmod 644 "$RUN/linkcheckerrc"
   echo "load_before: $(cut -d' ' -f1-3 /proc/loadavg)"; echo "python: $($PY --version 2>&1)"
   echo "lychee: $($LY --version 2>/dev/null | head -1)"
   echo "linkchecker: $($LC --version 2>/dev/null | head -1)"
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)"; echo "link_pairs: $LINK_PAIRS"
 } > "$RUN/env.txt"
 
 # check NAME FORMAT SERVER_ARGS -- COMMAND...   (runs in the corpus directory)
