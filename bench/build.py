@@ -304,7 +304,7 @@ def setup(work: Path, pairs: int, seed: int, pipeline: list[str], hugo: str,
     project.mkdir(parents=True)
     shutil.copy2(project_src / "site.toml", project / "site.toml")
     # Hugo builds no search index: the pipeline is measured without one too (the search
-    # index's own cost is in the "Search" section of RESULTS.md).
+    # index's own cost is in "Search index at 20,000 articles" in RESULTS.md).
     config_text = (project / "site.toml").read_text(encoding="utf-8")
     (project / "site.toml").write_text(config_text.replace("search = true", "search = false"),
                                        encoding="utf-8")
