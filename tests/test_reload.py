@@ -174,6 +174,8 @@ def test_changed_pages_are_the_html_pages_a_build_touched() -> None:
     assert changed_pages(("index.html",), (), "/blog/") == ("/blog/",)
     assert changed_pages(("en/a/index.html", "assets/site.css"), ()) is None  # every page
     assert changed_pages((), ()) == ()
+    index = ("pagefind/fragment/en_1.pf_fragment", "pagefind/part-2/pagefind.en_2.pf_meta")
+    assert changed_pages(("en/a/index.html", *index), index[:1]) == ("/en/a/",)  # search data
 
 
 def test_a_live_event_names_the_changed_pages_and_a_first_event_does_not() -> None:

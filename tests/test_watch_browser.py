@@ -127,7 +127,9 @@ def test_a_save_reloads_only_the_pages_it_changed(project: Path, browser):
         other = open_page(browser, server.base + f"/en/{others[0]}/")
         other.page.evaluate("window.__kept = 'this page was not reloaded'")
         edited.page.evaluate("window.__kept = 'this page was not reloaded'")
-        since = edit(project, EN_FILE, EN_FIRST, "Only this page reloads")
+        # the last paragraph: past what related lists read, so no other page changes
+        since = edit(project, EN_FILE, "as it will be very sensitive.",
+                     "as it will be very sensitive. Only this page reloads.")
         seconds_until_shown(edited.page, "Only this page reloads", since)
         assert edited.page.evaluate("window.__kept === undefined")  # reloaded
         time.sleep(1.0)  # any reload of the other page would have happened by now

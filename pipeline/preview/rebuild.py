@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pipeline.core.model import Severity
 from pipeline.core.settings import ConfigError
+from pipeline.render import search
 from pipeline.report import findings_lines, human_line, summary_line
 from pipeline.runner import build_project
 
@@ -40,9 +41,12 @@ def rebuild(root: Path, config: Path | None) -> str:
 def changed_pages(written: tuple[str, ...], removed: tuple[str, ...],
                   prefix: str = "/") -> tuple[str, ...] | None:
     """The URL paths of the pages among the output files a build wrote or removed; None
-    when a file every page may use changed (a stylesheet, an image, a font...)."""
+    when a file every page may use changed (a stylesheet, an image, a font...). The
+    search index is read when a search runs, so a change to it reloads no page."""
     pages = []
     for rel in (*written, *removed):
+        if rel.startswith(f"{search.BUNDLE}/"):
+            continue
         if rel == "index.html" or rel.endswith("/index.html"):
             pages.append(prefix + rel[: -len("index.html")])
         elif not rel.endswith((".json", ".xml", ".xml.gz", ".txt", ".jsonl")):
