@@ -104,7 +104,9 @@ def test_the_wheel_builds_a_site_from_a_fresh_venv(installed_venv: Path,  # noqa
     page = (site / "dist/ar/مرحبا/index.html").read_text(encoding="utf-8")
     assert 'dir="rtl"' in page and "مدة القراءة" in page  # the default UI catalog
     assert run("new", "en", "my-first-article", cwd=site).returncode == 0
-    assert run("build", "--strict", cwd=site).returncode == 0
+    # a new stub builds (under --strict its analysis warnings, too short and an orphan
+    # until it is written and linked, would fail it: tests/test_cli_init_new.py)
+    assert run("build", cwd=site).returncode == 0
     assert (site / "dist/en/my-first-article/index.html").is_file()
     located = subprocess.run([str(venv / "bin/python"), "-c",
                               "import pipeline; print(pipeline.__file__)"],
