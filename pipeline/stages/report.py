@@ -1,0 +1,41 @@
+"""Report stage: the site health report ``reports/index.html`` (``pipeline.sitereport``).
+
+Runs last in a build and reads the reports the stages before it put into ``reports/``
+this run (and ``links.json`` from the last ``links`` run, when there is one). The page is
+rendered again only when what it shows changed: its first lines carry the digest of its
+inputs, so an unchanged build keeps the published file as it is.
+"""
+
+from __future__ import annotations
+
+from pipeline.core.model import Site, StageResult
+from pipeline.engine.outputs import run_outputs
+from pipeline.sitereport.inputs import gather, read_reports
+from pipeline.sitereport.page import render
+
+PAGE = "index.html"
+
+
+def run(site: Site, options: object = None) -> StageResult:
+    with run_outputs(site.settings, options) as outputs:
+        folder = outputs.folder("reports")
+        names = {rel for rel in (*folder.current, *folder.files) if "/" not in rel}
+        inputs = gather(site, read_reports(folder.root, names))
+        marker = f"<!-- inputs sha256:{inputs.digest} -->".encode()
+        current = folder.current.get(PAGE)
+        if current is not None and _starts_with(folder.root / PAGE, marker):
+            folder.written(PAGE, current)  # unchanged inputs: the page stays as it is
+        else:
+            folder.put(PAGE, render(site, inputs).encode())
+        target = site.settings.path("reports") / PAGE
+        return StageResult("report", [], outputs=[target],
+                           data={"page": PAGE, "stages": sorted(inputs.stages),
+                                 "inputs": inputs.digest})
+
+
+def _starts_with(path: object, marker: bytes) -> bool:
+    try:
+        with open(path, "rb") as fh:  # type: ignore[call-overload]
+            return marker in fh.read(256)
+    except OSError:
+        return False
