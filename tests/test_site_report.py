@@ -10,10 +10,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 from sitetree import REPO
 from test_browser import ARGS, CHROMIUM, Watched
 
 from pipeline.preview.serve import make_server
+from pipeline.sitereport.charts import LABEL, WIDTH, bar_chart
 
 REPORT = Path("reports/index.html")
 
@@ -93,6 +97,51 @@ def test_summary_names_the_report(site: Path, capsys: pytest.CaptureFixture[str]
     assert "reports/index.html (site health)" in capsys.readouterr().out
 
 
+def test_report_alone_keeps_the_other_reports(site: Path) -> None:
+    from pipeline.cli import main
+
+    before = sorted(p.name for p in (site / "reports").iterdir())
+    page = (site / REPORT).read_bytes()
+    assert main(["report", "--root", str(site)]) == 0
+    assert sorted(p.name for p in (site / "reports").iterdir()) == before
+    assert (site / REPORT).read_bytes() == page
+
+
+def test_a_build_stopped_by_errors_has_no_report(tmp_path: Path) -> None:
+    root = copy_site(tmp_path)
+    assert build(root) == 0 and (root / REPORT).is_file()
+    article = root / "content/en/what-is-laser-skin-resurfacing.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "locale: en", "locale: xx"), encoding="utf-8")
+    assert build(root) == 1
+    assert not (root / REPORT).exists()  # as a clean build of this input has none
+    assert (root / "reports/validate.json").is_file()
+
+
+SERIES = ("error", "warning", "info")
+ROWS = st.lists(st.tuples(
+    st.text(st.characters(blacklist_characters=";", blacklist_categories=("Cs", "Cc")),
+            max_size=12),
+    st.fixed_dictionaries({}, optional={s: st.integers(0, 10**6) for s in SERIES})),
+    max_size=8)
+
+
+@given(ROWS)
+def test_bar_chart_is_well_formed_and_inside_its_box(
+        rows: list[tuple[str, dict[str, int]]]) -> None:
+    """Any counts give well-formed SVG with a text alternative; bars stay in the plot."""
+    svg = etree.fromstring(bar_chart("c", "A <title> & more", rows, SERIES,
+                                     {"error": "errors"}))
+    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "c-t c-d"
+    assert svg.findtext("title") == "A <title> & more"
+    bars = svg.findall("rect[@class='bar']")
+    assert len(bars) == sum(1 for _, values in rows for v in values.values() if v)
+    for bar in bars:
+        x, width = float(bar.get("x", "")), float(bar.get("width", ""))
+        assert x >= LABEL and width >= 1 and x + width <= WIDTH - 60 + len(SERIES)
+    assert (svg.findtext("desc") or "").count(";") == max(len(rows) - 1, 0)
+
+
 @pytest.mark.browser
 def test_report_in_chromium(site: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -112,8 +161,15 @@ def test_report_in_chromium(site: Path) -> None:
             assert box is not None and box["width"] > 300 and box["height"] > 40
             assert page.evaluate("getComputedStyle(document.querySelector('#ar')).direction") \
                 == "rtl"
+            section, title = (page.locator("#ar").bounding_box(),
+                              page.locator("#ar h1").bounding_box())
+            assert section is not None and title is not None  # Arabic title on the right
+            assert abs(section["x"] + section["width"] - title["x"] - title["width"]) < 2
             shot = watched.shoot("site-report.png")
             assert shot.stat().st_size > 10_000
+            arabic = shot.with_name("site-report-ar.png")
+            page.locator("#ar").screenshot(path=str(arabic))
+            assert arabic.stat().st_size > 10_000
             watched.assert_clean()
             browser.close()
     finally:

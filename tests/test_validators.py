@@ -181,3 +181,17 @@ def test_audit_command_prints_one_line_per_page(bundled: Path, tmp_path: Path, c
     assert "failing: nu:1: Stray end tag" in failing
     assert out[-1] == f"audit: {BUNDLED_PAGES + 1} page(s), 4 sitemap file(s), 1 failing"
     assert audit_main(["--site", str(tmp_path / "missing")]) == 2
+
+
+def test_site_report_nu_clean_and_lighthouse_accessibility_100(bundled: Path) -> None:
+    """The site health report (``reports/index.html``, both languages on one page)."""
+    reports = bundled.parent / "reports"
+    page = reports / "index.html"
+    errors = [f"{m.line}: {m.message}" for m in nu_check([page])[page]]
+    assert errors == []
+    try:
+        with served(reports) as origin:
+            (scores,) = lighthouse.run([origin + "/index.html"])
+    except ToolMissing as exc:
+        pytest.fail(str(exc))
+    assert scores.scores["accessibility"] == 100, scores.failing

@@ -8,10 +8,12 @@ inputs, so an unchanged build keeps the published file as it is.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.core.model import Site, StageResult
 from pipeline.engine.outputs import run_outputs
+from pipeline.sitereport import page
 from pipeline.sitereport.inputs import gather, read_reports
-from pipeline.sitereport.page import render
 
 PAGE = "index.html"
 
@@ -26,16 +28,17 @@ def run(site: Site, options: object = None) -> StageResult:
         if current is not None and _starts_with(folder.root / PAGE, marker):
             folder.written(PAGE, current)  # unchanged inputs: the page stays as it is
         else:
-            folder.put(PAGE, render(site, inputs).encode())
+            folder.put(PAGE, page.render(site, inputs).encode())
         target = site.settings.path("reports") / PAGE
         return StageResult("report", [], outputs=[target],
                            data={"page": PAGE, "stages": sorted(inputs.stages),
                                  "inputs": inputs.digest})
 
 
-def _starts_with(path: object, marker: bytes) -> bool:
+def _starts_with(path: Path, marker: bytes) -> bool:
+    """Whether the page at ``path`` was rendered from inputs with this digest."""
     try:
-        with open(path, "rb") as fh:  # type: ignore[call-overload]
+        with path.open("rb") as fh:
             return marker in fh.read(256)
     except OSError:
         return False
