@@ -44,11 +44,16 @@ def read_reports(folder: Path, names: set[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def gather(site: Site, reports: dict[str, dict[str, Any]]) -> Inputs:
-    codes = site.settings.locale_codes
-    translations = [{"key": s.key, "source": s.source, "present": list(s.present),
-                     "missing": list(s.missing), "stale": list(s.stale),
-                     "untracked": list(s.untracked)} for s in site_status(site)]
+def translation_rows(site: Site) -> list[dict[str, Any]]:
+    """Each translation key's state per locale (front matter and hashes; no text read)."""
+    return [{"key": s.key, "source": s.source, "present": list(s.present),
+             "missing": list(s.missing), "stale": list(s.stale),
+             "untracked": list(s.untracked)} for s in site_status(site)]
+
+
+def gather(reports: dict[str, dict[str, Any]], translations: list[dict[str, Any]],
+           codes: tuple[str, ...]) -> Inputs:
+    """Counts by stage and by locale, and the digest of everything the page shows."""
     inputs = Inputs(reports, translations, codes)
     for name, report in reports.items():
         stage = inputs.by_stage.setdefault(name, Counter())

@@ -6,7 +6,7 @@ from collections import Counter
 from html import escape
 from typing import Any
 
-from pipeline.core.model import Site
+from pipeline.core.settings import Settings
 from pipeline.sitereport.charts import bar_chart
 from pipeline.sitereport.inputs import SEVERITIES, Inputs
 from pipeline.sitereport.labels import LABELS
@@ -32,37 +32,37 @@ code{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}
 """
 
 
-def render(site: Site, inputs: Inputs) -> str:
+def render(settings: Settings, inputs: Inputs) -> str:
     """The whole page; the same inputs always give the same bytes."""
-    languages = [code for code in site.settings.locale_codes if code in LABELS] or ["en"]
+    languages = [code for code in settings.locale_codes if code in LABELS] or ["en"]
     first = LABELS[languages[0]]
-    nav = "".join(f'<a href="#{code}" lang="{code}">{escape(_name(site, code))}</a>'
+    nav = "".join(f'<a href="#{code}" lang="{code}">{escape(_name(settings, code))}</a>'
                   for code in languages)
-    sections = "".join(_section(site, inputs, code) for code in languages)
+    sections = "".join(_section(settings, inputs, code) for code in languages)
     direction = "rtl" if languages[0] == "ar" else "ltr"
     return (f"<!DOCTYPE html>\n<!-- inputs sha256:{inputs.digest} -->\n"
             f'<html lang="{languages[0]}" dir="{direction}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<link rel="icon" href="data:,">'
-            f"<title>{escape(first['title'])}: {escape(site.settings.site.name)}</title>"
+            f"<title>{escape(first['title'])}: {escape(settings.site.name)}</title>"
             f'<meta name="description" content="{escape(first["lead"])}">'
             f"<style>{CSS}</style></head><body>"
             f'<header><nav aria-label="{escape(first["language"])}">{nav}</nav></header>'
             f"<main>{sections}</main></body></html>\n")
 
 
-def _name(site: Site, code: str) -> str:
-    return site.settings.locale(code).name
+def _name(settings: Settings, code: str) -> str:
+    return settings.locale(code).name
 
 
-def _section(site: Site, inputs: Inputs, code: str) -> str:
+def _section(settings: Settings, inputs: Inputs, code: str) -> str:
     t = LABELS[code]
     direction = "rtl" if code == "ar" else "ltr"
     cross = inputs.stages.get("crosscheck", {})
     parts = [f'<section class="lang" id="{code}" lang="{code}" dir="{direction}">',
-             f"<h1>{escape(t['title'])}: {escape(site.settings.site.name)}</h1>",
+             f"<h1>{escape(t['title'])}: {escape(settings.site.name)}</h1>",
              f"<p>{escape(t['lead'])}</p>",
-             _findings(site, inputs, t, code), _translations(site, inputs, t, code),
+             _findings(settings, inputs, t, code), _translations(settings, inputs, t, code),
              _clusters(cross, t), _duplicates(cross, t), _orphans(cross, t),
              _suggestions(cross, t), _links(inputs.stages.get("links"), t, code),
              "</section>"]
@@ -79,10 +79,10 @@ def _counts_table(rows: list[tuple[str, Counter[str]]], head: str, t: dict[str, 
             f"<tbody>{body}</tbody></table>")
 
 
-def _findings(site: Site, inputs: Inputs, t: dict[str, str], code: str) -> str:
+def _findings(settings: Settings, inputs: Inputs, t: dict[str, str], code: str) -> str:
     names = {s: t[s] for s in SEVERITIES}
     stages = [(name, inputs.by_stage[name]) for name in inputs.stages]
-    locales = [(t["site"] if loc == "site" else f"{_name(site, loc)} ({loc})",
+    locales = [(t["site"] if loc == "site" else f"{_name(settings, loc)} ({loc})",
                 inputs.by_locale[loc])
                for loc in (*inputs.locales, "site") if loc in inputs.by_locale]
     return (f"<h2>{escape(t['by_stage'])}</h2>"
@@ -95,7 +95,7 @@ def _findings(site: Site, inputs: Inputs, t: dict[str, str], code: str) -> str:
             + _counts_table(locales, t["locale"], t, SEVERITIES))
 
 
-def _translations(site: Site, inputs: Inputs, t: dict[str, str], code: str) -> str:
+def _translations(settings: Settings, inputs: Inputs, t: dict[str, str], code: str) -> str:
     rows: list[tuple[str, Counter[str]]] = []
     for locale in inputs.locales:
         counts: Counter[str] = Counter()
@@ -110,7 +110,7 @@ def _translations(site: Site, inputs: Inputs, t: dict[str, str], code: str) -> s
                 counts["source"] += 1
             else:
                 counts["current"] += 1
-        rows.append((f"{_name(site, locale)} ({locale})", counts))
+        rows.append((f"{_name(settings, locale)} ({locale})", counts))
     series = ("source", *STATES)
     names = {s: t[s] for s in series}
     return (f"<h2>{escape(t['translations'])}</h2>"

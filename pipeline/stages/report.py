@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.core.model import Site, StageResult
 from pipeline.engine.outputs import run_outputs
 from pipeline.sitereport import page
-from pipeline.sitereport.inputs import gather, read_reports
+from pipeline.sitereport.inputs import gather, read_reports, translation_rows
 
 PAGE = "index.html"
 
@@ -22,13 +22,14 @@ def run(site: Site, options: object = None) -> StageResult:
     with run_outputs(site.settings, options) as outputs:
         folder = outputs.folder("reports")
         names = {rel for rel in (*folder.current, *folder.files) if "/" not in rel}
-        inputs = gather(site, read_reports(folder.root, names))
+        inputs = gather(read_reports(folder.root, names), translation_rows(site),
+                        site.settings.locale_codes)
         marker = f"<!-- inputs sha256:{inputs.digest} -->".encode()
         current = folder.current.get(PAGE)
         if current is not None and _starts_with(folder.root / PAGE, marker):
             folder.written(PAGE, current)  # unchanged inputs: the page stays as it is
         else:
-            folder.put(PAGE, page.render(site, inputs).encode())
+            folder.put(PAGE, page.render(site.settings, inputs).encode())
         target = site.settings.path("reports") / PAGE
         return StageResult("report", [], outputs=[target],
                            data={"page": PAGE, "stages": sorted(inputs.stages),
