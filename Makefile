@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-runtime
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate links metadata analyze crosscheck sitemaps hreflang bundles submit test lint clean \
+.PHONY: help install build validate links metadata analyze crosscheck report sitemaps hreflang bundles submit test lint clean \
 	i18n serve translations audit validators typecheck
 
 help: ## list the targets
@@ -46,6 +46,9 @@ analyze: $(STAMP) ## content analysis: keyphrase, readability, length, links (re
 
 crosscheck: $(STAMP) ## cross-article checks: cannibalization, near-duplicates, orphans (reports/crosscheck.json)
 	$(CLI) crosscheck
+
+report: $(STAMP) ## the site health report reports/index.html (after a build)
+	$(CLI) report
 
 sitemaps: $(STAMP) ## hreflang sitemaps + index into sitemap/ and the site output
 	$(CLI) sitemaps

@@ -34,6 +34,7 @@ class Stage:
     module: str  # module path holding ``run`` and optionally ``add_arguments``
     offline: bool = True  # part of ``make build``
     needs_valid_content: bool = True
+    reports: tuple[str, ...] = ()  # files in reports/ it writes besides <name>.json
 
     def load(self) -> tuple[StageFn, Callable[[argparse.ArgumentParser], None] | None]:
         module = importlib.import_module(self.module)
@@ -60,6 +61,9 @@ STAGES: tuple[Stage, ...] = (
           "pipeline.stages.bundles"),
     Stage("sitemaps", "write hreflang sitemaps, the index and robots.txt",
           "pipeline.stages.sitemaps"),
+    Stage("report", "the site health report reports/index.html (findings, translations, "
+          "cross-article checks, link health)", "pipeline.stages.report",
+          reports=("index.html",)),
     Stage("submit", "announce new/changed URLs (IndexNow) and the sitemap index (Search "
           "Console); dry run unless --yes", "pipeline.stages.submit", offline=False),
 )

@@ -120,4 +120,5 @@ def _drop_reports_of_stages_not_run(outputs: Outputs, ran: set[str]) -> None:
     for item in STAGES:
         if item.offline and item.name not in ran:
             outputs.replace("reports", item.name, {rel for rel in reports.current
-                                                   if rel.split(".")[0] == item.name})
+                                                   if rel.split(".")[0] == item.name
+                                                   or rel in item.reports})

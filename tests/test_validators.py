@@ -202,3 +202,29 @@ def test_audit_command_prints_one_line_per_page(bundled: Path, tmp_path: Path, c
     assert "failing: nu:1: Stray end tag" in failing
     assert out[-1] == f"audit: {BUNDLED_PAGES + 1} page(s), 4 sitemap file(s), 1 failing"
     assert audit_main(["--site", str(tmp_path / "missing")]) == 2
+
+
+def test_site_report_nu_clean_and_lighthouse_accessibility_100(tmp_path: Path) -> None:
+    """The site health report (``reports/index.html``, both languages on one page) with
+    every part filled: a near-copy of an article (cluster, near-duplicate, orphan) and an
+    offline links run (link health)."""
+    root = copy_project(tmp_path)
+    source = (root / "content/en/what-is-laser-skin-resurfacing.md").read_text(encoding="utf-8")
+    (root / "content/en/near-copy.md").write_text(
+        source.replace("slug: what-is-laser-skin-resurfacing", "slug: near-copy")
+        .replace("translationKey: what-is-laser-skin-resurfacing", "translationKey: near-copy"),
+        encoding="utf-8")
+    assert main(["links", "--offline", "--root", str(root)]) == 0
+    assert main(["build", "--root", str(root)]) == 0
+    reports = root / "reports"
+    page = reports / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<table class="pair">' in html and "content/en/near-copy.md:" in html
+    errors = [f"{m.line}: {m.message}" for m in nu_check([page])[page]]
+    assert errors == []
+    try:
+        with served(reports) as origin:
+            (scores,) = lighthouse.run([origin + "/index.html"])
+    except ToolMissing as exc:
+        pytest.fail(str(exc))
+    assert scores.scores["accessibility"] == 100, scores.failing

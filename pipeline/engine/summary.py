@@ -69,6 +69,8 @@ def summary_text(done: Build) -> str:
             lines.append(f"  {folder}/ ({label}): {_count(len(change.written))} written, "
                          f"{_count(len(change.unchanged))} unchanged, "
                          f"{_count(len(change.removed))} removed")
+    lines += [f"  report: {done.settings.path('reports') / 'index.html'} (site health)"] \
+        * any(r.stage == "report" for r in done.results)
     lines.append(f"  output: {done.settings.path('output')} "
                  f"(preview: {command_line('serve --watch')})")
     return "\n".join(lines)

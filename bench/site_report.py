@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""The site health report's own cost (stage ``report``) on large made-up stage reports:
+the digest and counts (``sitereport.inputs.gather``) and the page (``sitereport.page``).
+
+    .venv/bin/python bench/site_report.py --articles 20000
+
+Fabricates what a site of ``--articles`` articles could leave in ``reports/``: three
+findings per article over five stages, a crosscheck report with a cluster, a
+near-duplicate pair and a suggestion per 20 articles, and a links report with four links
+per article; then times ``gather`` and ``render`` (best of three, wall seconds) and prints
+a Markdown table with the page size. The translation status (``translation_rows``) is
+not included: it is one pass over the loaded site's front matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.core.settings import load_settings  # noqa: E402
+from pipeline.sitereport.inputs import gather  # noqa: E402
+from pipeline.sitereport.page import render  # noqa: E402
+
+STAGES = ("validate", "metadata", "analyze", "crosscheck", "bundles")
+
+
+def fabricate(articles: int) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    def path(i: int) -> str:
+        return f"content/{'en' if i % 2 else 'ar'}/article-{i}.md"
+
+    reports: dict[str, dict[str, Any]] = {}
+    for n, stage in enumerate(STAGES):
+        findings = [{"path": path(i), "line": 2, "col": 1, "code": f"X{n}{i % 7}",
+                     "severity": ("error", "warning", "info")[i % 3],
+                     "message": f"finding {i} of {stage}", "hint": "fix it"}
+                    for i in range(articles * 3 // len(STAGES))]
+        reports[stage] = {"schema": "seo-pipeline/report/1", "stage": stage,
+                          "findings": findings, "data": {}}
+    member = {"line": 2, "title": "A title", "phrase": "a phrase", "url": "https://x/"}
+    reports["crosscheck"]["data"] = {
+        "clusters": [{"locale": "en", "reason": "phrase",
+                      "members": [{**member, "path": path(i)}, {**member, "path": path(i + 1)}]}
+                     for i in range(0, articles, 20)],
+        "duplicates": [{"locale": "en", "similarity": 0.9,
+                        "first": {"path": path(i), "title": "A"},
+                        "second": {"path": path(i + 1), "title": "B"},
+                        "passages": [{"line": 5, "otherLine": 7}] * 3}
+                       for i in range(0, articles, 20)],
+        "orphans": [{**member, "locale": "en", "path": path(i)} for i in range(0, articles, 20)],
+        "suggestions": [{"path": path(i), "line": 9, "phrase": "p", "target": path(i + 1),
+                         "url": "https://x/"} for i in range(0, articles, 20)]}
+    reports["links"] = {"schema": "seo-pipeline/report/1", "stage": "links", "findings": [],
+                        "data": {"links": [{"internal": i % 2 == 0, "state": "ok"}
+                                           for i in range(articles * 4)]}}
+    translations = [{"key": f"k{i}", "source": "en", "present": ["en", "ar"], "missing": [],
+                     "stale": [], "untracked": []} for i in range(articles // 2)]
+    return reports, translations
+
+
+def best(fn: Any, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=20000)
+    args = parser.parse_args()
+    settings = load_settings(ROOT)
+    reports, translations = fabricate(args.articles)
+    codes = settings.locale_codes
+    inputs = gather(reports, translations, codes)
+    page = render(settings, inputs).encode()
+    print(f"site report, {args.articles} articles ({platform.python_version()}, "
+          f"{platform.machine()})\n")
+    print("| step | seconds |\n| --- | --- |")
+    print(f"| gather (counts, digest) | {best(lambda: gather(reports, translations, codes)):.3f} |")
+    print(f"| render (page) | {best(lambda: render(settings, inputs)):.3f} |")
+    print(f"\npage: {len(page):,} bytes")
+
+
+if __name__ == "__main__":
+    main()
