@@ -44,6 +44,12 @@ class Subject:
     def line(self, key: str) -> int:
         return self.article.line_of(key)
 
+    def paragraph_words(self) -> list[int]:
+        """Words per paragraph (one stem per word, so ``paragraph_stems`` counts them)."""
+        if len(self.paragraph_stems) == len(self.doc.paragraphs):
+            return list(map(len, self.paragraph_stems))
+        return [len(textnorm.words(p.text)) for p in self.doc.paragraphs]
+
 
 Check = Callable[[Subject], list[Finding]]
 
@@ -171,8 +177,7 @@ def long_sentences(s: Subject) -> list[Finding]:
 def paragraph_length(s: Subject) -> list[Finding]:
     most = s.limits["paragraph_words_max"]
     found = []
-    for block in s.doc.paragraphs:
-        count = len(textnorm.words(block.text))
+    for block, count in zip(s.doc.paragraphs, s.paragraph_words(), strict=True):
         if count > most:
             found.append(finding("AN022", s.article, block.line,
                                  f"{count} words; at most {most:.0f}"))
@@ -185,7 +190,7 @@ def subheading_distribution(s: Subject) -> list[Finding]:
     marks = sorted([(h.line, True) for h in s.doc.headings]
                    + [(p.line, False) for p in s.doc.paragraphs])
     found, start, count = [], s.article.body_line, 0
-    by_line = {p.line: len(textnorm.words(p.text)) for p in s.doc.paragraphs}
+    by_line = {p.line: n for p, n in zip(s.doc.paragraphs, s.paragraph_words(), strict=True)}
     for line, heading in [*marks, (10**9, True)]:
         if heading:
             if count > most:
