@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from pipeline.analysis import textnorm
@@ -43,6 +44,21 @@ class Subject:
 
     def line(self, key: str) -> int:
         return self.article.line_of(key)
+
+    @cached_property
+    def link_counts(self) -> tuple[int, int]:
+        """``(internal, outbound)`` links of the body, counted once (``link_kinds``)."""
+        internal = outbound = 0
+        for link in self.doc.links:
+            parts = urlsplit(link.href)
+            if parts.scheme in ("http", "https"):
+                if parts.hostname == self.site_host:
+                    internal += 1
+                else:
+                    outbound += 1
+            elif not parts.scheme and parts.path:
+                internal += 1
+        return internal, outbound
 
     def paragraph_words(self) -> list[int]:
         """Words per paragraph (one stem per word, so ``paragraph_stems`` counts them)."""
@@ -127,17 +143,7 @@ def image_alt(s: Subject) -> list[Finding]:
 
 def link_kinds(s: Subject) -> tuple[int, int]:
     """``(internal, outbound)`` link counts of the body (fragments and mail not counted)."""
-    internal = outbound = 0
-    for link in s.doc.links:
-        parts = urlsplit(link.href)
-        if parts.scheme in ("http", "https"):
-            if parts.hostname == s.site_host:
-                internal += 1
-            else:
-                outbound += 1
-        elif not parts.scheme and parts.path:
-            internal += 1
-    return internal, outbound
+    return s.link_counts
 
 
 def internal_links(s: Subject) -> list[Finding]:
