@@ -16,14 +16,13 @@ import unicodedata
 from functools import cache, lru_cache
 
 MIN_STEM = 2
-# Letters and digits, with Arabic marks inside a word (combining marks are not \w).
-_LETTER = "(?:[^\\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])"
-_WORD = re.compile(f"{_LETTER}+(?:['’]{_LETTER}+)*")
-# The same words found faster (one character class instead of an alternation), in a text
-# whose underscores became spaces: ``_`` is the one ``\w`` character that is no letter,
-# and, like a space, it can only separate words (``tests/test_analysis_fast.py``).
+# A word: letters and digits with Arabic marks inside it (combining marks are not \w),
+# pieces joined by an apostrophe. One character class, so it is found quickly, in a text
+# whose underscores became spaces: ``_`` is the one ``\w`` character that is no letter and,
+# like a space, only separates words (``tests/test_analysis_fast.py`` holds the plain
+# definition, ``[^\W_]`` or a mark, and checks both agree).
 _MARK_CLASS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-_WORD_FAST = re.compile(f"[\\w{_MARK_CLASS}]+(?:['’][\\w{_MARK_CLASS}]+)*")
+_WORD = re.compile(f"[\\w{_MARK_CLASS}]+(?:['’][\\w{_MARK_CLASS}]+)*")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
@@ -46,7 +45,7 @@ def words(text: str) -> list[str]:
 
 def words_of_nfc(text: str) -> list[str]:
     """``words(text)`` for a ``text`` already in NFC (normalising it again is skipped)."""
-    return _WORD_FAST.findall(text.replace("_", " "))
+    return _WORD.findall(text.replace("_", " "))
 
 
 @cache

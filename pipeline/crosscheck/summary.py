@@ -16,7 +16,6 @@ import operator
 import re
 import zlib
 from array import array
-from functools import cache
 from itertools import groupby
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -56,17 +55,11 @@ def text_hash(words: list[str]) -> int:
     return zlib.crc32(" ".join(words).encode())
 
 
-@cache
-def stop_stems(lang: str) -> frozenset[str]:
-    """The matching forms of ``lang``'s stop words."""
-    return frozenset(textnorm.stem(w) for w in textnorm.STOPWORDS.get(lang, frozenset()))
-
-
 def summarize(settings: Settings, subject: Subject) -> dict[str, Any]:
     """The article's summary (JSON-ready, a few kilobytes at most)."""
     article, doc = subject.article, subject.doc
     lang = article.locale.split("-")[0]
-    stop = stop_stems(lang)
+    stop = textnorm.stop_stems(lang)
     url = page_address(settings.base_url, settings.site.url_pattern, article.locale,
                        article.slug).url
     words = counted = 0
