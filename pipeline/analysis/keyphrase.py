@@ -32,34 +32,34 @@ def propose(title: str, excerpt: str, body: str, locale: str) -> str:
     texts = [textnorm.words(title), textnorm.words(excerpt), textnorm.words(body)]
     forms = [list(map(textnorm.stem, written)) for written in texts]
     bad = {f for text in forms for f in set(text) if len(f) < 2 or f.isdigit()}
-    counts: dict[tuple[str, ...], float] = {}
-    for text, weight in zip(forms, (3, 2, 1), strict=True):
-        for size, factor in ((3, 1.5), (2, 1.0)):
-            found = _candidates(text, size, bad, bad | stop)
-            if not counts:
-                counts = {gram: seen * weight * factor for gram, seen in found.items()}
-                continue
-            for gram, seen in found.items():  # sums of multiples of 0.5: exact in any order
-                counts[gram] = counts.get(gram, 0.0) + seen * weight * factor
-    if not counts:
+    edge = bad | stop
+    best: tuple[float, tuple[str, ...]] | None = None
+    for size, factor in ((3, 1.5), (2, 1.0)):
+        head, lead, rest = (Counter(zip(*(text[i:] for i in range(size)), strict=False))
+                            for text in forms)
+        for gram in head.keys() | lead.keys():  # the few grams of the title and excerpt
+            if _usable(gram, bad, edge):  # sums of multiples of 0.5: exact in any order
+                score = (3 * head[gram] + 2 * lead[gram] + rest[gram]) * factor
+                best = max(best, (score, gram)) if best else (score, gram)
+        top = 0  # the body's other grams, most frequent first, until one may be a phrase
+        for gram, seen in rest.most_common():
+            if seen < top or (best and seen * factor < best[0]):
+                break
+            if gram not in head and gram not in lead and _usable(gram, bad, edge):
+                top = seen
+                best = max(best, (seen * factor, gram)) if best else (seen * factor, gram)
+    if best is None:
         words = textnorm.words(title)
         return " ".join(words[:3]) if words else title
-    top = max(counts.values())
-    best = max(gram for gram, score in counts.items() if score == top)
-    phrase = _first_written(best, texts, forms)
+    phrase = _first_written(best[1], texts, forms)
     return phrase if textnorm.is_arabic(phrase) else phrase.lower()
 
 
-def _candidates(forms: list[str], size: int, bad: set[str],
-                edge: set[str]) -> dict[tuple[str, ...], int]:
-    """How often each run of ``size`` words occurs that may be a keyphrase: no stop word
-    (``edge``) at either end, no word of ``bad`` (digits, one letter), distinct words."""
-    if size == 2:
-        return {g: n for g, n in Counter(zip(forms, forms[1:], strict=False)).items()
-                if g[0] not in edge and g[1] not in edge and g[0] != g[1]}
-    return {g: n for g, n in Counter(zip(forms, forms[1:], forms[2:], strict=False)).items()
-            if g[0] not in edge and g[2] not in edge and g[1] not in bad
-            and g[0] != g[1] != g[2] != g[0]}
+def _usable(gram: tuple[str, ...], bad: set[str], edge: set[str]) -> bool:
+    """A run of words that may be a keyphrase: no stop word (``edge``) at either end, no
+    word of ``bad`` (digits, one letter), distinct words."""
+    return gram[0] not in edge and gram[-1] not in edge and len(set(gram)) == len(gram) \
+        and (len(gram) < 3 or gram[1] not in bad)
 
 
 def _first_written(gram: tuple[str, ...], texts: list[list[str]],
