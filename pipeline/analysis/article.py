@@ -7,6 +7,7 @@ findings, into ``reports/analyze.json``.
 
 from __future__ import annotations
 
+from itertools import chain
 from urllib.parse import urlsplit
 
 from pipeline.analysis import checks, document, readability, textnorm
@@ -22,16 +23,17 @@ def subject_of(settings: Settings, article: Article) -> checks.Subject:
     limits = limits_of(settings, article.locale)
     doc = document.read(article)
     phrase, source = focus_keyphrase(article)
-    stop = frozenset(textnorm.stem(w) for w in textnorm.STOPWORDS.get(
-        article.locale.split("-")[0], frozenset()))
     lang = article.locale.split("-")[0]
+    stop = textnorm.stop_stems(lang)
     forms = tuple(tuple(textnorm.content_stems(p, lang))
                   for p in (phrase, *article.meta.keyphrase_synonyms))
-    paragraph_stems = tuple(textnorm.stems(block.text) for block in doc.paragraphs)
-    body_stems = [stem for stems in paragraph_stems for stem in stems]  # = stems(doc.text)
+    tokens = [document.sentence_words(block.text) for block in doc.paragraphs]  # read once
+    paragraph_stems = tuple(list(map(textnorm.stem, chain.from_iterable(sentences)))
+                            for sentences in tokens)
+    body_stems = list(chain.from_iterable(paragraph_stems))  # = stems(doc.text)
     count = sum(textnorm.occurrences(body_stems, textnorm.stems(p), stop)
                 for p in (phrase, *article.meta.keyphrase_synonyms))
-    reading = readability.measure(doc, lang, limits["sentence_words_max"])
+    reading = readability.measure(doc, lang, limits["sentence_words_max"], tokens)
     host = urlsplit(settings.base_url).hostname or ""
     return checks.Subject(article, doc, phrase, source, forms, limits, host, reading, count,
                           paragraph_stems)

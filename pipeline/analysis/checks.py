@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from pipeline.analysis import textnorm
@@ -43,6 +44,27 @@ class Subject:
 
     def line(self, key: str) -> int:
         return self.article.line_of(key)
+
+    @cached_property
+    def link_counts(self) -> tuple[int, int]:
+        """``(internal, outbound)`` links of the body, counted once (``link_kinds``)."""
+        internal = outbound = 0
+        for link in self.doc.links:
+            parts = urlsplit(link.href)
+            if parts.scheme in ("http", "https"):
+                if parts.hostname == self.site_host:
+                    internal += 1
+                else:
+                    outbound += 1
+            elif not parts.scheme and parts.path:
+                internal += 1
+        return internal, outbound
+
+    def paragraph_words(self) -> list[int]:
+        """Words per paragraph (one stem per word, so ``paragraph_stems`` counts them)."""
+        if len(self.paragraph_stems) == len(self.doc.paragraphs):
+            return list(map(len, self.paragraph_stems))
+        return [len(textnorm.words(p.text)) for p in self.doc.paragraphs]
 
 
 Check = Callable[[Subject], list[Finding]]
@@ -121,17 +143,7 @@ def image_alt(s: Subject) -> list[Finding]:
 
 def link_kinds(s: Subject) -> tuple[int, int]:
     """``(internal, outbound)`` link counts of the body (fragments and mail not counted)."""
-    internal = outbound = 0
-    for link in s.doc.links:
-        parts = urlsplit(link.href)
-        if parts.scheme in ("http", "https"):
-            if parts.hostname == s.site_host:
-                internal += 1
-            else:
-                outbound += 1
-        elif not parts.scheme and parts.path:
-            internal += 1
-    return internal, outbound
+    return s.link_counts
 
 
 def internal_links(s: Subject) -> list[Finding]:
@@ -171,8 +183,7 @@ def long_sentences(s: Subject) -> list[Finding]:
 def paragraph_length(s: Subject) -> list[Finding]:
     most = s.limits["paragraph_words_max"]
     found = []
-    for block in s.doc.paragraphs:
-        count = len(textnorm.words(block.text))
+    for block, count in zip(s.doc.paragraphs, s.paragraph_words(), strict=True):
         if count > most:
             found.append(finding("AN022", s.article, block.line,
                                  f"{count} words; at most {most:.0f}"))
@@ -185,7 +196,7 @@ def subheading_distribution(s: Subject) -> list[Finding]:
     marks = sorted([(h.line, True) for h in s.doc.headings]
                    + [(p.line, False) for p in s.doc.paragraphs])
     found, start, count = [], s.article.body_line, 0
-    by_line = {p.line: len(textnorm.words(p.text)) for p in s.doc.paragraphs}
+    by_line = {p.line: n for p, n in zip(s.doc.paragraphs, s.paragraph_words(), strict=True)}
     for line, heading in [*marks, (10**9, True)]:
         if heading:
             if count > most:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pipeline.analysis import textnorm
 from pipeline.core.model import Article
 
 if TYPE_CHECKING:
@@ -61,6 +63,13 @@ class Document:
 def sentences(text: str) -> list[str]:
     """The sentences of a paragraph (split after . ! ? ؟)."""
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
+def sentence_words(text: str) -> list[list[str]]:
+    """The words of each sentence of a paragraph, ``[textnorm.words(s) for s in
+    sentences(text)]``, with the text normalised once; joined, they are
+    ``textnorm.words(text)`` (sentences split at spaces, which no word holds)."""
+    return [textnorm.words_of_nfc(s) for s in sentences(unicodedata.normalize("NFC", text))]
 
 
 @functools.cache

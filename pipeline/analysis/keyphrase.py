@@ -9,6 +9,8 @@ compared by their matching forms (``textnorm.stem``) and written as first seen.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pipeline.analysis import textnorm
 from pipeline.core.model import Article
 
@@ -26,23 +28,52 @@ def focus_keyphrase(article: Article) -> tuple[str, str]:
 
 def propose(title: str, excerpt: str, body: str, locale: str) -> str:
     """The most frequent two- or three-word phrase of content words (see the module)."""
-    stop = {textnorm.stem(w) for w in textnorm.STOPWORDS.get(locale, frozenset())}
-    counts: dict[tuple[str, ...], float] = {}
-    shown: dict[tuple[str, ...], str] = {}
-    for text, weight in ((title, 3), (excerpt, 2), (body, 1)):
-        written = textnorm.words(text)
-        forms = [textnorm.stem(w) for w in written]
-        for size in (3, 2):
-            for i in range(len(forms) - size + 1):
-                gram = tuple(forms[i:i + size])
-                if gram[0] in stop or gram[-1] in stop or len(set(gram)) < size \
-                        or any(len(g) < 2 or g.isdigit() for g in gram):
-                    continue
-                counts[gram] = counts.get(gram, 0.0) + weight * (1.5 if size == 3 else 1.0)
-                shown.setdefault(gram, " ".join(written[i:i + size]))
-    if not counts:
+    stop = textnorm.stop_stems(locale)
+    texts = [textnorm.words(title), textnorm.words(excerpt), textnorm.words(body)]
+    forms = [list(map(textnorm.stem, written)) for written in texts]
+    bad = {f for text in forms for f in set(text) if len(f) < 2 or f.isdigit()}
+    edge = bad | stop
+    best: tuple[float, tuple[str, ...]] | None = None
+    for size, factor in ((3, 1.5), (2, 1.0)):
+        head, lead, rest = (Counter(zip(*(text[i:] for i in range(size)), strict=False))
+                            for text in forms)
+        for gram in head.keys() | lead.keys():  # the few grams of the title and excerpt
+            if _usable(gram, bad, edge):  # sums of multiples of 0.5: exact in any order
+                score = (3 * head[gram] + 2 * lead[gram] + rest[gram]) * factor
+                best = max(best, (score, gram)) if best else (score, gram)
+        top = 0  # the body's other grams, most frequent first, until one may be a phrase
+        for gram, seen in rest.most_common():
+            if seen < top or (best and seen * factor < best[0]):
+                break
+            if gram not in head and gram not in lead and _usable(gram, bad, edge):
+                top = seen
+                best = max(best, (seen * factor, gram)) if best else (seen * factor, gram)
+    if best is None:
         words = textnorm.words(title)
         return " ".join(words[:3]) if words else title
-    best = max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-    phrase = shown[best]
+    phrase = _first_written(best[1], texts, forms)
     return phrase if textnorm.is_arabic(phrase) else phrase.lower()
+
+
+def _usable(gram: tuple[str, ...], bad: set[str], edge: set[str]) -> bool:
+    """A run of words that may be a keyphrase: no stop word (``edge``) at either end, no
+    word of ``bad`` (digits, one letter), distinct words."""
+    return gram[0] not in edge and gram[-1] not in edge and len(set(gram)) == len(gram) \
+        and (len(gram) < 3 or gram[1] not in bad)
+
+
+def _first_written(gram: tuple[str, ...], texts: list[list[str]],
+                   forms: list[list[str]]) -> str:
+    """``gram`` as first written in ``texts`` (title, excerpt, body, in that order), found
+    by its matching ``forms``."""
+    size = len(gram)
+    for written, text in zip(texts, forms, strict=True):
+        at = -1
+        while True:
+            try:
+                at = text.index(gram[0], at + 1)
+            except ValueError:
+                break
+            if tuple(text[at:at + size]) == gram:
+                return " ".join(written[at:at + size])
+    raise AssertionError(f"{gram} was counted, so it occurs")  # pragma: no cover

@@ -15,13 +15,15 @@ word length in letters (diacritics and tatweel not counted), with the thresholds
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import pyphen
 
 from pipeline.analysis import textnorm
-from pipeline.analysis.document import Document, sentences
+from pipeline.analysis.document import Document, sentence_words
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,18 @@ class Readability:
     flesch: float | None  # English only
 
 
-def measure(doc: Document, locale: str, sentence_words_max: float) -> Readability:
-    lengths = [len(textnorm.words(s)) for p in doc.paragraphs for s in sentences(p.text)]
-    lengths = [n for n in lengths if n]
-    words = [textnorm.normal(w) for w in textnorm.words(doc.text)]
+def measure(doc: Document, locale: str, sentence_words_max: float,
+            tokens: Sequence[list[list[str]]] | None = None) -> Readability:
+    """The measures of ``doc``; ``tokens``: each paragraph's ``sentence_words``, when the
+    caller has them already."""
+    if tokens is None:
+        tokens = [sentence_words(p.text) for p in doc.paragraphs]
+    lengths = [n for paragraph in tokens for n in map(len, paragraph) if n]
+    words = list(map(textnorm.normal, chain.from_iterable(chain.from_iterable(tokens))))
     total = sum(lengths)
     long_share = 100 * sum(n > sentence_words_max for n in lengths) / len(lengths) \
         if lengths else 0.0
-    letters = sum(len(w) for w in words) / len(words) if words else 0.0
+    letters = sum(map(len, words)) / len(words) if words else 0.0
     return Readability(len(lengths), total, round(total / len(lengths), 1) if lengths else 0.0,
                        round(long_share, 1), round(letters, 2),
                        flesch(total, len(lengths), words)
@@ -50,7 +56,7 @@ def measure(doc: Document, locale: str, sentence_words_max: float) -> Readabilit
 
 def flesch(words: int, sentences: int, forms: list[str]) -> float:
     """Flesch reading ease from word and sentence counts and the (lower-case) words."""
-    syllables = sum(syllables_of(w) for w in forms)
+    syllables = sum(map(syllables_of, forms))
     score = 206.835 - 1.015 * (words / sentences) - 84.6 * (syllables / len(forms))
     return round(score, 1)
 

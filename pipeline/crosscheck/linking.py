@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import compress
 
 from pipeline.analysis.keyphrase import FRONT_MATTER
 from pipeline.core.model import Finding, Severity
@@ -107,7 +108,8 @@ def suggestions(item: Item, phrases: PhraseMap) -> list[Suggestion]:
     pairs = packed.tolist()
     have = set(pairs)
     found: dict[str, Suggestion] = {}
-    for index in sorted(map(pairs.index, hits)):  # in the order the body uses them
+    # in the order the body uses them (each pair is once in ``pairs``): one C-level pass
+    for index in compress(range(len(pairs)), map(hits.__contains__, pairs)):
         for phrase in phrases[pairs[index]]:
             target = phrase.target
             if target.source == item.source or target.source in found \

@@ -12,9 +12,10 @@ each run of them starts, so a suggestion is located without reading the text aga
 from __future__ import annotations
 
 import base64
+import operator
+import re
 import zlib
 from array import array
-from functools import cache
 from itertools import groupby
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -26,7 +27,8 @@ from pipeline.core.settings import Settings
 from pipeline.crosscheck import minhash
 from pipeline.links.internal import page_match
 
-_ARABIC_FIRST, _ARABIC_LAST = "\u0600", "\u06ff"  # a word in Arabic script starts here
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")  # a word in Arabic script starts here
+_FIRST = operator.itemgetter(slice(0, 1))  # a word's first letter ("" for none)
 MIN_PASSAGE_WORDS = 5  # shorter paragraphs are not compared as shared passages
 HEADING_CHARS = 80  # a heading's text as kept for messages
 
@@ -53,20 +55,15 @@ def text_hash(words: list[str]) -> int:
     return zlib.crc32(" ".join(words).encode())
 
 
-@cache
-def stop_stems(lang: str) -> frozenset[str]:
-    """The matching forms of ``lang``'s stop words."""
-    return frozenset(textnorm.stem(w) for w in textnorm.STOPWORDS.get(lang, frozenset()))
-
-
 def summarize(settings: Settings, subject: Subject) -> JSONObject:
     """The article's summary (JSON-ready, a few kilobytes at most)."""
     article, doc = subject.article, subject.doc
     lang = article.locale.split("-")[0]
-    stop = stop_stems(lang)
+    stop = textnorm.stop_stems(lang)
     url = page_address(settings.base_url, settings.site.url_pattern, article.locale,
                        article.slug).url
-    words = counted = arabic = 0
+    words = counted = 0
+    firsts: list[str] = []  # the first letter of every content word
     hashes: list[int] = []
     lines: list[int] = []
     passages: list[list[int]] = []
@@ -76,7 +73,7 @@ def summarize(settings: Settings, subject: Subject) -> JSONObject:
             passages.append([block.line, text_hash(stems)])
         content = [s for s in stems if s not in stop]  # as textnorm.content_stems
         counted += len(content)
-        arabic += sum(1 for s in content if _ARABIC_FIRST <= s[0] <= _ARABIC_LAST)
+        firsts += map(_FIRST, content)
         found = list(map(zlib.crc32, map(str.encode, map(_PAIR.format, content, content[1:]))))
         hashes += found
         lines += [block.line] * len(found)
@@ -84,6 +81,7 @@ def summarize(settings: Settings, subject: Subject) -> JSONObject:
     pairs = list(dict.fromkeys(hashes))  # each pair once, in order of first use
     pair_lines = [[line, len(list(run))] for line, run in groupby(map(first_line.get, pairs))]
     seen = set(pairs)
+    arabic = len(_ARABIC_SCRIPT.findall("".join(firsts)))
     signature = minhash.signature(seen)
     return {
         "locale": article.locale, "key": article.translation_key, "slug": article.slug, "url": url,

@@ -6,11 +6,11 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from pipeline.content.translations import site_status
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Site
 
 OWN_REPORT = "report.json"
@@ -21,15 +21,15 @@ SEVERITIES = ("error", "warning", "info")
 class Inputs:
     """The report's data; ``digest`` changes exactly when any of it does."""
 
-    stages: dict[str, dict[str, Any]]  # stage name -> its report (reports/<stage>.json)
-    translations: list[dict[str, Any]]
+    stages: dict[str, JSONObject]  # stage name -> its report (reports/<stage>.json)
+    translations: list[JSONObject]
     locales: tuple[str, ...]
     digest: str = ""
     by_stage: dict[str, Counter[str]] = field(default_factory=dict)
     by_locale: dict[str, Counter[str]] = field(default_factory=dict)
 
 
-def read_reports(folder: Path, names: set[str]) -> dict[str, dict[str, Any]]:
+def read_reports(folder: Path, names: set[str]) -> dict[str, JSONObject]:
     """Every stage report among ``names`` (file names in ``folder``) that reads as one."""
     found = {}
     for name in sorted(names):
@@ -44,14 +44,14 @@ def read_reports(folder: Path, names: set[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def translation_rows(site: Site) -> list[dict[str, Any]]:
+def translation_rows(site: Site) -> list[JSONObject]:
     """Each translation key's state per locale (front matter and hashes; no text read)."""
     return [{"key": s.key, "source": s.source, "present": list(s.present),
              "missing": list(s.missing), "stale": list(s.stale),
              "untracked": list(s.untracked)} for s in site_status(site)]
 
 
-def gather(reports: dict[str, dict[str, Any]], translations: list[dict[str, Any]],
+def gather(reports: dict[str, JSONObject], translations: list[JSONObject],
            codes: tuple[str, ...]) -> Inputs:
     """Counts by stage and by locale, and the digest of everything the page shows."""
     inputs = Inputs(reports, translations, codes)

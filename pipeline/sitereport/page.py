@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from html import escape
-from typing import Any
 
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.settings import Settings
 from pipeline.sitereport.charts import bar_chart
 from pipeline.sitereport.inputs import SEVERITIES, Inputs
@@ -119,12 +119,12 @@ def _translations(settings: Settings, inputs: Inputs, t: dict[str, str], code: s
             + _counts_table(rows, t["locale"], t, series))
 
 
-def _more(items: list[Any], t: dict[str, str], file: str) -> str:
+def _more(items: list[JSONValue], t: dict[str, str], file: str) -> str:
     extra = len(items) - MAX_ITEMS
     return f"<p>{escape(t['more'].format(n=extra, file=file))}</p>" if extra > 0 else ""
 
 
-def _clusters(cross: dict[str, Any], t: dict[str, str]) -> str:
+def _clusters(cross: JSONObject, t: dict[str, str]) -> str:
     clusters = cross.get("data", {}).get("clusters", [])
     out = [f"<h2>{escape(t['clusters'])}</h2><p>{escape(t['clusters_lead'])}</p>"]
     if not clusters:
@@ -141,7 +141,7 @@ def _clusters(cross: dict[str, Any], t: dict[str, str]) -> str:
     return "".join(out) + _more(clusters, t, "crosscheck.json")
 
 
-def _duplicates(cross: dict[str, Any], t: dict[str, str]) -> str:
+def _duplicates(cross: JSONObject, t: dict[str, str]) -> str:
     pairs = cross.get("data", {}).get("duplicates", [])
     out = [f"<h2>{escape(t['duplicates'])}</h2><p>{escape(t['duplicates_lead'])}</p>"]
     if not pairs:
@@ -160,7 +160,7 @@ def _duplicates(cross: dict[str, Any], t: dict[str, str]) -> str:
     return "".join(out) + _more(pairs, t, "crosscheck.json")
 
 
-def _orphans(cross: dict[str, Any], t: dict[str, str]) -> str:
+def _orphans(cross: JSONObject, t: dict[str, str]) -> str:
     orphans = cross.get("data", {}).get("orphans", [])
     items = "".join(f"<li><code>{escape(o['path'])}:{o['line']}</code> {escape(o['title'])}"
                     f"</li>" for o in orphans[:MAX_ITEMS])
@@ -169,7 +169,7 @@ def _orphans(cross: dict[str, Any], t: dict[str, str]) -> str:
             + _more(orphans, t, "crosscheck.json"))
 
 
-def _finding_rows(findings: list[dict[str, Any]], t: dict[str, str]) -> str:
+def _finding_rows(findings: list[JSONObject], t: dict[str, str]) -> str:
     rows = "".join(f"<tr><td><code>{escape(str(f['path']))}:{f['line']}</code></td>"
                    f"<td>{escape(str(f['code']))}</td><td>{escape(str(f['message']))}</td></tr>"
                    for f in findings[:MAX_ITEMS])
@@ -179,7 +179,7 @@ def _finding_rows(findings: list[dict[str, Any]], t: dict[str, str]) -> str:
             f"</table>")
 
 
-def _suggestions(cross: dict[str, Any], t: dict[str, str]) -> str:
+def _suggestions(cross: JSONObject, t: dict[str, str]) -> str:
     found = cross.get("data", {}).get("suggestions", [])
     rows = "".join(f"<tr><td><code>{escape(s['path'])}:{s['line']}</code></td>"
                    f"<td>{escape(s['phrase'])}</td><td><code>{escape(s['target'])}</code>"
@@ -202,7 +202,7 @@ def _link_state(state: str) -> str:
     return "skipped" if state in ("skipped", "excluded") else "broken"
 
 
-def _links(report: dict[str, Any] | None, t: dict[str, str], code: str) -> str:
+def _links(report: JSONObject | None, t: dict[str, str], code: str) -> str:
     head = f"<h2>{escape(t['links'])}</h2>"
     if report is None:
         return head + f"<p>{escape(t['links_none'])}</p>"
