@@ -1,5 +1,6 @@
 // Lighthouse 12 over several pages with one headless Chromium, one page after another.
-// Usage: node lighthouse-pages.mjs CHROMIUM URL... ; prints one JSON line per page:
+// Usage: node lighthouse-pages.mjs CHROMIUM URL... ; prints one JSON line per page
+// (LIGHTHOUSE_CATEGORIES=performance,seo,... scores other categories, for measuring):
 // {"url", "scores": {"seo", "accessibility", "best-practices"}, "failing": [{"id", "title"}]}
 // Nothing leaves the machine: Chromium runs with background networking off and a fresh
 // profile, and Lighthouse only loads the given (loopback) URLs.
@@ -9,7 +10,8 @@ import {join} from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 
-const CATEGORIES = ['seo', 'accessibility', 'best-practices'];
+const CATEGORIES = (process.env.LIGHTHOUSE_CATEGORIES || 'seo,accessibility,best-practices')
+  .split(',').filter(Boolean);
 const [chromePath, ...pages] = process.argv.slice(2);
 const profile = mkdtempSync(join(tmpdir(), 'lighthouse-profile-'));
 const chrome = await chromeLauncher.launch({
