@@ -101,6 +101,16 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def copy_bundled(root: Path) -> Path:
+    """The repository's own project (site.toml, content, public files, catalogs) under
+    ``root``, without compiled catalogs."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("content", "public", "locales"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    return root
+
+
 def make_site(root: Path, *, arabic: bool = True, extra_toml: str = "") -> Path:
     """Write site.toml, content/en (+ content/ar), public/ images and the repo's catalogs."""
     root.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
+from sitetree import copy_bundled
 
 from pipeline.analysis import checks, textnorm
 from pipeline.analysis.article import analyze, subject_of
@@ -304,16 +305,7 @@ def test_stage_writes_report_and_bundle(make_site, capsys) -> None:
 def test_bundled_content_passes_its_own_rules(tmp_path: Path) -> None:
     """The repository's five articles per locale: 0 errors, distinct keyphrases and titles,
     only the warnings the README explains."""
-    import shutil
-
-    root = tmp_path / "site"
-    for name in ("site.toml", "content", "public", "locales"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("*.mo"))
-        else:
-            root.mkdir(exist_ok=True)
-            shutil.copy(source, root / name)
+    root = copy_bundled(tmp_path / "site")
     assert main(["build", "--root", str(root)]) == 0
     validate = json.loads((root / "reports/validate.json").read_text("utf-8"))
     assert not [f for f in validate["findings"] if f["code"].startswith("AN")]

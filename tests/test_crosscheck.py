@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import build_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sitetree import copy_bundled
 
 from pipeline.cli import main
 from pipeline.crosscheck import minhash
@@ -251,19 +252,10 @@ def test_no_suggestion_for_a_phrase_already_linked_or_absent(tmp_path: Path) -> 
 def test_bundled_content_has_no_cross_article_warning() -> None:
     """The repository's own articles: distinct intents, no near-copies, no orphans;
     only link suggestions (information) remain, as the README says."""
-    root = Path(__file__).resolve().parent.parent
-    import shutil
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        for name in ("site.toml", "content", "public", "locales"):
-            source = root / name
-            if source.is_dir():
-                shutil.copytree(source, site / name, ignore=shutil.ignore_patterns("*.mo"))
-            else:
-                site.mkdir(exist_ok=True)
-                shutil.copy(source, site / name)
+        site = copy_bundled(Path(tmp) / "site")
         assert main(["build", "--root", str(site)]) == 0
         report = json.loads((site / "reports/crosscheck.json").read_text("utf-8"))
     assert {f["severity"] for f in report["findings"]} <= {"info"}

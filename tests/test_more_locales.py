@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -13,9 +12,8 @@ from urllib.parse import quote
 import frontmatter
 import pytest
 from babel.messages.pofile import read_po, write_po
-from conftest import REPO
 from lxml import etree, html
-from sitetree import sha256_text
+from sitetree import copy_bundled, sha256_text
 from test_browser import browser, direction, platform_fonts  # noqa: F401 (browser: fixture)
 from test_sitemaps import assert_valid
 
@@ -39,12 +37,7 @@ NAMES = {"en": "English", "ar": "العربية", "fr": "Français", "ur": "ار
 
 
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    root.mkdir()
-    for name in ("content", "public", "locales"):
-        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    return root
+    return copy_bundled(tmp_path / "site")
 
 
 def translate_catalog(path: Path, mark: str) -> None:
