@@ -12,8 +12,10 @@ changed ones written); metadata lines are kept as byte ranges of the published
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +25,8 @@ from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Finding, Site
 from pipeline.engine import fingerprint, store
 from pipeline.engine.executors import Executor
-from pipeline.engine.outputs import Outputs
+from pipeline.engine.options import RunOptions
+from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.engine.progress import progress
 from pipeline.engine.shapes import UnitRow, UnitsDoc
 from pipeline.engine.state import read_state, write_state
@@ -112,6 +115,19 @@ def unit_results(site: Site, outputs: Outputs, jobs: int = 0,
         return outputs.units.results
     outputs.units = _compute(site, outputs, jobs, executor)
     return outputs.units.results
+
+
+@contextlib.contextmanager
+def stage_units(site: Site, args: object) -> Iterator[UnitResults]:
+    """The units' results for a stage that only reads them (analyze, crosscheck): in a
+    build, the build's; run alone, a run of its own whose pages are not published (the
+    bundles stage publishes them)."""
+    run = RunOptions.of(args)
+    with run_outputs(site.settings, run) as outputs:
+        units = unit_results(site, outputs, run.jobs, run.executor)
+        if run.outputs is None:
+            outputs.discard("output")
+        yield units
 
 
 def _compute(site: Site, outputs: Outputs, jobs: int,

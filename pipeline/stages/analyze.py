@@ -8,16 +8,11 @@ unchanged article is not analysed again; this stage gathers its findings (AN0xx,
 from __future__ import annotations
 
 from pipeline.core.model import Site, StageResult
-from pipeline.engine.incremental import unit_results
-from pipeline.engine.outputs import run_outputs
+from pipeline.engine.incremental import stage_units
 
 
 def run(site: Site, options: object = None) -> StageResult:
-    with run_outputs(site.settings, options) as outputs:
-        units = unit_results(site, outputs, getattr(options, "jobs", 0) or 0,
-                             getattr(options, "engine_executor", None))
-        if getattr(options, "outputs", None) is None:
-            outputs.discard("output")  # pages rendered on the way are published by bundles
+    with stage_units(site, options) as units:
         findings = units.findings_of("analysisFindings")
         articles = {source: result["analysis"] for source, result in units.articles.items()}
         return StageResult("analyze", sorted(findings),

@@ -10,16 +10,11 @@ from __future__ import annotations
 
 from pipeline.core.model import Site, StageResult
 from pipeline.crosscheck.check import check
-from pipeline.engine.incremental import unit_results
-from pipeline.engine.outputs import run_outputs
+from pipeline.engine.incremental import stage_units
 
 
 def run(site: Site, options: object = None) -> StageResult:
-    with run_outputs(site.settings, options) as outputs:
-        units = unit_results(site, outputs, getattr(options, "jobs", 0) or 0,
-                             getattr(options, "engine_executor", None))
-        if getattr(options, "outputs", None) is None:
-            outputs.discard("output")  # pages rendered on the way are published by bundles
+    with stage_units(site, options) as units:
         summaries = {source: result["cross"] for source, result in units.articles.items()}
         findings, data = check(site, summaries)
         return StageResult("crosscheck", findings, data=data,
