@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
 import tempfile
 import time
@@ -36,15 +35,8 @@ from pipeline.core.model import Article, Site  # noqa: E402
 from pipeline.core.settings import load_settings  # noqa: E402
 from pipeline.crosscheck.summary import summarize  # noqa: E402
 
-
-def project(corpus: Path, work: Path) -> Path:
-    root = work / "site"
-    root.mkdir()
-    shutil.copytree(corpus / "content", root / "content", copy_function=os.link)
-    shutil.copy(ROOT / "site.toml", root / "site.toml")
-    shutil.copytree(ROOT / "locales", root / "locales")
-    (root / "public").mkdir()
-    return root
+sys.path.insert(0, str(ROOT / "bench"))
+from crosscheck import project  # noqa: E402  (the same project set-up as the cross-check bench)
 
 
 def one_pass(site: Site, articles: list[Article]) -> tuple[list[float], dict[str, Any]]:
