@@ -124,11 +124,17 @@ def _more(items: list[JSONValue], t: dict[str, str], file: str) -> str:
     return f"<p>{escape(t['more'].format(n=extra, file=file))}</p>" if extra > 0 else ""
 
 
+def _cross_section(t: dict[str, str], key: str, items: list[JSONValue], body: str) -> str:
+    """One section of the cross-article findings: heading, lead, ``body`` (or "None"
+    when there are no ``items``) and how many more ``crosscheck.json`` holds."""
+    return (f"<h2>{escape(t[key])}</h2><p>{escape(t[key + '_lead'])}</p>"
+            + (body if items else f"<p>{escape(t['none'])}</p>")
+            + _more(items, t, "crosscheck.json"))
+
+
 def _clusters(cross: JSONObject, t: dict[str, str]) -> str:
     clusters = cross.get("data", {}).get("clusters", [])
-    out = [f"<h2>{escape(t['clusters'])}</h2><p>{escape(t['clusters_lead'])}</p>"]
-    if not clusters:
-        out.append(f"<p>{escape(t['none'])}</p>")
+    out = []
     for cluster in clusters[:MAX_ITEMS]:
         rows = "".join(f"<tr><td><code>{escape(m['path'])}:{m['line']}</code></td>"
                        f"<td>{escape(m['title'])}</td><td>{escape(m['phrase'])}</td></tr>"
@@ -138,14 +144,12 @@ def _clusters(cross: JSONObject, t: dict[str, str]) -> str:
                    f"<th scope=\"col\">{escape(t['article_title'])}</th>"
                    f"<th scope=\"col\">{escape(t['phrase'])}</th></tr></thead>"
                    f"<tbody>{rows}</tbody></table>")
-    return "".join(out) + _more(clusters, t, "crosscheck.json")
+    return _cross_section(t, "clusters", clusters, "".join(out))
 
 
 def _duplicates(cross: JSONObject, t: dict[str, str]) -> str:
     pairs = cross.get("data", {}).get("duplicates", [])
-    out = [f"<h2>{escape(t['duplicates'])}</h2><p>{escape(t['duplicates_lead'])}</p>"]
-    if not pairs:
-        out.append(f"<p>{escape(t['none'])}</p>")
+    out = []
     for pair in pairs[:MAX_ITEMS]:
         first, second = pair["first"], pair["second"]
         lines = [p for p in pair.get("passages", [])[:MAX_PASSAGES]]
@@ -157,16 +161,14 @@ def _duplicates(cross: JSONObject, t: dict[str, str]) -> str:
                    f'{escape(first["title"])}</th><th scope="col"><code>'
                    f'{escape(second["path"])}</code><br>{escape(second["title"])}</th></tr>'
                    f"</thead><tbody>{rows}</tbody></table>")
-    return "".join(out) + _more(pairs, t, "crosscheck.json")
+    return _cross_section(t, "duplicates", pairs, "".join(out))
 
 
 def _orphans(cross: JSONObject, t: dict[str, str]) -> str:
     orphans = cross.get("data", {}).get("orphans", [])
     items = "".join(f"<li><code>{escape(o['path'])}:{o['line']}</code> {escape(o['title'])}"
                     f"</li>" for o in orphans[:MAX_ITEMS])
-    return (f"<h2>{escape(t['orphans'])}</h2><p>{escape(t['orphans_lead'])}</p>"
-            + (f"<ul>{items}</ul>" if items else f"<p>{escape(t['none'])}</p>")
-            + _more(orphans, t, "crosscheck.json"))
+    return _cross_section(t, "orphans", orphans, f"<ul>{items}</ul>")
 
 
 def _finding_rows(findings: list[JSONObject], t: dict[str, str]) -> str:
@@ -188,9 +190,7 @@ def _suggestions(cross: JSONObject, t: dict[str, str]) -> str:
              f'<th scope="col">{escape(t["phrase"])}</th>'
              f'<th scope="col">{escape(t["target"])}</th></tr></thead><tbody>{rows}</tbody>'
              f"</table>")
-    return (f"<h2>{escape(t['suggestions'])}</h2><p>{escape(t['suggestions_lead'])}</p>"
-            + (table if found else f"<p>{escape(t['none'])}</p>")
-            + _more(found, t, "crosscheck.json"))
+    return _cross_section(t, "suggestions", found, table)
 
 
 LINK_STATES = ("ok", "skipped", "broken")  # as drawn: ok/redirected, skipped/excluded, other
