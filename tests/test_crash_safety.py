@@ -24,7 +24,10 @@ def article(key: str, locale: str, extra: str = "") -> str:
     return (f'---\ntitle: "Title of {key} in {locale}"\n'
             f'excerpt: "An excerpt long enough to serve as the meta description of {key}."\n'
             f'coverImage: "/assets/c.jpeg"\ndate: "2025-07-01T05:35:07Z"\n'
-            f'author:\n  name: Team\n  picture: "/assets/c.jpeg"\ntranslationKey: {key}\n---\n'
+            f'author:\n  name: Team\n  picture: "/assets/c.jpeg"\ntranslationKey: {key}\n'
+            f'tags: [t{int(key[1:]) % 3}]\n'  # tag pages
+            + (f'aliases: ["/{locale}/old-{key}/"]\n' if key == "a000" else "")  # redirects
+            + "---\n"
             + "\n".join(f"## Part {i}\n\nSome text for part {i} of {key}. {extra}\n"
                         for i in range(12)))
 
@@ -35,7 +38,10 @@ def make_project(root: Path) -> Path:
         for i in range(ARTICLES):
             (root / f"content/{locale}/a{i:03d}.md").write_text(article(f"a{i:03d}", locale),
                                                                encoding="utf-8")
-    (root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    # every kind of output: pages of pagination, tag pages, feeds, related lists, the
+    # search index, redirects and the site report
+    (root / "site.toml").write_text(SITE_TOML + "\n[bundles]\nper_page = 20\nsearch = true\n",
+                                    encoding="utf-8")
     shutil.copytree(REPO / "locales", root / "locales")
     write_image(root / "public/assets/c.jpeg")
     return root
