@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.commands import FORMATS as FORMATS
 from pipeline.core.fsutil import dumps_json, write_text
+from pipeline.core.jsonfmt import dumps_json_bytes, dumps_json_nested
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.engine.outputs import Outputs
@@ -25,8 +26,8 @@ from pipeline.engine.outputs import Outputs
 REPORT_SCHEMA = "seo-pipeline/report/1"
 
 
-def to_dict(result: StageResult, root: Path) -> JSONObject:
-    findings = sorted(result.findings)
+def to_dict(result: StageResult, root: Path, with_findings: bool = True) -> JSONObject:
+    findings = sorted(result.findings, key=Finding.sort_key) if with_findings else []
     return {
         "schema": REPORT_SCHEMA,
         "stage": result.stage,
@@ -34,8 +35,8 @@ def to_dict(result: StageResult, root: Path) -> JSONObject:
         "summary": {
             "errors": result.errors,
             "warnings": result.warnings,
-            "infos": sum(f.severity is Severity.INFO for f in findings),
-            "findings": len(findings),
+            "infos": sum(f.severity is Severity.INFO for f in result.findings),
+            "findings": len(result.findings),
         },
         "findings": [f.to_dict() for f in findings],
         "outputs": sorted(_rel(p, root) for p in result.outputs),
@@ -56,8 +57,38 @@ def write_report(result: StageResult, reports_dir: Path, root: Path) -> Path:
 
 def put_report(result: StageResult, outputs: Outputs, root: Path) -> None:
     """Put ``reports/<stage>.json`` into the run's reports folder."""
-    outputs.folder("reports").put(f"{result.stage}.json",
-                                  dumps_json(to_dict(result, root)).encode())
+    outputs.folder("reports").put(f"{result.stage}.json", report_bytes(result, root))
+
+
+# Each finding's encoding in a report, kept by a long-lived process (``serve --watch``)
+# for the findings of its last run: an edit encodes only the findings that are new.
+_ENCODED: dict[Finding, bytes] = {}
+_SLOT = b'\n  "findings": [],\n'  # where the findings go in a report encoded without them
+
+
+def report_bytes(result: StageResult, root: Path) -> bytes:
+    """``dumps_json(to_dict(result, root))`` as bytes, each finding encoded once per
+    process: the report without its findings, then the findings put in their place."""
+    data = to_dict(result, root, with_findings=False)
+    skeleton = dumps_json_bytes(data)
+    if not result.findings:
+        return skeleton
+    encoded = _ENCODED
+    kept: dict[Finding, bytes] = {}
+    parts = []
+    for finding in sorted(result.findings, key=Finding.sort_key):
+        part = kept.get(finding) or encoded.get(finding)
+        if part is None:
+            part = b"    " + dumps_json_nested(finding.to_dict(), 2)
+        kept[finding] = part
+        parts.append(part)
+    if len(encoded) > 4 * len(kept):  # what other stages' runs left behind
+        encoded.clear()
+    encoded.update(kept)
+    head, slot, tail = skeleton.partition(_SLOT)
+    if not slot:  # not laid out as expected: encoded whole instead
+        return dumps_json_bytes(to_dict(result, root))
+    return b"".join((head, b'\n  "findings": [\n', b",\n".join(parts), b"\n  ],\n", tail))
 
 
 def human_line(f: Finding) -> str:
@@ -68,7 +99,7 @@ def human_line(f: Finding) -> str:
 def findings_lines(findings: Iterable[Finding], limit: int = 10) -> list[str]:
     """The first ``limit`` findings as console lines, then how many more there are (a
     console that only counts warnings does not say which)."""
-    ordered = sorted(findings)
+    ordered = sorted(findings, key=Finding.sort_key)
     lines = ["  " + human_line(f) for f in ordered[:limit]]
     if len(ordered) > limit:
         lines.append(f"  ... and {len(ordered) - limit} more (every one is in reports/)")
@@ -103,7 +134,8 @@ def markdown(result: StageResult) -> str:
     if result.findings:
         lines += ["| location | severity | code | message | hint |", "|---|---|---|---|---|"]
         lines += [f"| `{f.path}:{f.line}:{f.col}` | {f.severity.value} | {f.code} | "
-                  f"{_md_cell(f.message)} | {_md_cell(f.hint)} |" for f in sorted(result.findings)]
+                  f"{_md_cell(f.message)} | {_md_cell(f.hint)} |"
+                  for f in sorted(result.findings, key=Finding.sort_key)]
     return "\n".join(lines)
 
 
@@ -115,7 +147,7 @@ def render(result: StageResult, fmt: str, root: Path) -> str:
     """The whole console report of a stage in the chosen format."""
     if fmt == "json":
         return dumps_json(to_dict(result, root)).rstrip("\n")
-    findings = sorted(result.findings)
+    findings = sorted(result.findings, key=Finding.sort_key)
     if fmt == "github":
         return "\n".join(github_line(f) for f in findings)
     if fmt == "markdown":

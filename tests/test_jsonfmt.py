@@ -130,3 +130,24 @@ def test_other_types_behave_as_with_json() -> None:
     for _ in range(300):  # orjson stops at 255 levels; json goes on
         deep = [deep]
     same_as_json(deep)
+
+
+REPORT_FINDINGS = st.builds(
+    Finding, st.text(max_size=12), st.integers(-2**70, 2**70), st.integers(0, 9),
+    st.sampled_from(["AN001", "AN002", "BN105"]), st.sampled_from(list(Severity)),
+    st.text(max_size=12), st.text(max_size=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(REPORT_FINDINGS, max_size=12), JSON_VALUES, st.integers(1, 3))
+def test_a_report_assembled_from_encoded_findings_is_the_whole_encoding(
+        findings: list[Finding], extra: Any, runs: int) -> None:
+    """Reports are encoded without their findings, each finding once per process, then
+    put together: byte for byte ``dumps_json`` of the whole report (odd floats, huge
+    integers and lone surrogates included), however many runs reuse the encodings."""
+    from pipeline.core.model import StageResult
+    from pipeline.report import report_bytes, to_dict
+
+    result = StageResult("analyze", findings, data={"articles": {"x": extra}, "findings": []})
+    for _ in range(runs):
+        assert report_bytes(result, ROOT) == dumps_json(to_dict(result, ROOT)).encode()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from conftest import AR_ARTICLE, EN_ARTICLE
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.content.load import load_site
+from pipeline.content.records import finding_of, finding_record
+from pipeline.core.model import Finding, Severity
 from pipeline.core.settings import load_settings
 
 
@@ -48,3 +53,16 @@ def test_unquoted_yaml_dates_and_crlf_are_accepted(make_site) -> None:
         "\n", "\r\n")})))
     assert findings == []
     assert site.articles[0].meta.date == datetime(2025, 7, 1, tzinfo=UTC)
+
+
+FINDINGS = st.builds(Finding, st.text(max_size=6), st.integers(0, 9), st.integers(0, 9),
+                     st.sampled_from(["A1", "A2", "B1"]), st.sampled_from(list(Severity)),
+                     st.text(max_size=6), st.text(max_size=4))
+
+
+@given(st.lists(FINDINGS, max_size=30))
+def test_sort_key_orders_findings_as_the_dataclass_does(findings: list[Finding]) -> None:
+    assert sorted(findings, key=Finding.sort_key) == sorted(findings)
+    for f in findings:
+        assert f.to_dict() == {**dataclasses.asdict(f), "severity": f.severity.value}
+        assert finding_of(finding_record(f)) == f

@@ -200,3 +200,30 @@ def test_a_resident_process_sees_what_another_process_wrote(tmp_path: Path) -> N
         assert build(root) == 0
         status, clean = clean_build(root, tmp_path / "clean")
         assert status == 0 and snapshot(root) == clean
+
+
+@pytest.mark.parametrize("part", ["analysis", "cross"])
+def test_a_damaged_part_is_made_again_and_the_reports_stay_right(tmp_path: Path,
+                                                                 part: str) -> None:
+    """A unit row keeps each article's analysis and cross-check summary as JSON text that
+    only its stage decodes: text that does not decode into its shape is made again."""
+    root = make_project(tmp_path / "site")
+    assert build(root) == 0
+    store.forget_all()
+    db = _db(root)
+    damaged = 0
+    with db:
+        for key, value in db.execute("SELECT key, value FROM rows WHERE kind = 'unit'").fetchall():
+            unit = orjson.loads(value)
+            for article in unit["articles"].values():
+                article[part] = ["not text", '{"findings": 3}', "{"][damaged % 3]
+                damaged += 1
+            db.execute("UPDATE rows SET value = ? WHERE kind = 'unit' AND key = ?",
+                       (orjson.dumps(unit), key))
+    db.close()
+    assert damaged > 2
+    (root / "content/en/k0.md").write_text(
+        (root / "content/en/k0.md").read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert build(root) == 0
+    status, clean = clean_build(root, tmp_path / "clean")
+    assert status == 0 and snapshot(root) == clean

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.jsontypes import JSONObject, JSONValue
-from pipeline.core.model import Article, Author, Finding, FrontMatter, Reviewer, Severity
+from pipeline.core.model import SEVERITIES, Article, Author, Finding, FrontMatter, Reviewer, Severity
 
 
 def finding_record(f: Finding) -> list[JSONValue]:
@@ -21,8 +21,9 @@ def finding_record(f: Finding) -> list[JSONValue]:
 
 def finding_of(data: list[JSONValue]) -> Finding:
     path, line, col, code, severity, message, hint = data
-    return Finding(str(path), int(line), int(col), str(code), Severity(severity), str(message),
-                   str(hint))
+    level = SEVERITIES.get(severity) if isinstance(severity, str) else None
+    return Finding(str(path), int(line), int(col), str(code),
+                   Severity(severity) if level is None else level, str(message), str(hint))
 
 
 def _encode(value: object) -> JSONValue:

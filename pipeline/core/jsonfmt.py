@@ -65,3 +65,12 @@ def dumps_json(data: object) -> str:
     except orjson.JSONEncodeError:
         return _reference(data)
     return encoded.decode("utf-8") if _encodes_alike(data) else _reference(data)
+
+
+def dumps_json_nested(data: object, depth: int) -> bytes:
+    """``dumps_json_bytes(data)`` without its final newline, laid out as a value nested
+    ``depth`` levels deep in a larger document: the same bytes the larger document's
+    encoding holds there (JSON strings hold no raw newline, so indenting every line after
+    the first is exact). Lets a document be assembled from parts encoded once."""
+    encoded = dumps_json_bytes(data)[:-1]
+    return encoded.replace(b"\n", b"\n" + b"  " * depth) if depth else encoded

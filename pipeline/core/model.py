@@ -7,7 +7,7 @@ Everything here is frozen; stages return new values instead of mutating these.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
@@ -28,6 +28,9 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+SEVERITIES: dict[str, Severity] = {s.value: s for s in Severity}  # by value, without a call
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One located problem: ``path:line:col code severity message (hint)``."""
@@ -41,9 +44,13 @@ class Finding:
     hint: str = ""
 
     def to_dict(self) -> dict[str, str | int]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
+        return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
+                "severity": self.severity.value, "message": self.message, "hint": self.hint}
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str]:
+        """The dataclass order as one tuple: sorting by it is the same order, faster."""
+        return (self.path, self.line, self.col, self.code, self.severity.value,
+                self.message, self.hint)
 
     @property
     def is_error(self) -> bool:

@@ -15,9 +15,12 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+import msgspec
 
 from pipeline.content.records import finding_of
 from pipeline.core import urls
@@ -30,9 +33,10 @@ from pipeline.engine.outputs import Outputs, run_outputs
 from pipeline.engine.progress import progress
 from pipeline.engine.shapes import UnitRow, UnitsDoc
 from pipeline.engine.state import read_state, write_state
-from pipeline.engine.units import Job, default_workers, run_units
+from pipeline.engine.units import PARTS, Job, default_workers, run_units
 from pipeline.render import catalogs, related
 
+T = TypeVar("T")
 KIND = "unit"  # one state row per translation group
 STATE_NAME = "units"
 METADATA_FILE = "metadata.jsonl"
@@ -77,8 +81,31 @@ class UnitResults:
     reused: int = 0
     findings: list[Finding] = field(default_factory=list)
 
+    site: Site | None = None
+
     def findings_of(self, kind: str) -> list[Finding]:
         return [finding_of(f) for result in self.articles.values() for f in result[kind]]
+
+    def part(self, name: str, shape: type[T],
+             sources: Iterable[str] | None = None) -> dict[str, T]:
+        """The ``name`` part of each article (of ``sources``; default: all), JSON text in
+        its row (``shapes.ArticleRow``: ``text``) decoded into ``shape`` here, by the one
+        stage that reads it. A part that does not decode (damaged state) is made again
+        from its article: it costs time, never a wrong report."""
+        decoder = msgspec.json.Decoder(shape)
+        found: dict[str, T] = {}
+        articles: dict[str, Article] = {}
+        for source in self.articles if sources is None else sources:
+            result = self.articles[source]
+            try:
+                found[source] = decoder.decode(result[name])
+            except (msgspec.ValidationError, msgspec.DecodeError, KeyError, TypeError):
+                site = self.site
+                if site is None:
+                    raise
+                articles = articles or {a.source.as_posix(): a for a in site.published()}
+                found[source] = decoder.decode(PARTS[name](site.settings, articles[source]))
+        return found
 
 
 @dataclass
@@ -144,7 +171,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
     metadata_sha = state.get("metadataSha") if old_lines[0] else None
     stamps = Stamps(settings.path("public"))
     links = related.links_for(site, outputs)  # each group's lists: part of its fingerprint
-    results = UnitResults()
+    results = UnitResults(site=site)
     todo: list[Job] = []
     units: dict[str, UnitRow] = {}
     order: list[str] = []

@@ -40,10 +40,43 @@ class ArticleRow(TypedDict):
     entry: JSONObject
     words: int
     variants: NotRequired[dict[str, str]]  # cover variants: output path -> SHA-256
-    analysis: JSONObject  # analysis.article.analyze: data and findings
-    analysisFindings: list[list[JSONValue]]
-    cross: JSONObject  # crosscheck.summary.summarize: the article for cross checks
+    # Parts only one stage reads, kept as JSON text: reading a row does not decode them
+    # (``incremental.UnitResults.part``), so a build decodes them only where they are used.
+    analysis: str  # AnalysisPart: analysis.article.analyze's data and findings
+    cross: str  # crosscheck.summary.summarize: the article for cross checks
     line: NotRequired[list[int]]
+
+
+class CrossPart(TypedDict):
+    """An article as the cross-article checks see it (``crosscheck.summary.summarize``)."""
+
+    locale: str
+    key: str
+    slug: str
+    url: str
+    title: str
+    titleLine: int
+    phrase: str
+    phraseFrom: str
+    phraseWords: list[str]
+    titleWords: list[str]
+    signature: str
+    bands: str
+    words: int
+    paragraphs: int
+    headings: list[list[int | str]]
+    arabic: float
+    links: list[str]
+    passages: list[list[int]]
+    pairs: str
+    pairLines: list[list[int]]
+
+
+class AnalysisPart(TypedDict):
+    """An article's analysis (the ``analysis`` part of its ``ArticleRow``)."""
+
+    data: JSONObject
+    findings: list[list[JSONValue]]
 
 
 class UnitRow(TypedDict):

@@ -22,7 +22,7 @@ import orjson
 from pipeline.analysis.article import analyze, subject_of
 from pipeline.content.records import finding_record
 from pipeline.core.fsutil import dumps_json_bytes
-from pipeline.core.jsontypes import JSONObject
+from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Site
 from pipeline.core.settings import Settings
 from pipeline.crosscheck.summary import summarize
@@ -91,8 +91,8 @@ def run_unit(ctx: Context, job: Job) -> JSONObject:
         page = pages.article_page(site, bundle, ctx.kits[article.locale],
                                   (job.related or {}).get(article.source.as_posix(), [])).encode()
         subject = subject_of(ctx.settings, article)
-        analysis, analysis_findings = analyze(ctx.settings, article, subject)
-        data = dumps_json_bytes({**article_json(site, bundle), "analysis": analysis})
+        analysis = analyze(ctx.settings, article, subject)
+        data = dumps_json_bytes({**article_json(site, bundle), "analysis": analysis[0]})
         shas = {}
         for rel, content in ((bundle.page_file, page), (bundle.json_file, data)):
             shas[rel] = digest(content)
@@ -111,14 +111,32 @@ def run_unit(ctx: Context, job: Job) -> JSONObject:
             "words": rendered.words,
             "variants": responsive.made_variants(ctx.settings, article.meta.cover_image)
             if bundle.cover else {},
-            "analysis": analysis,
-            "analysisFindings": [finding_record(f) for f in analysis_findings],
-            "cross": summarize(ctx.settings, subject),
+            "analysis": _packed({"data": analysis[0],
+                                 "findings": [finding_record(f) for f in analysis[1]]}),
+            "cross": _packed(summarize(ctx.settings, subject)),
             "metadata": orjson.dumps({"page": f"{article.locale}/{article.slug}",
                                       "metadata": meta.data},
                                      option=orjson.OPT_SORT_KEYS).decode(),
         }
     return {"key": job.key, "articles": results, "deps": sorted(deps)}
+
+
+def _packed(value: JSONValue) -> str:
+    return orjson.dumps(value).decode()
+
+
+def analysis_part(settings: Settings, article: Article) -> str:
+    """The article's ``analysis`` part (``shapes.AnalysisPart``) as JSON text."""
+    data, findings = analyze(settings, article)
+    return _packed({"data": data, "findings": [finding_record(f) for f in findings]})
+
+
+def cross_part(settings: Settings, article: Article) -> str:
+    """The article's ``cross`` part (``crosscheck.summary.summarize``) as JSON text."""
+    return _packed(summarize(settings, subject_of(settings, article)))
+
+
+PARTS = {"analysis": analysis_part, "cross": cross_part}  # how each part is made
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,13 @@ no summary (a typo in a body) reuses them without scoring again.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from pathlib import Path
 
 import orjson
 
@@ -58,14 +60,36 @@ class Doc:
     terms: tuple[tuple[str, int], ...]
 
 
+# A long-lived process (``serve --watch``) restores unchanged articles as the same
+# objects: their ``Doc`` and its encoding are kept per article object and settings.
+_DOCS: dict[int, tuple[Article, str, Doc, bytes]] = {}
+_LAST: dict[str, tuple[str, Links]] = {}  # cache folder -> the last run's (fp, lists)
+
+
 def docs_of(site: Site) -> dict[str, dict[str, Doc]]:
     """Per locale, the first published article of each translation key, as a ``Doc``."""
+    return {code: {k: d for k, (d, _) in docs.items()} for code, docs in _encoded(site).items()}
+
+
+def _encoded(site: Site) -> dict[str, dict[str, tuple[Doc, bytes]]]:
     names = tag_names(site.settings)
-    found: dict[str, dict[str, Doc]] = {}
+    basis = fingerprint.sections(site.settings, "site", "paths", "tags", "locales")
+    found: dict[str, dict[str, tuple[Doc, bytes]]] = {}
+    kept: dict[int, tuple[Article, str, Doc, bytes]] = {}
     for article in site.published():
         mine = found.setdefault(article.locale, {})
-        if article.translation_key not in mine:
-            mine[article.translation_key] = _doc(site, article, names)
+        if article.translation_key in mine:
+            continue
+        held = _DOCS.get(id(article))
+        if held is None or held[0] is not article or held[1] != basis:
+            doc = _doc(site, article, names)
+            held = (article, basis, doc, orjson.dumps(
+                [doc.key, doc.source, doc.href, doc.title, doc.order, sorted(doc.tags),
+                 doc.terms]))
+        kept[id(article)] = held
+        mine[article.translation_key] = (held[2], held[3])
+    _DOCS.clear()
+    _DOCS.update(kept)
     return found
 
 
@@ -134,16 +158,25 @@ def links_for(site: Site, outputs: Outputs) -> Links:
     count = site.settings.bundles.related
     if count <= 0:
         return {}
-    by_locale = docs_of(site)
-    fp = fingerprint.of(fingerprint.code(), count, orjson.dumps(
-        [[code, [[d.key, d.source, d.href, d.title, d.order, sorted(d.tags), d.terms]
-                 for d in docs.values()]] for code, docs in by_locale.items()]))
-    cache = site.settings.path("cache")
-    old = {} if outputs.force else read_state(cache, STATE_NAME, fingerprint.code())
+    encoded = _encoded(site)
+    digest = hashlib.sha256()
+    for code, docs in encoded.items():
+        digest.update(f"\0{code}\0{len(docs)}".encode())
+        for _, data in docs.values():
+            digest.update(b"%d:%b" % (len(data), data))
+    fp = fingerprint.of(fingerprint.code(), count, digest.hexdigest())
+    cache = str(site.settings.path("cache"))
+    last = _LAST.get(cache)
+    if not outputs.force and last is not None and last[0] == fp:
+        return last[1]  # the lists are a function of what ``fp`` covers
+    old = {} if outputs.force else read_state(Path(cache), STATE_NAME, fingerprint.code())
     if old.get("fp") == fp and isinstance(old.get("links"), dict):
+        _LAST[cache] = (fp, old["links"])
         return old["links"]
+    by_locale = {code: {k: d for k, (d, _) in docs.items()} for code, docs in encoded.items()}
     links = _links(by_locale, count)
     outputs.record(STATE_NAME, fingerprint.code(), {"fp": fp, "links": links})
+    _LAST[cache] = (fp, links)
     return links
 
 

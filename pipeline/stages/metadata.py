@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import orjson
 
-from pipeline.core.model import Article, Site, StageResult
+from pipeline.core.model import Article, Finding, Site, StageResult
 from pipeline.engine.executors import Executor
 from pipeline.engine.incremental import METADATA_FILE, unit_results
 from pipeline.engine.options import RunOptions
@@ -60,5 +60,5 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
     outputs.folder("reports").put(RECORDS_FILE, data)
     outputs.metadata_lines = (offsets, digest(data))
     target = site.settings.path("reports") / RECORDS_FILE
-    return StageResult("metadata", sorted(findings), outputs=[target],
+    return StageResult("metadata", sorted(findings, key=Finding.sort_key), outputs=[target],
                        data={"articles": len(offsets), "records": RECORDS_FILE})
