@@ -88,6 +88,14 @@ def read(article: Article) -> Document:
 
 
 def parse(body: str, body_line: int = 1) -> Document:
+    """The located blocks of ``body`` (its first line is line ``body_line`` of the file).
+    The page's FAQ structured data and the analysis both read an article's blocks: the
+    last few bodies are kept, so each is parsed once. Callers only read the result."""
+    return _parsed(body, body_line)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(body: str, body_line: int) -> Document:
     doc = Document()
     tokens = _parser().parse(body)
     heading_level = 0
