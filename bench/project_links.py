@@ -44,7 +44,7 @@ def site_toml(links: str = LINKS) -> str:
     locales = text[text.index("[[locales]]"):]
     end = re.search(r"^\[(?!\[)", locales, re.M)
     locales = locales[: end.start()] if end else locales
-    return f'[site]\nbase_url = "https://bench.example"\n\n{locales.rstrip()}\n{links}'
+    return f'[site]\nname = "Bench"\nbase_url = "https://bench.example"\n\n{locales.rstrip()}\n{links}'
 
 
 def generic(report: dict) -> list[dict]:

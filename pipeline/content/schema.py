@@ -13,11 +13,8 @@ import unicodedata
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import unquote, urlsplit
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
 
 from pipeline.content.parsing import Parsed
 from pipeline.core import urls
@@ -25,6 +22,10 @@ from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Author, Finding, FrontMatter, Reviewer, Severity
 from pipeline.core.text import invisible_chars, sanitize_line
 from pipeline.redirects.paths import alias_problem, normal
+
+if TYPE_CHECKING:  # imported when a front matter is not plainly valid (``_validator``)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SLUG_FORBIDDEN = set("/\\?#%<>\"'`|^{}[]:*")
@@ -99,13 +100,6 @@ def _url_or_path_problem(value: str) -> str:
     return ""
 
 
-_checker = FormatChecker()
-_checker.checks("iso8601")(lambda v: not isinstance(v, str) or parse_datetime(v) is not None)
-_checker.checks("slug")(lambda v: not isinstance(v, str) or not slug_problem(v))
-_checker.checks("url-or-path")(lambda v: not url_or_path_problem(v))
-_checker.checks("alias")(lambda v: not alias_problem(v))
-
-
 @cache
 def schema() -> JSONObject:
     text = resources.files("pipeline").joinpath("schemas/frontmatter.schema.json").read_text()
@@ -114,7 +108,14 @@ def schema() -> JSONObject:
 
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema(), format_checker=_checker)
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    checker = FormatChecker()
+    checker.checks("iso8601")(lambda v: not isinstance(v, str) or parse_datetime(v) is not None)
+    checker.checks("slug")(lambda v: not isinstance(v, str) or not slug_problem(v))
+    checker.checks("url-or-path")(lambda v: not url_or_path_problem(v))
+    checker.checks("alias")(lambda v: not alias_problem(v))
+    return Draft202012Validator(schema(), format_checker=checker)
 
 
 def check(parsed: Parsed, shown: str) -> list[Finding]:

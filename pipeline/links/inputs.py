@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.core.model import Finding, Severity, Site
 from pipeline.core.settings import ConfigError
-from pipeline.links import built, changed, sitemap_input
+from pipeline.links import changed
 from pipeline.links.cache import LinkCache
 from pipeline.links.extract import extract_all
 from pipeline.links.policy import Policy
@@ -60,6 +60,8 @@ def choose(site: Site, options: argparse.Namespace | None, policy: Policy,
 
 
 def _built(site: Site, options: argparse.Namespace) -> Chosen:
+    from pipeline.links import built  # lxml and the sitemap reader: for --built alone
+
     settings = site.settings
     output = settings.path("output")
     if not output.is_dir():
@@ -80,6 +82,7 @@ def _built(site: Site, options: argparse.Namespace) -> Chosen:
 
 
 def _sitemap(site: Site, source: str, policy: Policy) -> Chosen:
+    from pipeline.links import sitemap_input  # for --sitemap alone
     from pipeline.links.http import HttpChecker
 
     checker = HttpChecker(policy)
