@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import lxml.etree
-import lxml.html
-
 from pipeline.core.urls import decode_fragment
 
 TOP_OF_PAGE = frozenset({"", "top"})  # HTML: an empty fragment or "top" needs no element
@@ -18,6 +15,9 @@ TOP_OF_PAGE = frozenset({"", "top"})  # HTML: an empty fragment or "top" needs n
 
 def anchors(html: bytes, encoding: str | None = None) -> frozenset[str]:
     """Every ``id`` and ``<a name>`` value of an HTML document, NFC-normalised."""
+    import lxml.etree  # a page is being read: the parser is needed now
+    import lxml.html
+
     if not html.strip():
         return frozenset()
     if encoding is None and _is_utf8(html):
