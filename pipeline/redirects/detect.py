@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def disappeared(site: Site, dist: FolderRun, entries: list[JSONObject],
                 written: set[str], redirects: list[Redirect],
-                previous: str | None = None, old: dict[str, JSONObject] | None = None,
+                previous: str | None = None, old: Mapping[str, JSONObject] | None = None,
                 served: set[str] | frozenset[str] = frozenset()) -> list[Finding]:
     """RD1xx findings: every previously published URL this build does not serve. ``old``:
     the last manifest's articles by URL when the caller has read them (else read here);
@@ -229,7 +229,7 @@ class Candidates:
             self.base, e["href"]).strip("/").rsplit("/", 1)[-1])
 
 
-def _likely(settings: Settings, item: Listed, path: str, old: dict[str, JSONObject],
+def _likely(settings: Settings, item: Listed, path: str, old: Mapping[str, JSONObject],
             candidates: Candidates) -> tuple[JSONObject, str] | None:
     """The current article the old URL (at site path ``path``) most likely became, and why."""
     bundle = old.get(path)

@@ -99,12 +99,11 @@ def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None
     cache = settings.path("cache")
     pages_state = read_state(cache, PAGES_STATE, fingerprint.code(), PagesDoc)
     search_state = read_state(cache, SEARCH_STATE, fingerprint.code())
-    previous = manifest.read_previous(outputs.folder("output"))  # read once, for two uses
-    made_before = previous.files  # and what state says, without it
-    made_before |= set(filter(paths.is_safe, pages_state)) | search.recorded_files(search_state)
-    dist = outputs.replace("output", "bundles", made_before)
+    manifest_state = read_state(cache, manifest.STATE, fingerprint.code(), dict[str, str])
+    made_before = set(filter(paths.is_safe, pages_state)) | search.recorded_files(search_state)
+    dist = outputs.folder("output")
     if outputs.force:
-        pages_state, search_state = {}, {}
+        pages_state, search_state, manifest_state = {}, {}, {}
     units = unit_results(site, outputs, jobs, executor)
     findings += units.findings + units.findings_of("findings")
     owners: dict[str, str] = {}
@@ -125,11 +124,15 @@ def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None
         findings += search.publish_index(settings, dist, owners,
                                          {r["page"] for _, r in bundles}, search_state)
         outputs.record(SEARCH_STATE, fingerprint.code(), search_state)
+    files = sorted(owners)
+    urls = [addresses[a.source.as_posix()].url for a, _ in bundles]
+    previous = manifest.previous(dist, manifest_state, files, urls)
+    # the files it made before (what the state says, and the last manifest's files)
+    outputs.replace("output", "bundles", made_before | previous.files)
     if site.settings.redirects.detect and not has_errors(findings):
         findings += detect.disappeared(site, dist, [r["entry"] for _, r in bundles],
                                        set(owners), redirects, previous_sitemap,
                                        previous.bundles, served_urls(site, addresses))
-    files = sorted(owners)
     data = {"articles": len(bundles), "files": len(owners) + 1,
             "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
                       for code in settings.locale_codes}}
@@ -138,7 +141,8 @@ def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None
     if has_errors(findings):
         outputs.discard("output")
         return StageResult("bundles", findings, data=data, run_stats=stats)
-    dist.put(MANIFEST_FILE, manifest_bytes(site, bundles, addresses, dist, files))
+    sha = dist.put(MANIFEST_FILE, manifest_bytes(site, bundles, addresses, dist, files))
+    outputs.record(manifest.STATE, fingerprint.code(), manifest.state_of(sha, files, urls))
     output = str(settings.path("output")) + "/"
     listed = [output + rel for rel in files] + [output + MANIFEST_FILE]
     return StageResult("bundles", findings, outputs=listed,  # type: ignore[arg-type]  # str paths; report._rel takes str too
