@@ -86,13 +86,14 @@ def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None
     if has_errors(findings):
         return StageResult("bundles", findings)
     kits: dict[str, LocaleKit] = {}
-    with_articles = {article.locale for article in site.published()}
+    published = list(site.published())  # one pass over the site's articles
+    with_articles = {article.locale for article in published}
     for locale in site.locales:
         translations, problems = catalogs.load_translations(
             settings.path("locales"), locale, settings.root, locale.code in with_articles)
         findings += problems
         kits[locale.code] = LocaleKit(locale, translations)
-    problems, addresses = check_paths(site)
+    problems, addresses = check_paths(site, published)
     findings += problems
     if has_errors(findings):
         return StageResult("bundles", findings)
@@ -108,11 +109,12 @@ def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None
     findings += units.findings + units.findings_of("findings")
     owners: dict[str, str] = {}
     bundles: list[Listed] = []
-    for article in site.published():
-        result = units.articles[article.source.as_posix()]
+    for article in published:
+        source = article.source.as_posix()
+        result = units.articles[source]
         for rel, sha in result["shas"].items():
             dist.written(rel, sha)
-            owners[rel] = article.source.as_posix()
+            owners[rel] = source
         bundles.append((article, result))
     redirects, problems = site_pages(site, kits, bundles, dist, owners, pages_state)
     findings += problems
@@ -125,7 +127,7 @@ def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None
                                          {r["page"] for _, r in bundles}, search_state)
         outputs.record(SEARCH_STATE, fingerprint.code(), search_state)
     files = sorted(owners)
-    urls = [addresses[a.source.as_posix()].url for a, _ in bundles]
+    urls = [address.url for address in addresses.values()]  # published order, as bundles
     previous = manifest.previous(dist, manifest_state, files, urls)
     # the files it made before (what the state says, and the last manifest's files)
     outputs.replace("output", "bundles", made_before | previous.files)
@@ -133,15 +135,17 @@ def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None
         findings += detect.disappeared(site, dist, [r["entry"] for _, r in bundles],
                                        set(owners), redirects, previous_sitemap,
                                        previous.bundles, served_urls(site, addresses))
-    data = {"articles": len(bundles), "files": len(owners) + 1,
-            "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
-                      for code in settings.locale_codes}}
+    words = dict.fromkeys(settings.locale_codes, 0)
+    for article, result in bundles:
+        if article.locale in words:
+            words[article.locale] += result["words"]
+    data = {"articles": len(bundles), "files": len(owners) + 1, "words": words}
     stats: dict[str, int | float | bool] = {"units run": units.ran,
                                             "units reused": units.reused}
     if has_errors(findings):
         outputs.discard("output")
         return StageResult("bundles", findings, data=data, run_stats=stats)
-    sha = dist.put(MANIFEST_FILE, manifest_bytes(site, bundles, addresses, dist, files))
+    sha = dist.put(MANIFEST_FILE, manifest_bytes(bundles, addresses, dist, files))
     outputs.record(manifest.STATE, fingerprint.code(), manifest.state_of(sha, files, urls))
     output = str(settings.path("output")) + "/"
     listed = [output + rel for rel in files] + [output + MANIFEST_FILE]
@@ -167,14 +171,15 @@ def check_settings(site: Site) -> list[Finding]:
     return findings
 
 
-def check_paths(site: Site) -> tuple[list[Finding], dict[str, PageAddress]]:
+def check_paths(site: Site, published: list[Article] | None = None,
+                ) -> tuple[list[Finding], dict[str, PageAddress]]:
     """Before anything is written: every page and JSON path stays inside the output folder
     and no two articles write one file (BN203, BN201). Also each published article's
-    addresses, by source."""
+    addresses, by source, in the order of ``published`` (default: the site's)."""
     findings = []
     owners: dict[str, str] = {}
     addresses: dict[str, PageAddress] = {}
-    for article in site.published():
+    for article in site.published() if published is None else published:
         address = urls.address(site.settings, article.locale, article.slug)
         owner = article.source.as_posix()
         addresses[owner] = address
@@ -349,18 +354,23 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
         sha = old[2] if old and old[0] == item.size and old[1] == item.mtime_ns \
             else file_digest(item.path)
         seen[relpath] = (item.size, item.mtime_ns, sha)
-        dist.put_copy(relpath, Path(item.path), sha)
+        if dist.current.get(relpath) == sha:
+            dist.written(relpath, sha)  # held as it is: no copy, no path to make
+        else:
+            dist.put_copy(relpath, Path(item.path), sha)
         owners[relpath] = shown
     if seen != state.get("files"):
         write_state(cache, ASSETS_STATE, "1", {"files": seen})
 
 
-def manifest_bytes(site: Site, bundles: list[Listed], addresses: dict[str, PageAddress],
+def manifest_bytes(bundles: list[Listed], addresses: dict[str, PageAddress],
                    dist: FolderRun, files: list[str]) -> bytes:
     """``manifest.json``: every article (locale, slug, key, URL, page, JSON, source hash)
-    and every file written with its SHA-256; every value a plain ``str``."""
+    and every file written with its SHA-256; every value a plain ``str``. ``addresses``
+    are the articles' of ``bundles``, in the same order."""
     return manifest.manifest_bytes(
         [{"locale": str(a.locale), "slug": str(a.slug), "translationKey": str(a.translation_key),
-          "url": str(addresses[a.source.as_posix()].url), "page": str(r["page"]),
-          "json": str(r["json"]), "sourceHash": str(source_hash(a))} for a, r in bundles],
+          "url": str(address.url), "page": str(r["page"]), "json": str(r["json"]),
+          "sourceHash": str(source_hash(a))}
+         for (a, r), address in zip(bundles, addresses.values(), strict=True)],
         {rel: str(dist.files[rel]) for rel in files})
