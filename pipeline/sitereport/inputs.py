@@ -152,11 +152,11 @@ def translation_counts(site: Site) -> dict[str, dict[str, int]]:
     for key, group in groups.items():
         source = source_of(group, default)
         for code in codes:
-            article = group.articles.get(code)
-            if article is None:
+            member = group.articles.get(code)
+            if member is None:
                 counts[code]["current" if code in held.get(key, ()) else "missing"] += 1
                 continue
-            state = state_of(article, source)
+            state = state_of(member, source)
             if state in ("stale", "untracked"):
                 counts[code][state] += 1
             else:

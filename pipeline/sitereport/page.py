@@ -120,7 +120,8 @@ def _cross_section(t: dict[str, str], key: str, cross: StageView, body: str) -> 
 
 
 def _items(cross: StageView, key: str) -> list[JSONObject]:
-    return cross.data.get(key, [])  # type: ignore[return-value]  # objects, as written
+    items: list[JSONObject] = cross.data.get(key, [])  # objects, as the stage wrote them
+    return items
 
 
 def _clusters(cross: StageView, t: dict[str, str]) -> str:
