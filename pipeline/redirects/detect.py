@@ -145,9 +145,9 @@ def _key(url: str) -> str:
 
 def _held(site: Site) -> set[str]:
     """Output files of articles held back on purpose (drafts, scheduled, expired)."""
-    published = {a.source for a in site.published()}
-    return {urls.address(site.settings, a.locale, a.slug).file
-            for a in site.articles if a.source not in published}
+    held = site.held  # the complement of ``site.published()``, without hashing paths
+    return {urls.address(site.settings, a.locale, a.slug).file for a in site.articles
+            if a.meta.draft or (held and a.source.as_posix() in held)}
 
 
 def _site_path(settings: Settings, url: str) -> str | None:
