@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """The site health report's own cost (stage ``report``) on large made-up stage reports:
-the digest and counts (``sitereport.inputs.gather``) and the page (``sitereport.page``).
+each report's view and the digest (``sitereport.inputs``) and the page (``sitereport.page``).
 
     .venv/bin/python bench/site_report.py --articles 20000
 
 Fabricates what a site of ``--articles`` articles could leave in ``reports/``: three
 findings per article over five stages, a crosscheck report with a cluster, a
 near-duplicate pair and a suggestion per 20 articles, and a links report with four links
-per article; then times ``gather`` and ``render`` (best of three, wall seconds) and prints
-a Markdown table with the page size. The translation status (``translation_rows``) is
-not included: it is one pass over the loaded site's front matter.
+per article; then times the views of those reports as ``report`` run alone reads them
+plus ``gather``, and ``render`` (best of three, wall seconds), and prints a Markdown table
+with the page size. In a build the views come from the stages' results instead (no file
+read or parsed); the translation counts (``translation_counts``, one pass over the loaded
+front matter) are not included.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.core.settings import load_settings  # noqa: E402
-from pipeline.sitereport.inputs import gather  # noqa: E402
+from pipeline.sitereport.inputs import Places, gather, view_of_report  # noqa: E402
 from pipeline.sitereport.page import render  # noqa: E402
 
 STAGES = ("validate", "metadata", "analyze", "crosscheck", "bundles")
 
 
-def fabricate(articles: int) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+def fabricate(articles: int) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
     def path(i: int) -> str:
         return f"content/{'en' if i % 2 else 'ar'}/article-{i}.md"
 
@@ -59,8 +61,7 @@ def fabricate(articles: int) -> tuple[dict[str, dict[str, Any]], list[dict[str, 
     reports["links"] = {"schema": "seo-pipeline/report/1", "stage": "links", "findings": [],
                         "data": {"links": [{"internal": i % 2 == 0, "state": "ok"}
                                            for i in range(articles * 4)]}}
-    translations = [{"key": f"k{i}", "source": "en", "present": ["en", "ar"], "missing": [],
-                     "stale": [], "untracked": []} for i in range(articles // 2)]
+    translations = {"en": {"source": articles // 2}, "ar": {"current": articles // 2}}
     return reports, translations
 
 
@@ -80,12 +81,18 @@ def main() -> None:
     settings = load_settings(ROOT)
     reports, translations = fabricate(args.articles)
     codes = settings.locale_codes
-    inputs = gather(reports, translations, codes)
+
+    def inputs_of() -> Any:
+        places = Places(codes)
+        views = {name: view_of_report(report, places, name) for name, report in reports.items()}
+        return gather(settings, views, translations)
+
+    inputs = inputs_of()
     page = render(settings, inputs).encode()
     print(f"site report, {args.articles} articles ({platform.python_version()}, "
           f"{platform.machine()})\n")
     print("| step | seconds |\n| --- | --- |")
-    print(f"| gather (counts, digest) | {best(lambda: gather(reports, translations, codes)):.3f} |")
+    print(f"| views and gather (counts, digest) | {best(inputs_of):.3f} |")
     print(f"| render (page) | {best(lambda: render(settings, inputs)):.3f} |")
     print(f"\npage: {len(page):,} bytes")
 

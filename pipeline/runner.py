@@ -97,7 +97,9 @@ def build(site: Site, options: argparse.Namespace,
     folder is published once, at the end, holding what the stages without errors made."""
     results = []
     with run_outputs(site.settings, options) as outputs:
-        shared = argparse.Namespace(**{**vars(options), "outputs": outputs})
+        # build_results: the stages' results so far, for the report stage (not re-read)
+        shared = argparse.Namespace(**{**vars(options), "outputs": outputs,
+                                       "build_results": results})
         for item in STAGES:
             if not item.offline:
                 continue

@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -60,18 +60,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def disappeared(site: Site, dist: FolderRun, entries: list[JSONObject],
                 written: set[str], redirects: list[Redirect],
-                previous: str | None = None) -> list[Finding]:
-    """RD1xx findings: every previously published URL this build does not serve."""
+                previous: str | None = None, old: Mapping[str, JSONObject] | None = None,
+                served: set[str] | frozenset[str] = frozenset()) -> list[Finding]:
+    """RD1xx findings: every previously published URL this build does not serve. ``old``:
+    the last manifest's articles by URL when the caller has read them (else read here);
+    ``served``: URLs of pages this run writes whose file is the one their path names as
+    is (``stages.bundles.served_urls``), taken as served without decoding them."""
     settings = site.settings
     if previous and not is_url(previous):  # on the command line: from the working folder
         previous = str(Path(previous).resolve())
     place = previous or settings.redirects.previous
-    old = _old_bundles(dist)
+    old = _old_bundles(dist) if old is None else old
     quiet = written | _held(site) | {output_file(r.source) for r in redirects} | {
         output_file(normal(p)) for p in settings.redirects.gone}
     gone: dict[str, Listed] = {}
 
     def check(item: Listed) -> None:  # as files of the output: no URL is encoded
+        if item.page.url in served:
+            return
         path = _site_path(settings, item.page.url) if item.page.url else None
         if path is not None and output_file(path) not in quiet \
                 and not _is_list_page(settings, path):
@@ -89,8 +95,9 @@ def disappeared(site: Site, dist: FolderRun, entries: list[JSONObject],
         findings += [dataclasses.replace(f, severity=Severity.WARNING) for f in walk.findings]
     else:  # the last published output's own list of its articles: no sitemap to parse
         shown = f"{settings.paths.output}/{MANIFEST_NAME}"
-        for url in old:
-            check(Listed(AnnotatedPage(url, shown, 1, ()), 1, 1))
+        for url in old:  # in the manifest's order: the first of one path is shown
+            if url not in served:
+                check(Listed(AnnotatedPage(url, shown, 1, ()), 1, 1))
     if not gone:
         return findings
     old_by_path = {p: b for url, b in old.items() if (p := _site_path(settings, url))}
@@ -138,9 +145,9 @@ def _key(url: str) -> str:
 
 def _held(site: Site) -> set[str]:
     """Output files of articles held back on purpose (drafts, scheduled, expired)."""
-    published = {a.source for a in site.published()}
-    return {urls.address(site.settings, a.locale, a.slug).file
-            for a in site.articles if a.source not in published}
+    held = site.held  # the complement of ``site.published()``, without hashing paths
+    return {urls.address(site.settings, a.locale, a.slug).file for a in site.articles
+            if a.meta.draft or (held and a.source.as_posix() in held)}
 
 
 def _site_path(settings: Settings, url: str) -> str | None:
@@ -222,7 +229,7 @@ class Candidates:
             self.base, e["href"]).strip("/").rsplit("/", 1)[-1])
 
 
-def _likely(settings: Settings, item: Listed, path: str, old: dict[str, JSONObject],
+def _likely(settings: Settings, item: Listed, path: str, old: Mapping[str, JSONObject],
             candidates: Candidates) -> tuple[JSONObject, str] | None:
     """The current article the old URL (at site path ``path``) most likely became, and why."""
     bundle = old.get(path)

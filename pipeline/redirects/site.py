@@ -85,7 +85,7 @@ def outputs(settings: Settings, add: AddPage, entries: list[JSONObject],
     taken = taken_files(settings, written)
     taken.update(f for f in _other_stage_names(settings, entries) if f)
     redirects, findings = plan(claims(settings, entries), taken)
-    known = targets(settings, entries)
+    known = targets(settings, entries) if redirects else {}  # decoding every href costs
     section = settings.redirects
     base = base_path(settings)
     pairs = []

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
-from pipeline.core.jsontypes import JSONObject, JSONValue
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.settings import Settings
 from pipeline.sitereport.charts import bar_chart
-from pipeline.sitereport.inputs import SEVERITIES, Inputs
+from pipeline.sitereport.inputs import MAX_ITEMS, SEVERITIES, Inputs, StageView, link_state
 from pipeline.sitereport.labels import LABELS
 
-MAX_ITEMS = 50  # per list; the rest is counted and left to the JSON reports
 MAX_PASSAGES = 8  # shared paragraphs shown per near-duplicate pair
 STATES = ("current", "stale", "untracked", "missing")
 CSS = """
@@ -58,7 +57,7 @@ def _name(settings: Settings, code: str) -> str:
 def _section(settings: Settings, inputs: Inputs, code: str) -> str:
     t = LABELS[code]
     direction = "rtl" if code == "ar" else "ltr"
-    cross = inputs.stages.get("crosscheck", {})
+    cross = inputs.stages.get("crosscheck") or StageView()
     parts = [f'<section class="lang" id="{code}" lang="{code}" dir="{direction}">',
              f"<h1>{escape(t['title'])}: {escape(settings.site.name)}</h1>",
              f"<p>{escape(t['lead'])}</p>",
@@ -96,21 +95,8 @@ def _findings(settings: Settings, inputs: Inputs, t: dict[str, str], code: str) 
 
 
 def _translations(settings: Settings, inputs: Inputs, t: dict[str, str], code: str) -> str:
-    rows: list[tuple[str, Counter[str]]] = []
-    for locale in inputs.locales:
-        counts: Counter[str] = Counter()
-        for status in inputs.translations:
-            if locale in status["missing"]:
-                counts["missing"] += 1
-            elif locale in status["stale"]:
-                counts["stale"] += 1
-            elif locale in status["untracked"]:
-                counts["untracked"] += 1
-            elif status["source"] == locale:
-                counts["source"] += 1
-            else:
-                counts["current"] += 1
-        rows.append((f"{_name(settings, locale)} ({locale})", counts))
+    rows = [(f"{_name(settings, locale)} ({locale})",
+             Counter(inputs.translations.get(locale, {}))) for locale in inputs.locales]
     series = ("source", *STATES)
     names = {s: t[s] for s in series}
     return (f"<h2>{escape(t['translations'])}</h2>"
@@ -119,23 +105,28 @@ def _translations(settings: Settings, inputs: Inputs, t: dict[str, str], code: s
             + _counts_table(rows, t["locale"], t, series))
 
 
-def _more(items: list[JSONValue], t: dict[str, str], file: str) -> str:
-    extra = len(items) - MAX_ITEMS
+def _more(size: int, t: dict[str, str], file: str) -> str:
+    extra = size - MAX_ITEMS
     return f"<p>{escape(t['more'].format(n=extra, file=file))}</p>" if extra > 0 else ""
 
 
-def _cross_section(t: dict[str, str], key: str, items: list[JSONValue], body: str) -> str:
+def _cross_section(t: dict[str, str], key: str, cross: StageView, body: str) -> str:
     """One section of the cross-article findings: heading, lead, ``body`` (or "None"
-    when there are no ``items``) and how many more ``crosscheck.json`` holds."""
+    when there are no items) and how many more ``crosscheck.json`` holds."""
+    size = len(_items(cross, key))
     return (f"<h2>{escape(t[key])}</h2><p>{escape(t[key + '_lead'])}</p>"
-            + (body if items else f"<p>{escape(t['none'])}</p>")
-            + _more(items, t, "crosscheck.json"))
+            + (body if size else f"<p>{escape(t['none'])}</p>")
+            + _more(size, t, "crosscheck.json"))
 
 
-def _clusters(cross: JSONObject, t: dict[str, str]) -> str:
-    clusters = cross.get("data", {}).get("clusters", [])
+def _items(cross: StageView, key: str) -> list[JSONObject]:
+    items: list[JSONObject] = cross.data.get(key, [])  # objects, as the stage wrote them
+    return items
+
+
+def _clusters(cross: StageView, t: dict[str, str]) -> str:
     out = []
-    for cluster in clusters[:MAX_ITEMS]:
+    for cluster in _items(cross, "clusters")[:MAX_ITEMS]:
         rows = "".join(f"<tr><td><code>{escape(m['path'])}:{m['line']}</code></td>"
                        f"<td>{escape(m['title'])}</td><td>{escape(m['phrase'])}</td></tr>"
                        for m in cluster["members"])
@@ -144,13 +135,12 @@ def _clusters(cross: JSONObject, t: dict[str, str]) -> str:
                    f"<th scope=\"col\">{escape(t['article_title'])}</th>"
                    f"<th scope=\"col\">{escape(t['phrase'])}</th></tr></thead>"
                    f"<tbody>{rows}</tbody></table>")
-    return _cross_section(t, "clusters", clusters, "".join(out))
+    return _cross_section(t, "clusters", cross, "".join(out))
 
 
-def _duplicates(cross: JSONObject, t: dict[str, str]) -> str:
-    pairs = cross.get("data", {}).get("duplicates", [])
+def _duplicates(cross: StageView, t: dict[str, str]) -> str:
     out = []
-    for pair in pairs[:MAX_ITEMS]:
+    for pair in _items(cross, "duplicates")[:MAX_ITEMS]:
         first, second = pair["first"], pair["second"]
         lines = [p for p in pair.get("passages", [])[:MAX_PASSAGES]]
         rows = "".join(f"<tr><td>{escape(t['line'])} {p['line']}</td>"
@@ -161,14 +151,13 @@ def _duplicates(cross: JSONObject, t: dict[str, str]) -> str:
                    f'{escape(first["title"])}</th><th scope="col"><code>'
                    f'{escape(second["path"])}</code><br>{escape(second["title"])}</th></tr>'
                    f"</thead><tbody>{rows}</tbody></table>")
-    return _cross_section(t, "duplicates", pairs, "".join(out))
+    return _cross_section(t, "duplicates", cross, "".join(out))
 
 
-def _orphans(cross: JSONObject, t: dict[str, str]) -> str:
-    orphans = cross.get("data", {}).get("orphans", [])
+def _orphans(cross: StageView, t: dict[str, str]) -> str:
     items = "".join(f"<li><code>{escape(o['path'])}:{o['line']}</code> {escape(o['title'])}"
-                    f"</li>" for o in orphans[:MAX_ITEMS])
-    return _cross_section(t, "orphans", orphans, f"<ul>{items}</ul>")
+                    f"</li>" for o in _items(cross, "orphans")[:MAX_ITEMS])
+    return _cross_section(t, "orphans", cross, f"<ul>{items}</ul>")
 
 
 def _finding_rows(findings: list[JSONObject], t: dict[str, str]) -> str:
@@ -181,40 +170,34 @@ def _finding_rows(findings: list[JSONObject], t: dict[str, str]) -> str:
             f"</table>")
 
 
-def _suggestions(cross: JSONObject, t: dict[str, str]) -> str:
-    found = cross.get("data", {}).get("suggestions", [])
+def _suggestions(cross: StageView, t: dict[str, str]) -> str:
     rows = "".join(f"<tr><td><code>{escape(s['path'])}:{s['line']}</code></td>"
                    f"<td>{escape(s['phrase'])}</td><td><code>{escape(s['target'])}</code>"
-                   f"</td></tr>" for s in found[:MAX_ITEMS])
+                   f"</td></tr>" for s in _items(cross, "suggestions")[:MAX_ITEMS])
     table = (f'<table><thead><tr><th scope="col">{escape(t["where"])}</th>'
              f'<th scope="col">{escape(t["phrase"])}</th>'
              f'<th scope="col">{escape(t["target"])}</th></tr></thead><tbody>{rows}</tbody>'
              f"</table>")
-    return _cross_section(t, "suggestions", found, table)
+    return _cross_section(t, "suggestions", cross, table)
 
 
 LINK_STATES = ("ok", "skipped", "broken")  # as drawn: ok/redirected, skipped/excluded, other
 
 
-def _link_state(state: str) -> str:
-    if state in ("ok", "redirected"):
-        return "ok"
-    return "skipped" if state in ("skipped", "excluded") else "broken"
-
-
-def _links(report: JSONObject | None, t: dict[str, str], code: str) -> str:
+def _links(report: StageView | None, t: dict[str, str], code: str) -> str:
     head = f"<h2>{escape(t['links'])}</h2>"
     if report is None:
         return head + f"<p>{escape(t['links_none'])}</p>"
     kinds: dict[str, Counter[str]] = {"internal": Counter(), "external": Counter()}
-    for link in report.get("data", {}).get("links", []):
+    for link in report.data.get("links", []):
         kind = "internal" if link.get("internal") else "external"
-        kinds[kind][_link_state(str(link.get("state", "")))] += 1
+        kinds[kind][link_state(str(link.get("state", "")))] += 1
     rows = [(t[kind], kinds[kind]) for kind in kinds]
     names = {s: t[f"link_{s}"] for s in LINK_STATES}
-    findings = report.get("findings", [])
+    findings = report.findings
     return (head + bar_chart(f"links-{code}", t["links"], [(n, dict(c)) for n, c in rows],
                              LINK_STATES, names)
             + _counts_table(rows, t["kind"], {**t, **{s: names[s] for s in LINK_STATES}},
                             LINK_STATES)
-            + (_finding_rows(findings, t) if findings else "") + _more(findings, t, "links.json"))
+            + (_finding_rows(findings, t) if findings else "")
+            + _more(report.found, t, "links.json"))

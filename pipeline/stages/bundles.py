@@ -21,6 +21,7 @@ import argparse
 import fnmatch
 import os
 import stat
+import unicodedata
 from collections.abc import Callable
 from functools import partial
 from importlib import resources
@@ -31,7 +32,8 @@ import orjson
 from pipeline.content.assets import tree_of
 from pipeline.content.tags import Tag, group_by_tag, slugs_by_key
 from pipeline.content.translations import source_hash
-from pipeline.core import fsutil, urls
+from pipeline.core import urls
+from pipeline.core.addresses import PageAddress
 from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Finding, Severity, Site, StageResult, has_errors
 from pipeline.core.settings import CONFIG_NAME
@@ -46,15 +48,15 @@ from pipeline.engine.state import read_state, write_state
 from pipeline.redirects import detect
 from pipeline.redirects.plan import Redirect
 from pipeline.redirects.site import outputs as redirect_outputs
-from pipeline.render import catalogs, feeds, images, pages, search
+from pipeline.render import catalogs, feeds, images, manifest, pages, search
 from pipeline.render.bundle import LocaleKit
 from pipeline.render.i18n import numbering_problem
 from pipeline.render.listing import ListPart, paginate
 from pipeline.render.markdown import policy_of, problem_with_policy
 from pipeline.seo.alternates import Alternate, home_alternates, tag_alternates
 
-MANIFEST_FILE = "manifest.json"
-MANIFEST_SCHEMA = "seo-pipeline/bundles-manifest/1"
+MANIFEST_FILE = manifest.MANIFEST_FILE
+MANIFEST_SCHEMA = manifest.MANIFEST_SCHEMA
 # Written into the output folder by other stages; public/ files of these names are skipped.
 OTHER_STAGES = ("robots.txt", "sitemap*.xml", "sitemap*.xml.gz")
 AddPage = Callable[[str, str, JSONValue, Callable[[], bytes]], None]  # (file, owner, inputs, render)
@@ -77,39 +79,42 @@ def run(site: Site, args: object = None) -> StageResult:
                      getattr(args, "previous_sitemap", None))
 
 
-def build(site: Site, outputs: Outputs, jobs: int = 0,
-          executor: Executor | None = None, previous: str | None = None) -> StageResult:
+def build(site: Site, outputs: Outputs, jobs: int = 0, executor: Executor | None = None,
+          previous_sitemap: str | None = None) -> StageResult:
     settings = site.settings
     findings = check_settings(site)
     if has_errors(findings):
         return StageResult("bundles", findings)
     kits: dict[str, LocaleKit] = {}
-    with_articles = {article.locale for article in site.published()}
+    published = list(site.published())  # one pass over the site's articles
+    with_articles = {article.locale for article in published}
     for locale in site.locales:
         translations, problems = catalogs.load_translations(
             settings.path("locales"), locale, settings.root, locale.code in with_articles)
         findings += problems
         kits[locale.code] = LocaleKit(locale, translations)
-    findings += check_paths(site)
+    problems, addresses = check_paths(site, published)
+    findings += problems
     if has_errors(findings):
         return StageResult("bundles", findings)
     cache = settings.path("cache")
     pages_state = read_state(cache, PAGES_STATE, fingerprint.code(), PagesDoc)
     search_state = read_state(cache, SEARCH_STATE, fingerprint.code())
-    made_before = previous_files(outputs.folder("output"))  # and what state says, without it
-    made_before |= set(filter(paths.is_safe, pages_state)) | search.recorded_files(search_state)
-    dist = outputs.replace("output", "bundles", made_before)
+    manifest_state = read_state(cache, manifest.STATE, fingerprint.code(), dict[str, str])
+    made_before = set(filter(paths.is_safe, pages_state)) | search.recorded_files(search_state)
+    dist = outputs.folder("output")
     if outputs.force:
-        pages_state, search_state = {}, {}
+        pages_state, search_state, manifest_state = {}, {}, {}
     units = unit_results(site, outputs, jobs, executor)
     findings += units.findings + units.findings_of("findings")
     owners: dict[str, str] = {}
     bundles: list[Listed] = []
-    for article in site.published():
-        result = units.articles[article.source.as_posix()]
+    for article in published:
+        source = article.source.as_posix()
+        result = units.articles[source]
         for rel, sha in result["shas"].items():
             dist.written(rel, sha)
-            owners[rel] = article.source.as_posix()
+            owners[rel] = source
         bundles.append((article, result))
     redirects, problems = site_pages(site, kits, bundles, dist, owners, pages_state)
     findings += problems
@@ -121,21 +126,29 @@ def build(site: Site, outputs: Outputs, jobs: int = 0,
         findings += search.publish_index(settings, dist, owners,
                                          {r["page"] for _, r in bundles}, search_state)
         outputs.record(SEARCH_STATE, fingerprint.code(), search_state)
+    files = sorted(owners)
+    urls = [address.url for address in addresses.values()]  # published order, as bundles
+    previous = manifest.previous(dist, manifest_state, files, urls)
+    # the files it made before (what the state says, and the last manifest's files)
+    outputs.replace("output", "bundles", made_before | previous.files)
     if site.settings.redirects.detect and not has_errors(findings):
         findings += detect.disappeared(site, dist, [r["entry"] for _, r in bundles],
-                                       set(owners), redirects, previous)
-    manifest = manifest_data(site, bundles, dist, owners)
-    data = {"articles": len(bundles), "files": len(owners) + 1,
-            "words": {code: sum(r["words"] for a, r in bundles if a.locale == code)
-                      for code in settings.locale_codes}}
+                                       set(owners), redirects, previous_sitemap,
+                                       previous.bundles, served_urls(site, addresses))
+    words = dict.fromkeys(settings.locale_codes, 0)
+    for article, result in bundles:
+        if article.locale in words:
+            words[article.locale] += result["words"]
+    data = {"articles": len(bundles), "files": len(owners) + 1, "words": words}
     stats: dict[str, int | float | bool] = {"units run": units.ran,
                                             "units reused": units.reused}
     if has_errors(findings):
         outputs.discard("output")
         return StageResult("bundles", findings, data=data, run_stats=stats)
-    dist.put(MANIFEST_FILE, fsutil.dumps_json_bytes(manifest))
+    sha = dist.put(MANIFEST_FILE, manifest_bytes(bundles, addresses, dist, files))
+    outputs.record(manifest.STATE, fingerprint.code(), manifest.state_of(sha, files, urls))
     output = str(settings.path("output")) + "/"
-    listed = [output + rel for rel in sorted(owners)] + [output + MANIFEST_FILE]
+    listed = [output + rel for rel in files] + [output + MANIFEST_FILE]
     return StageResult("bundles", findings, outputs=listed,  # type: ignore[arg-type]  # str paths; report._rel takes str too
                        data=data, run_stats=stats)
 
@@ -158,26 +171,42 @@ def check_settings(site: Site) -> list[Finding]:
     return findings
 
 
-def check_paths(site: Site) -> list[Finding]:
+def check_paths(site: Site, published: list[Article] | None = None,
+                ) -> tuple[list[Finding], dict[str, PageAddress]]:
     """Before anything is written: every page and JSON path stays inside the output folder
-    and no two articles write one file (BN203, BN201)."""
+    and no two articles write one file (BN203, BN201). Also each published article's
+    addresses, by source, in the order of ``published`` (default: the site's)."""
     findings = []
     owners: dict[str, str] = {}
-    for article in site.published():
+    addresses: dict[str, PageAddress] = {}
+    for article in site.published() if published is None else published:
         address = urls.address(site.settings, article.locale, article.slug)
-        owner, line = article.source.as_posix(), article.line_of("slug")
+        owner = article.source.as_posix()
+        addresses[owner] = address
         for rel in (address.file, address.json_file):
             if not paths.is_safe(rel):
-                findings.append(Finding(owner, line, 1, "BN203", Severity.ERROR,
+                findings.append(Finding(owner, article.line_of("slug"), 1, "BN203",
+                                        Severity.ERROR,
                                         f"output path is outside the output folder: {rel!r}",
                                         "fix the slug or site.url_pattern"))
             elif rel in owners:
-                findings.append(Finding(owner, line, 1, "BN201", Severity.ERROR,
+                findings.append(Finding(owner, article.line_of("slug"), 1, "BN201",
+                                        Severity.ERROR,
                                         f"{rel} is also written for {owners[rel]}",
                                         "each page needs its own slug and locale"))
             else:
                 owners[rel] = owner
-    return findings
+    return findings, addresses
+
+
+def served_urls(site: Site, addresses: dict[str, PageAddress]) -> set[str]:
+    """Article URLs the detector may take as served without decoding them: each names
+    its page file as it is (an NFC path under the base URL, no query or fragment), so
+    the file the detector would derive from it is the page's own, which this run writes."""
+    prefix = site.settings.base_url + "/"
+    return {a.url for a in addresses.values()
+            if a.url.startswith(prefix) and "?" not in a.url and "#" not in a.url
+            and a.file.endswith("/index.html") and unicodedata.is_normalized("NFC", a.file)}
 
 
 def site_pages(site: Site, kits: dict[str, LocaleKit], bundles: list[Listed],
@@ -325,32 +354,23 @@ def assets(site: Site, dist: FolderRun, owners: dict[str, str], findings: list[F
         sha = old[2] if old and old[0] == item.size and old[1] == item.mtime_ns \
             else file_digest(item.path)
         seen[relpath] = (item.size, item.mtime_ns, sha)
-        dist.put_copy(relpath, Path(item.path), sha)
+        if dist.current.get(relpath) == sha:
+            dist.written(relpath, sha)  # held as it is: no copy, no path to make
+        else:
+            dist.put_copy(relpath, Path(item.path), sha)
         owners[relpath] = shown
     if seen != state.get("files"):
         write_state(cache, ASSETS_STATE, "1", {"files": seen})
 
 
-def manifest_data(site: Site, bundles: list[Listed], dist: FolderRun,
-                  owners: dict[str, str]) -> JSONObject:
-    settings = site.settings
-    return {
-        "schema": MANIFEST_SCHEMA,
-        "bundles": [{"locale": a.locale, "slug": a.slug, "translationKey": a.translation_key,
-                     "url": urls.page_url(settings, a.locale, a.slug),
-                     "page": r["page"], "json": r["json"],
-                     "sourceHash": source_hash(a)} for a, r in bundles],
-        "files": {rel: dist.files[rel] for rel in sorted(owners)},
-    }
-
-
-def previous_files(dist: FolderRun) -> set[str]:
-    """Files the last run listed in its manifest (empty when there is none or it is bad)."""
-    if MANIFEST_FILE not in dist.current:
-        return set()
-    try:
-        data = orjson.loads((dist.publication.folder.target / MANIFEST_FILE).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return set()
-    files = data.get("files") if isinstance(data, dict) else None
-    return ({str(k) for k in files} | {MANIFEST_FILE}) if isinstance(files, dict) else set()
+def manifest_bytes(bundles: list[Listed], addresses: dict[str, PageAddress],
+                   dist: FolderRun, files: list[str]) -> bytes:
+    """``manifest.json``: every article (locale, slug, key, URL, page, JSON, source hash)
+    and every file written with its SHA-256; every value a plain ``str``. ``addresses``
+    are the articles' of ``bundles``, in the same order."""
+    return manifest.manifest_bytes(
+        [{"locale": str(a.locale), "slug": str(a.slug), "translationKey": str(a.translation_key),
+          "url": str(address.url), "page": str(r["page"]), "json": str(r["json"]),
+          "sourceHash": str(source_hash(a))}
+         for (a, r), address in zip(bundles, addresses.values(), strict=True)],
+        {rel: str(dist.files[rel]) for rel in files})

@@ -1,9 +1,10 @@
 """Report stage: the site health report ``reports/index.html`` (``pipeline.sitereport``).
 
-Runs last in a build and reads the reports the stages before it put into ``reports/``
-this run (and ``links.json`` from the last ``links`` run, when there is one). The page is
-rendered again only when what it shows changed: its first lines carry the digest of its
-inputs, so an unchanged build keeps the published file as it is.
+Runs last in a build. The stage reports the build made this run are handed over as
+``StageResult``s (``build_results``; nothing re-read); the others in ``reports/`` (the
+last ``links`` run's, a stage run alone) are read. The page is rendered again only
+when what it shows changed: its first lines carry the digest of what it shows, so a
+build that changes nothing shown keeps the published file as it is.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from pathlib import Path
 from pipeline.core.model import Site, StageResult
 from pipeline.engine.outputs import run_outputs
 from pipeline.sitereport import page
-from pipeline.sitereport.inputs import gather, read_reports, translation_rows
+from pipeline.sitereport.inputs import gather, read_views, translation_counts
 
 PAGE = "index.html"
 
 
 def run(site: Site, options: object = None) -> StageResult:
+    handed = {r.stage: r for r in getattr(options, "build_results", None) or ()}
     with run_outputs(site.settings, options) as outputs:
         folder = outputs.folder("reports")
-        names = {rel for rel in (*folder.current, *folder.files) if "/" not in rel}
-        inputs = gather(read_reports(folder.root, names), translation_rows(site),
-                        site.settings.locale_codes)
+        shas = {**folder.current, **folder.files}  # this run's files, then the others
+        views = read_views(folder.root, shas, site.settings.locale_codes, handed)
+        inputs = gather(site.settings, views, translation_counts(site))
         marker = f"<!-- inputs sha256:{inputs.digest} -->".encode()
         current = folder.current.get(PAGE)
         if current is not None and _starts_with(folder.root / PAGE, marker):
