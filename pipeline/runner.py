@@ -95,9 +95,10 @@ def build(site: Site, options: argparse.Namespace,
           changes: dict[str, FolderChanges] | None = None) -> list[StageResult]:
     """Run every offline stage in order; stop after a stage with errors. Each output
     folder is published once, at the end, holding what the stages without errors made."""
-    results = []
+    results: list[StageResult] = []
     with run_outputs(site.settings, options) as outputs:
-        # build_results: the stages' results so far, for the report stage (not re-read)
+        # build_results: the stages' results so far (``RunOptions.results``), which the
+        # report stage reads instead of the files
         shared = argparse.Namespace(**{**vars(options), "outputs": outputs,
                                        "build_results": results})
         for item in STAGES:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline.core.settings_rules import JOBS_PER_CORE, NumberOption, jobs_bound
 
 if TYPE_CHECKING:
+    from pipeline.core.model import StageResult
     from pipeline.engine.executors import Executor
     from pipeline.engine.outputs import Outputs
 
@@ -29,6 +30,8 @@ class RunOptions:
     executor_spec: str | None = None  # --executor: local, dask-local, dask://HOST:PORT
     outputs: Outputs | None = None  # the build's shared output folders, when in a build
     executor: Executor | None = None  # the build's executor, when in a build
+    # the results of the build's stages so far (the report stage reads them, not the files)
+    results: tuple[StageResult, ...] = ()
 
     @classmethod
     def of(cls, args: object) -> RunOptions:
@@ -39,7 +42,8 @@ class RunOptions:
                    force=bool(getattr(args, "force", False)),
                    executor_spec=getattr(args, "executor", None),
                    outputs=getattr(args, "outputs", None),
-                   executor=getattr(args, "engine_executor", None))
+                   executor=getattr(args, "engine_executor", None),
+                   results=tuple(getattr(args, "build_results", None) or ()))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

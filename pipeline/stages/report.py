@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.core.model import Site, StageResult
+from pipeline.engine.options import RunOptions
 from pipeline.engine.outputs import run_outputs
 from pipeline.sitereport import page
 from pipeline.sitereport.inputs import gather, read_views, translation_counts
@@ -20,7 +21,7 @@ PAGE = "index.html"
 
 
 def run(site: Site, options: object = None) -> StageResult:
-    handed = {r.stage: r for r in getattr(options, "build_results", None) or ()}
+    handed = {r.stage: r for r in RunOptions.of(options).results}
     with run_outputs(site.settings, options) as outputs:
         folder = outputs.folder("reports")
         shas = {**folder.current, **folder.files}  # this run's files, then the others
