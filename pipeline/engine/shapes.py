@@ -104,3 +104,33 @@ class PublishDoc(TypedDict):
 
 
 FileRow = tuple[str, list[int]]  # one file of the base buffer: SHA-256, stat (or [])
+
+
+class CrossEntry(TypedDict):
+    """One article in the cross-check state (``crosscheck.patch``): its summary's digest,
+    what its old summary put into the indexes, and the results that concern it."""
+
+    digest: str
+    locale: str
+    bands: list[int]  # LSH bucket keys
+    words: str  # what cannibalization clusters read of it
+    claim: str  # what the phrase map reads of it
+    pairs: dict[str, float]  # near-duplicate partner -> similarity
+    suggestions: list[tuple[int, str, str, str]]  # line, phrase, target, url
+
+
+CrossEntriesDoc = dict[str, CrossEntry]  # one shard of articles, by source path
+CrossBucketsDoc = dict[str, list[str]]  # one shard of LSH buckets: "locale key" -> sources
+CrossPhrasesDoc = dict[str, list[tuple[int, list[int], str, str, str, str]]]
+CrossGroupsDoc = dict[str, tuple[list[str], list[FindingRow]]]  # key -> shape, findings
+
+
+class CrossMetaDoc(TypedDict):
+    """The counts every shard was written with (fewer read back means damage) and the
+    cannibalization clusters."""
+
+    entries: list[int]
+    buckets: list[int]
+    groups: list[int]
+    phrases: dict[str, int]
+    clusters: list[tuple[str, list[str], str]]
