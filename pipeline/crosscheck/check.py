@@ -33,7 +33,8 @@ class Result:
 
     clusters: list[ClusterRef] = field(default_factory=list)  # by locale, first member
     pairs: dict[tuple[str, str], float] = field(default_factory=dict)  # near-duplicates
-    groups: dict[str, tuple[GroupShape, list[Finding]]] = field(default_factory=dict)
+    groups: dict[str, list[Finding]] = field(default_factory=dict)  # translations, by key
+    shapes: dict[str, str] = field(default_factory=dict)  # key -> its shape, joined
     suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
     phrases: dict[str, linking.PhraseMap] = field(default_factory=dict)  # per locale
 
@@ -53,8 +54,8 @@ def compute(shapes: dict[str, GroupShape], summaries: dict[str, JSONObject]) -> 
     result.clusters = [cluster_ref(c) for c in cannibal.clusters(ordered)]
     result.pairs = {(p.first.source, p.second.source): p.similarity
                     for p in duplicates.near_duplicates(items)}
-    result.groups = {key: (shape, translation_findings(shape, items))
-                     for key, shape in shapes.items()}
+    result.groups = {key: translation_findings(shape, items) for key, shape in shapes.items()}
+    result.shapes = {key: joined(shape) for key, shape in shapes.items()}
     by_locale: dict[str, list[Item]] = defaultdict(list)
     for item in ordered:
         by_locale[item.locale].append(item)
@@ -82,6 +83,10 @@ def group_shapes(site: Site) -> dict[str, GroupShape]:
                             *(a.source.as_posix() for a in group.articles.values()
                               if a is not source))
     return found
+
+
+def joined(shape: GroupShape) -> str:
+    return "\n".join(shape)
 
 
 def translation_findings(shape: GroupShape, items: dict[str, Item]) -> list[Finding]:
@@ -115,7 +120,7 @@ def render(result: Result, summaries: dict[str, JSONObject]) -> tuple[list[Findi
     suggested = {s: result.suggestions[s] for s in sorted(result.suggestions)}
     findings = [cannibal.finding(c) for c in clusters]
     findings += [duplicates.finding(p) for p in pairs]
-    for _, found in result.groups.values():
+    for found in result.groups.values():
         findings += found
     findings += [linking.orphan_finding(s, summaries[s]) for s in lonely]
     for source, rows in suggested.items():

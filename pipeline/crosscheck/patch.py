@@ -26,6 +26,7 @@ more than ``MAX_CHANGED_SHARE`` of the articles, computes everything (``check.co
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from pipeline.content.records import finding_of, finding_record
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Site
 from pipeline.crosscheck import cannibal, duplicates, linking, minhash
-from pipeline.crosscheck.check import GroupShape, Result, compute, translation_findings
+from pipeline.crosscheck.check import GroupShape, Result, compute, joined, translation_findings
 from pipeline.crosscheck.item import Item
 from pipeline.crosscheck.linking import Phrase, PhraseMap, Suggestion, Target
 from pipeline.crosscheck.summary import unpack
@@ -80,16 +81,21 @@ def _bucket_shard(name: str) -> int:
     return int(name.rsplit(" ", 1)[1]) % BUCKET_SHARDS
 
 
+def _hash(value: object) -> str:
+    return hashlib.blake2b(orjson.dumps(value), digest_size=12).hexdigest()
+
+
 def words_of(row: JSONObject) -> str:
-    """What the clusters read of an article."""
-    return orjson.dumps([row["locale"], row["phraseWords"], row["titleWords"]]).decode()
+    """What the clusters read of an article (hashed)."""
+    return _hash([row["locale"], row["phraseWords"], row["titleWords"]])
 
 
 def claim_of(row: JSONObject) -> str:
-    """What the phrase map reads of an article."""
+    """What the phrase map reads of an article (hashed)."""
     phrase = row["phraseWords"] if row["phraseFrom"] == FRONT_MATTER else None
-    return orjson.dumps([row["locale"], row["slug"], row["url"], phrase, row["phrase"],
-                         row["titleWords"], row["title"]]).decode()
+    return _hash([row["locale"], row["slug"], row["url"], phrase, row["phrase"],
+                  row["titleWords"], row["title"]])
+
 
 
 @dataclass
@@ -182,7 +188,7 @@ def full_documents(result: Result, summaries: dict[str, JSONObject]) -> Document
     for source in sorted(summaries):
         row = summaries[source]
         entries[source] = _entry(row, {}, [])
-        for key in entries[source]["bands"]:
+        for key in unpack(row["bands"]):
             buckets[_bucket(row["locale"], key)].append(source)
     for (a, b), similarity in result.pairs.items():
         entries[a]["pairs"][b] = similarity
@@ -194,8 +200,8 @@ def full_documents(result: Result, summaries: dict[str, JSONObject]) -> Document
                                 lambda k: _shard(k, ENTRY_SHARDS), range(ENTRY_SHARDS))
     bucket_counts = _write_shards(docs, "buckets", BUCKET_SHARDS, buckets, _bucket_shard,
                                   range(BUCKET_SHARDS))
-    groups = {key: (list(shape), [finding_record(f) for f in found])
-              for key, (shape, found) in result.groups.items()}
+    groups = {key: (shape, [finding_record(f) for f in result.groups.get(key, [])])
+              for key, shape in result.shapes.items()}
     group_counts = _write_shards(docs, "groups", GROUP_SHARDS, groups,
                                  lambda k: _shard(k, GROUP_SHARDS), range(GROUP_SHARDS))
     phrases = {}
@@ -211,7 +217,7 @@ def full_documents(result: Result, summaries: dict[str, JSONObject]) -> Document
 
 def _entry(row: JSONObject, pairs: dict[str, float],
            suggestions: list[tuple[int, str, str, str]]) -> CrossEntry:
-    return {"digest": row["digest"], "locale": row["locale"], "bands": list(unpack(row["bands"])),
+    return {"digest": row["digest"], "locale": row["locale"], "bands": row["bands"],
             "words": words_of(row), "claim": claim_of(row), "pairs": pairs,
             "suggestions": suggestions}
 
@@ -241,8 +247,9 @@ def result_of(loaded: Loaded) -> Result:
                 result.pairs[(source, other)] = similarity
         if entry["suggestions"]:
             result.suggestions[source] = [Suggestion(*s) for s in entry["suggestions"]]
-    result.groups = {key: (tuple(shape), [finding_of(list(f)) for f in found])
-                     for key, (shape, found) in loaded.groups.items()}
+    result.shapes = {key: shape for key, (shape, _) in loaded.groups.items()}
+    result.groups = {key: [finding_of(list(f)) for f in found]
+                     for key, (_, found) in loaded.groups.items() if found}
     return result
 
 
@@ -349,9 +356,10 @@ def _pairs(result: Result, summaries: dict[str, JSONObject], cache: Path, loaded
     names: set[str] = set()
     for source in gone:
         if source in old:
-            names.update(_bucket(old[source]["locale"], k) for k in old[source]["bands"])
+            names.update(_bucket(old[source]["locale"], k) for k in unpack(old[source]["bands"]))
         if source in entries:
-            names.update(_bucket(entries[source]["locale"], k) for k in entries[source]["bands"])
+            names.update(_bucket(entries[source]["locale"], k)
+                         for k in unpack(entries[source]["bands"]))
     shards = {_bucket_shard(n) for n in names}
     if not _load_buckets(cache, loaded, shards):
         raise Fallback
@@ -359,7 +367,7 @@ def _pairs(result: Result, summaries: dict[str, JSONObject], cache: Path, loaded
     crowded = False
     for source in gone:  # out of its old buckets, its pairs dropped
         if source in old:
-            for key in old[source]["bands"]:
+            for key in unpack(old[source]["bands"]):
                 members = buckets.get(_bucket(old[source]["locale"], key), [])
                 crowded |= len(members) > duplicates.MAX_BUCKET
                 if source in members:
@@ -374,7 +382,7 @@ def _pairs(result: Result, summaries: dict[str, JSONObject], cache: Path, loaded
             entries[source]["pairs"] = {}
     candidates: set[tuple[str, str]] = set()
     for source in changed:  # into its new ones
-        for key in entries[source]["bands"]:
+        for key in unpack(entries[source]["bands"]):
             members = buckets.setdefault(_bucket(entries[source]["locale"], key), [])
             members.append(source)
             members.sort()
@@ -409,19 +417,19 @@ def _groups(shapes: dict[str, GroupShape], result: Result, loaded: Loaded, gone:
     """Translation checks of the groups with a changed member or shape."""
     counts = list(loaded.meta["groups"])
     touched = set()
-    for key in set(result.groups) - set(shapes):
-        del result.groups[key]
+    for key in set(result.shapes) - set(shapes):
+        del result.shapes[key]
+        result.groups.pop(key, None)
         touched.add(key)
     for key, shape in shapes.items():
-        was = result.groups.get(key)
-        if was is None or was[0] != shape or gone.intersection(shape):
+        if result.shapes.get(key) != joined(shape) or gone.intersection(shape):
             present = {s: item(s) for s in shape if _present(item, s)}
-            result.groups[key] = (shape, translation_findings(shape, present))
+            result.groups[key] = translation_findings(shape, present)
+            result.shapes[key] = joined(shape)
             touched.add(key)
     shards = {_shard(k, GROUP_SHARDS) for k in touched}
-    groups = {key: (list(shape), [finding_record(f) for f in found])
-              for key, (shape, found) in result.groups.items()
-              if _shard(key, GROUP_SHARDS) in shards}
+    groups = {key: (shape, [finding_record(f) for f in result.groups.get(key, [])])
+              for key, shape in result.shapes.items() if _shard(key, GROUP_SHARDS) in shards}
     written = _write_shards(docs, "groups", GROUP_SHARDS, groups,
                             lambda k: _shard(k, GROUP_SHARDS), shards)
     for i in shards:

@@ -112,9 +112,9 @@ class CrossEntry(TypedDict):
 
     digest: str
     locale: str
-    bands: list[int]  # LSH bucket keys
-    words: str  # what cannibalization clusters read of it
-    claim: str  # what the phrase map reads of it
+    bands: str  # its LSH bucket keys (``crosscheck.summary.pack``ed)
+    words: str  # a hash of what cannibalization clusters read of it
+    claim: str  # a hash of what the phrase map reads of it
     pairs: dict[str, float]  # near-duplicate partner -> similarity
     suggestions: list[tuple[int, str, str, str]]  # line, phrase, target, url
 
@@ -122,7 +122,7 @@ class CrossEntry(TypedDict):
 CrossEntriesDoc = dict[str, CrossEntry]  # one shard of articles, by source path
 CrossBucketsDoc = dict[str, list[str]]  # one shard of LSH buckets: "locale key" -> sources
 CrossPhrasesDoc = dict[str, list[tuple[int, list[int], str, str, str, str]]]
-CrossGroupsDoc = dict[str, tuple[list[str], list[FindingRow]]]  # key -> shape, findings
+CrossGroupsDoc = dict[str, tuple[str, list[FindingRow]]]  # key -> shape (joined), findings
 
 
 class CrossMetaDoc(TypedDict):
