@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,12 +183,17 @@ def phrase_rows(phrases: PhraseMap) -> list[tuple[int, list[int], str, str, str,
 def full_documents(result: Result, summaries: dict[str, JSONObject]) -> Documents:
     """Every document of the state for ``result`` (computed over ``summaries``)."""
     entries: dict[str, CrossEntry] = {}
-    buckets: dict[str, list[str]] = defaultdict(list)
+    shards: list[dict[str, list[str]]] = [{} for _ in range(BUCKET_SHARDS)]
     for source in sorted(summaries):
         row = summaries[source]
         entries[source] = _entry(row, {}, [])
         for key in unpack(row["bands"]):
-            buckets[_bucket(row["locale"], key)].append(source)
+            name = f"{row['locale']} {key}"  # as _bucket
+            members = shards[key % BUCKET_SHARDS].get(name)
+            if members is None:
+                shards[key % BUCKET_SHARDS][name] = [source]
+            else:
+                members.append(source)
     for (a, b), similarity in result.pairs.items():
         entries[a]["pairs"][b] = similarity
         entries[b]["pairs"][a] = similarity
@@ -198,8 +202,9 @@ def full_documents(result: Result, summaries: dict[str, JSONObject]) -> Document
     docs: Documents = {}
     meta_counts = _write_shards(docs, "entries", ENTRY_SHARDS, entries,
                                 lambda k: _shard(k, ENTRY_SHARDS), range(ENTRY_SHARDS))
-    bucket_counts = _write_shards(docs, "buckets", BUCKET_SHARDS, buckets, _bucket_shard,
-                                  range(BUCKET_SHARDS))
+    for i, shard in enumerate(shards):
+        docs[f"{PREFIX}buckets/{i}"] = shard
+    bucket_counts = [len(shard) for shard in shards]
     groups = {key: (shape, [finding_record(f) for f in result.groups.get(key, [])])
               for key, shape in result.shapes.items()}
     group_counts = _write_shards(docs, "groups", GROUP_SHARDS, groups,
