@@ -31,7 +31,7 @@ def summary(locale: str, slug: str, phrase: list[str], front: bool, title: list[
     paragraphs = [body[i:i + 6] for i in range(0, len(body), 6)]
     return with_digest({
         "locale": locale, "key": slug, "slug": slug, "url": f"https://x.test/{locale}/{slug}/",
-        "title": " ".join(title).title(), "titleLine": 2, "phrase": " ".join(phrase),
+        "title": " ".join(title).title(), "titleLine": 2 + headings, "phrase": " ".join(phrase),
         "phraseFrom": "front matter" if front else "proposed", "phraseWords": phrase,
         "titleWords": title, "signature": pack(signature),
         "bands": pack(minhash.bands(signature)), "words": len(body),
@@ -93,6 +93,8 @@ def test_patched_result_equals_the_full_one(tmp_path_factory: Any, start: list[d
         put(spec)
     result, documents, patched = patch.run(shapes_of(summaries), summaries, cache, code)
     assert not patched
+    rendered(result, summaries)
+    patch.with_views(documents, result)
     commit(cache, code, documents)
     for action, index, spec in edits:
         sources = sorted(summaries)
@@ -110,9 +112,10 @@ def test_patched_result_equals_the_full_one(tmp_path_factory: Any, start: list[d
         shapes = shapes_of(summaries)
         result, documents, patched = patch.run(shapes, summaries, cache, code, max_share=1)
         assert patched
-        commit(cache, code, documents)
         full = compute(shapes, summaries)
         assert rendered(result, summaries) == rendered(full, summaries)
+        patch.with_views(documents, result)  # as the stage does, once it has rendered
+        commit(cache, code, documents)
     store.forget_all()
 
 
@@ -140,3 +143,21 @@ def test_stage_result_is_plain(tmp_path: Path) -> None:
     """What ``encode_plain`` refuses (a lone surrogate) goes the general way."""
     found = StageResult("crosscheck", data={"title": "\ud800"})
     assert encode_plain(found, tmp_path) is None
+
+
+def test_a_cluster_member_edited_in_place_is_rendered_again(tmp_path: Path) -> None:
+    """Same cluster, same members: the member's new title line shows (not the kept view)."""
+    spec = {"locale": "en", "slug": "a", "phrase": ["laser", "skin"], "front": True,
+            "title": ["laser", "skin", "cost"], "body": WORDS, "links": [], "headings": 0}
+    summaries = {f"content/en/{s}.md": summary(**{**spec, "slug": s}) for s in "abc"}
+    result, documents, _ = patch.run({}, summaries, tmp_path, "code")
+    rendered(result, summaries)
+    patch.with_views(documents, result)
+    commit(tmp_path, "code", documents)
+    summaries["content/en/a.md"] = summary(**{**spec, "headings": 2})
+    result, _, patched = patch.run({}, summaries, tmp_path, "code", max_share=1)
+    assert patched and len(result.clusters) == 1
+    findings = rendered(result, summaries)[0]
+    assert findings == rendered(compute({}, summaries), summaries)[0]
+    assert "content/en/a.md:4 " in findings[0].message
+    store.forget_all()

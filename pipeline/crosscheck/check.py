@@ -32,6 +32,8 @@ class Result:
     """What the checks found, by source path: enough to render findings and data."""
 
     clusters: list[ClusterRef] = field(default_factory=list)  # by locale, first member
+    # each cluster's finding and data, once rendered (kept while no member changes)
+    views: dict[ClusterRef, tuple[Finding, JSONObject]] = field(default_factory=dict)
     pairs: dict[tuple[str, str], float] = field(default_factory=dict)  # near-duplicates
     groups: dict[str, list[Finding]] = field(default_factory=dict)  # translations, by key
     shapes: dict[str, str] = field(default_factory=dict)  # key -> its shape, joined
@@ -110,25 +112,37 @@ def render(result: Result, summaries: dict[str, JSONObject]) -> tuple[list[Findi
             items[source] = Item(source, summaries[source])
         return items[source]
 
-    clusters = [cannibal.Cluster(locale, tuple(map(item, members)), reason)
-                for locale, members, reason in result.clusters]
+    for ref in result.clusters:
+        if ref not in result.views:
+            result.views[ref] = cluster_view(cannibal.Cluster(ref[0], tuple(map(item, ref[1])),
+                                                              ref[2]))
     pairs = [duplicates.Pair(item(a), item(b), similarity,
                              duplicates.shared(item(a), item(b)))
              for (a, b), similarity in sorted(result.pairs.items())]
     ordered = {s: summaries[s] for s in sorted(summaries)}
     lonely = linking.orphans(ordered)
     suggested = {s: result.suggestions[s] for s in sorted(result.suggestions)}
-    findings = [cannibal.finding(c) for c in clusters]
+    findings = [result.views[ref][0] for ref in result.clusters]
     findings += [duplicates.finding(p) for p in pairs]
     for found in result.groups.values():
         findings += found
     findings += [linking.orphan_finding(s, summaries[s]) for s in lonely]
     for source, rows in suggested.items():
         findings += [linking.suggestion_finding(source, s) for s in rows]
-    return sorted(findings), _data(clusters, pairs, lonely, summaries, suggested)
+    return sorted(findings), _data([result.views[ref][1] for ref in result.clusters], pairs,
+                                   lonely, summaries, suggested)
 
 
-def _data(clusters: list[cannibal.Cluster], pairs: list[duplicates.Pair],
+def cluster_view(cluster: cannibal.Cluster) -> tuple[Finding, JSONObject]:
+    """A cluster's finding and its entry in the report data."""
+    return cannibal.finding(cluster), {
+        "locale": cluster.locale, "reason": cluster.reason,
+        "members": [{"path": m.source, "line": m.title_line, "title": m.title,
+                     "phrase": m.phrase, "phraseFrom": m.phrase_from, "url": m.url}
+                    for m in cluster.members]}
+
+
+def _data(clusters: list[JSONObject], pairs: list[duplicates.Pair],
           lonely: list[str], summaries: dict[str, JSONObject],
           suggested: dict[str, list[Suggestion]]) -> JSONObject:
     """What a reader of ``reports/crosscheck.json`` (and a site report) shows side by side."""
@@ -138,10 +152,7 @@ def _data(clusters: list[cannibal.Cluster], pairs: list[duplicates.Pair],
         orphans.append({"locale": row["locale"], "path": source, "line": row["titleLine"],
                         "title": row["title"], "url": row["url"]})
     return {
-        "clusters": [{"locale": c.locale, "reason": c.reason,
-                      "members": [{"path": m.source, "line": m.title_line, "title": m.title,
-                                   "phrase": m.phrase, "phraseFrom": m.phrase_from,
-                                   "url": m.url} for m in c.members]} for c in clusters],
+        "clusters": clusters,
         "duplicates": [{"locale": p.first.locale, "similarity": p.similarity,
                         "first": {"path": p.first.source, "title": p.first.title},
                         "second": {"path": p.second.source, "title": p.second.title},

@@ -156,20 +156,25 @@ def _load_buckets(cache: Path, loaded: Loaded, shards: set[int]) -> bool:
     return True
 
 
-def _load_phrases(cache: Path, loaded: Loaded, locale: str) -> PhraseMap | None:
+def _load_phrases(cache: Path, loaded: Loaded, locale: str,
+                  wanted: set[int] | None = None) -> PhraseMap | None:
+    """The kept phrase map of ``locale`` (only the keys in ``wanted`` when given: those
+    are all a few articles' suggestions look up)."""
     name = f"{PREFIX}phrases/{locale}"
     doc = store.of(cache).get(DOCUMENT, name, loaded.code, CrossPhrasesDoc)
     rows = (doc or {}).get("phrases", [])
     if len(rows) != loaded.meta["phrases"].get(locale, 0):
         return None
-    return phrases_of(rows)
+    return phrases_of(rows, wanted)
 
 
-def phrases_of(rows: list[tuple[int, list[int], str, str, str, str]]) -> PhraseMap:
+def phrases_of(rows: list[tuple[int, list[int], str, str, str, str]],
+               wanted: set[int] | None = None) -> PhraseMap:
     found = PhraseMap()
     for key, pairs, text, source, page, url in rows:
-        found.setdefault(key, []).append(Phrase(frozenset(pairs), text,
-                                                Target(source, page, url)))
+        if wanted is None or key in wanted:
+            found.setdefault(key, []).append(Phrase(frozenset(pairs), text,
+                                                    Target(source, page, url)))
     return found
 
 
@@ -216,8 +221,16 @@ def full_documents(result: Result, summaries: dict[str, JSONObject]) -> Document
         phrases[locale] = len(rows)
     docs[PREFIX + "meta"] = {"entries": meta_counts, "buckets": bucket_counts,
                              "groups": group_counts, "phrases": phrases,
-                             "clusters": [list(c) for c in result.clusters]}
+                             "clusters": [list(c) for c in result.clusters], "views": []}
     return docs
+
+
+def with_views(documents: Documents, result: Result) -> None:
+    """Add the clusters' rendering (``check.render`` made it) to the state to write."""
+    if len(result.views) >= len(result.clusters):
+        documents[PREFIX + "meta"]["views"] = [
+            (finding_record(result.views[ref][0]), result.views[ref][1])
+            for ref in result.clusters]
 
 
 def _entry(row: JSONObject, pairs: dict[str, float],
@@ -246,6 +259,10 @@ def result_of(loaded: Loaded) -> Result:
     result = Result()
     result.clusters = [(locale, tuple(members), reason)
                        for locale, members, reason in loaded.meta["clusters"]]
+    if len(loaded.meta["views"]) == len(result.clusters):
+        result.views = {ref: (finding_of(list(row)), data)
+                        for ref, (row, data) in zip(result.clusters, loaded.meta["views"],
+                                                    strict=True)}
     for source, entry in loaded.entries.items():
         for other, similarity in entry["pairs"].items():
             if source < other:
@@ -303,6 +320,8 @@ def patch(shapes: dict[str, GroupShape], summaries: dict[str, JSONObject], cache
     for source in removed:
         del entries[source]
     gone = set(changed) | set(removed)
+    result.views = {ref: view for ref, view in result.views.items()
+                    if gone.isdisjoint(ref[1])}
     items: dict[str, Item] = {}
 
     def item(source: str) -> Item:
@@ -328,7 +347,7 @@ def patch(shapes: dict[str, GroupShape], summaries: dict[str, JSONObject], cache
         entry_counts[i] = counts[i]
     docs[PREFIX + "meta"] = {"entries": entry_counts, "buckets": bucket_counts,
                              "groups": group_counts, "phrases": phrase_counts,
-                             "clusters": [list(c) for c in result.clusters]}
+                             "clusters": [list(c) for c in result.clusters], "views": []}
     return result, docs
 
 
@@ -490,7 +509,10 @@ def _suggestions(result: Result, summaries: dict[str, JSONObject], cache: Path,
             if not rows:
                 counts.pop(locale)
         else:
-            found = _load_phrases(cache, loaded, locale)
+            wanted: set[int] = set()
+            for source in redo:
+                wanted.update(unpack(summaries[source]["pairs"]))
+            found = _load_phrases(cache, loaded, locale, wanted)
             if found is None:
                 raise Fallback
             phrases = found

@@ -127,10 +127,11 @@ CrossGroupsDoc = dict[str, tuple[str, list[FindingRow]]]  # key -> shape (joined
 
 class CrossMetaDoc(TypedDict):
     """The counts every shard was written with (fewer read back means damage) and the
-    cannibalization clusters."""
+    cannibalization clusters with their rendering."""
 
     entries: list[int]
     buckets: list[int]
     groups: list[int]
     phrases: dict[str, int]
     clusters: list[tuple[str, list[str], str]]
+    views: list[tuple[FindingRow, JSONObject]]  # each cluster's finding and data, rendered

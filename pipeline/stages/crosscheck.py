@@ -31,9 +31,11 @@ def run(site: Site, options: object = None) -> StageResult:
             result, documents, patched = patch.run(shapes, summaries,
                                                    site.settings.path("cache"), code,
                                                    run_options.force)
-            for name, data in documents.items():
-                outputs.record(name, code, data)
         findings, data = render(result, summaries)
+        if outputs is not None:
+            patch.with_views(documents, result)
+            for name, doc in documents.items():
+                outputs.record(name, code, doc)
         stats: dict[str, int | float | bool] = {"articles": len(summaries), "patched": patched}
         found = EncodedResult("crosscheck", findings, data=data, run_stats=stats)
         found.encoded = encode_plain(found, site.settings.root) or b""
