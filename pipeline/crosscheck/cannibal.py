@@ -63,11 +63,12 @@ def clusters(items: list[Item]) -> list[Cluster]:
     for item in items:
         by_locale[item.locale].append(item)
     for locale in sorted(by_locale):
-        found += _locale_clusters(locale, sorted(by_locale[locale], key=lambda f: f.source))
+        found += locale_clusters(locale, sorted(by_locale[locale], key=lambda f: f.source))
     return found
 
 
-def _locale_clusters(locale: str, items: list[Item]) -> list[Cluster]:
+def locale_clusters(locale: str, items: list[Item]) -> list[Cluster]:
+    """The clusters of one locale's ``items`` (sorted by source)."""
     union = _Union()
     why: dict[str, set[str]] = defaultdict(set)
     for field, label in (("phrase_words", "focus keyphrase"), ("title_words", "title")):

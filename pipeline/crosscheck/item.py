@@ -5,6 +5,7 @@ few pairs compared)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.core.jsontypes import JSONObject
 
@@ -17,28 +18,89 @@ class Heading:
 
 
 class Item:
-    """One published article as the cross-article checks see it."""
+    """One published article as the cross-article checks see it. Each field is read from
+    the summary when first used: rendering a site's findings touches many articles, a
+    few fields each."""
 
     def __init__(self, source: str, row: JSONObject):
         self.source = source
         self.row = row
-        self.locale: str = row["locale"]
-        self.slug: str = row["slug"]
-        self.key: str = row["key"]
-        self.url: str = row["url"]
-        self.title: str = row["title"]
-        self.title_line: int = row["titleLine"]
-        self.phrase: str = row["phrase"]  # the focus keyphrase, as written
-        self.phrase_from: str = row["phraseFrom"]  # "front matter" or "proposed"
-        self.signature: str = row["signature"]  # ``summary.pack``ed MinHash
-        self.bands: str = row["bands"]  # ``summary.pack``ed LSH band keys
-        self.words: int = row["words"]
-        self.paragraphs: int = row["paragraphs"]
-        self.arabic: float = row["arabic"]  # share of content words in Arabic script
-        self.pairs: str = row["pairs"]  # ``summary.pack``ed word-pair hashes, first use order
-        self.phrase_words = tuple(row["phraseWords"])  # the keyphrase's content words
-        self.title_words = tuple(row["titleWords"])
-        self.links = frozenset(row["links"])  # ``locale/slug`` of the article pages it links to
+
+    @cached_property
+    def locale(self) -> str:
+        return str(self.row["locale"])
+
+    @cached_property
+    def slug(self) -> str:
+        return str(self.row["slug"])
+
+    @cached_property
+    def key(self) -> str:
+        return str(self.row["key"])
+
+    @cached_property
+    def url(self) -> str:
+        return str(self.row["url"])
+
+    @cached_property
+    def title(self) -> str:
+        return str(self.row["title"])
+
+    @cached_property
+    def title_line(self) -> int:
+        return int(self.row["titleLine"])
+
+    @cached_property
+    def phrase(self) -> str:
+        """The focus keyphrase, as written."""
+        return str(self.row["phrase"])
+
+    @cached_property
+    def phrase_from(self) -> str:
+        """``"front matter"`` or ``"proposed"``."""
+        return str(self.row["phraseFrom"])
+
+    @cached_property
+    def signature(self) -> str:
+        """``summary.pack``ed MinHash."""
+        return str(self.row["signature"])
+
+    @cached_property
+    def bands(self) -> str:
+        """``summary.pack``ed LSH band keys."""
+        return str(self.row["bands"])
+
+    @cached_property
+    def words(self) -> int:
+        return int(self.row["words"])
+
+    @cached_property
+    def paragraphs(self) -> int:
+        return int(self.row["paragraphs"])
+
+    @cached_property
+    def arabic(self) -> float:
+        """Share of content words in Arabic script."""
+        return float(self.row["arabic"])
+
+    @cached_property
+    def pairs(self) -> str:
+        """``summary.pack``ed word-pair hashes, in order of first use."""
+        return str(self.row["pairs"])
+
+    @cached_property
+    def phrase_words(self) -> tuple[str, ...]:
+        """The keyphrase's content words."""
+        return tuple(self.row["phraseWords"])
+
+    @cached_property
+    def title_words(self) -> tuple[str, ...]:
+        return tuple(self.row["titleWords"])
+
+    @cached_property
+    def links(self) -> frozenset[str]:
+        """``locale/slug`` of the article pages it links to."""
+        return frozenset(self.row["links"])
 
     @property
     def page(self) -> str:

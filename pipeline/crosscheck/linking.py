@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import compress
 
 from pipeline.analysis.keyphrase import FRONT_MATTER
+from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity
 from pipeline.crosscheck.item import Item
 from pipeline.crosscheck.summary import pair_hash, unpack
@@ -43,10 +44,19 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Target:
+    """The article a phrase names, as a suggestion needs it."""
+
+    source: str
+    page: str  # ``locale/slug``
+    url: str
+
+
+@dataclass(frozen=True)
 class Phrase:
     pairs: frozenset[int]  # hashes of its consecutive word pairs
     text: str
-    target: Item
+    target: Target
 
 
 class PhraseMap(dict[int, list[Phrase]]):
@@ -59,18 +69,24 @@ class PhraseMap(dict[int, list[Phrase]]):
         return self._keys
 
 
-def orphans(items: list[Item]) -> list[Item]:
-    """Articles no other article links to, in locales with more than one article."""
-    linked = {target for item in items for target in item.links if target != item.page}
+def orphans(rows: dict[str, JSONObject]) -> list[str]:
+    """Articles (by source, in the order of ``rows``: source path -> summary) no other
+    article links to, in locales with more than one article. Read from the summaries
+    directly: every article is looked at, so no ``Item`` is made."""
+    linked: set[str] = set()
     per_locale: dict[str, int] = defaultdict(int)
-    for item in items:
-        per_locale[item.locale] += 1
-    return [i for i in items if per_locale[i.locale] > 1 and i.page not in linked]
+    pages: dict[str, str] = {}
+    for source, row in rows.items():
+        page = pages[source] = f"{row['locale']}/{row['slug']}"
+        per_locale[row["locale"]] += 1
+        linked.update(target for target in row["links"] if target != page)
+    return [s for s, row in rows.items()
+            if per_locale[row["locale"]] > 1 and pages[s] not in linked]
 
 
-def orphan_finding(item: Item) -> Finding:
-    return Finding(item.source, item.title_line, 1, ORPHAN, Severity.WARNING,
-                   f"no article links to this page ({item.url})",
+def orphan_finding(source: str, row: JSONObject) -> Finding:
+    return Finding(source, row["titleLine"], 1, ORPHAN, Severity.WARNING,
+                   f"no article links to this page ({row['url']})",
                    "link to it from related articles (see the CROSS006 suggestions)")
 
 
@@ -93,7 +109,8 @@ def phrase_map(items: list[Item]) -> PhraseMap:
     found = PhraseMap()
     for pairs, (text, item) in hashed:
         key = min(pairs, key=shared.__getitem__)
-        found.setdefault(key, []).append(Phrase(frozenset(pairs), text, item))
+        target = Target(item.source, item.page, item.url)
+        found.setdefault(key, []).append(Phrase(frozenset(pairs), text, target))
     return found
 
 

@@ -3,7 +3,7 @@ article's work unit (``engine.units.run_unit``) from the analysis' reading of th
 
 Numbers are stored compactly: the MinHash signature (``minhash``) of the article's set of
 word pairs, its LSH band keys and the word-pair hashes, as base64 of unsigned 32-bit
-arrays. Word pairs are consecutive content words of
+arrays, and ``digest`` hashes the rest. Word pairs are consecutive content words of
 the running text (no headings, stop words removed), in matching form
 (``analysis.textnorm.stem``), in order of first use; ``pairLines`` says on which line
 each run of them starts, so a suggestion is located without reading the text again.
@@ -12,12 +12,15 @@ each run of them starts, so a suggestion is located without reading the text aga
 from __future__ import annotations
 
 import base64
+import hashlib
 import operator
 import re
 import zlib
 from array import array
 from itertools import groupby
 from urllib.parse import unquote, urljoin, urlsplit
+
+import orjson
 
 from pipeline.analysis import textnorm
 from pipeline.analysis.checks import Subject
@@ -83,7 +86,7 @@ def summarize(settings: Settings, subject: Subject) -> JSONObject:
     seen = set(pairs)
     arabic = len(_ARABIC_SCRIPT.findall("".join(firsts)))
     signature = minhash.signature(seen)
-    return {
+    return with_digest({
         "locale": article.locale, "key": article.translation_key, "slug": article.slug, "url": url,
         "title": article.meta.title, "titleLine": article.line_of("title"),
         "phrase": subject.phrase, "phraseFrom": subject.source,
@@ -96,7 +99,16 @@ def summarize(settings: Settings, subject: Subject) -> JSONObject:
         "links": sorted(f"{locale}/{slug}" for locale, slug in linked_pages(
             settings, url, [link.href for link in doc.links])),
         "passages": passages, "pairs": pack(pairs), "pairLines": pair_lines,
-    }
+    })
+
+
+def with_digest(row: JSONObject) -> JSONObject:
+    """``row`` with ``digest``: a hash of everything else in it, so the cross step tells a
+    changed summary from an unchanged one without reading it (``crosscheck.patch``)."""
+    body = {k: v for k, v in row.items() if k != "digest"}
+    row["digest"] = hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS),
+                                    digest_size=12).hexdigest()
+    return row
 
 
 def linked_pages(settings: Settings, own_url: str, hrefs: list[str]) -> set[tuple[str, str]]:

@@ -70,6 +70,7 @@ class CrossPart(TypedDict):
     passages: list[list[int]]
     pairs: str
     pairLines: list[list[int]]
+    digest: str  # of the rest (``crosscheck.summary.with_digest``): what changed, at a glance
 
 
 class AnalysisPart(TypedDict):
@@ -137,3 +138,34 @@ class PublishDoc(TypedDict):
 
 
 FileRow = tuple[str, list[int]]  # one file of the base buffer: SHA-256, stat (or [])
+
+
+class CrossEntry(TypedDict):
+    """One article in the cross-check state (``crosscheck.patch``): its summary's digest,
+    what its old summary put into the indexes, and the results that concern it."""
+
+    digest: str
+    locale: str
+    bands: str  # its LSH bucket keys (``crosscheck.summary.pack``ed)
+    words: str  # a hash of what cannibalization clusters read of it
+    claim: str  # a hash of what the phrase map reads of it
+    pairs: dict[str, float]  # near-duplicate partner -> similarity
+    suggestions: list[tuple[int, str, str, str]]  # line, phrase, target, url
+
+
+CrossEntriesDoc = dict[str, CrossEntry]  # one shard of articles, by source path
+CrossBucketsDoc = dict[str, list[str]]  # one shard of LSH buckets: "locale key" -> sources
+CrossPhrasesDoc = dict[str, list[tuple[int, list[int], str, str, str, str]]]
+CrossGroupsDoc = dict[str, tuple[str, list[FindingRow]]]  # key -> shape (joined), findings
+
+
+class CrossMetaDoc(TypedDict):
+    """The counts every shard was written with (fewer read back means damage) and the
+    cannibalization clusters with their rendering."""
+
+    entries: list[int]
+    buckets: list[int]
+    groups: list[int]
+    phrases: dict[str, int]
+    clusters: list[tuple[str, list[str], str]]
+    views: list[tuple[FindingRow, JSONObject]]  # each cluster's finding and data, rendered
