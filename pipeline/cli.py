@@ -6,6 +6,7 @@ Exit codes: 0 ok (warnings allowed unless --strict), 1 findings, 2 usage or conf
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -155,5 +156,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """The console command: ``main``. After a build it leaves at once instead of freeing
+    the build's objects one by one (at 10,000 pairs that took 2.4 s): by then every file
+    is written and closed, the state committed and the worker processes gone."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if _command_of(argv) == "build":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

@@ -17,7 +17,7 @@ from pipeline.content.site import blocked_by_content, open_site  # noqa: F401 (t
 from pipeline.core import clock
 from pipeline.core.model import Site, StageResult
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
-from pipeline.engine import executors, lock, noop
+from pipeline.engine import collector, executors, lock, noop
 from pipeline.engine.options import RunOptions
 from pipeline.engine.outputs import FolderChanges, Outputs, run_outputs
 from pipeline.engine.summary import Build
@@ -58,7 +58,7 @@ def build_project(root: Path, config: Path | None, options: argparse.Namespace,
     changed since the last build (``engine.noop``); ``options.force`` rebuilds all."""
     started = time.perf_counter()
     settings = load_settings(root, config)
-    with executors.session(settings, options, eager=True) as executor, \
+    with collector.paused(), executors.session(settings, options, eager=True) as executor, \
             lock.holding(settings.path("cache")):  # the executor first: it writes nothing
         assets.forget()  # one scan of public/ per run
         return _build_project(settings, root, config,

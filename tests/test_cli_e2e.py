@@ -65,6 +65,19 @@ def test_build_runs_offline_stages_and_is_deterministic(tmp_path: Path) -> None:
     assert again == snapshot
 
 
+def test_a_failing_build_exits_1_with_its_whole_report(tmp_path: Path) -> None:
+    """After a build the command leaves without tearing its objects down (``cli.entry``):
+    the exit code and every line written to a pipe still arrive."""
+    root = _copy_project(tmp_path)
+    (root / "content/en/broken.md").write_text("---\nexcerpt: no title here\n---\nBody.\n",
+                                               encoding="utf-8")
+    done = _run("build", cwd=root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "content/en/broken.md:" in done.stdout and " error " in done.stdout
+    assert done.stdout.rstrip().splitlines()[-1].strip(), "the summary ends the output"
+    assert "build: FAILED" in done.stdout
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert _run("no-such-command", cwd=tmp_path).returncode == 2
     assert _run("validate", "--format", "yaml", cwd=tmp_path).returncode == 2

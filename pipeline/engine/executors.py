@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -55,6 +56,7 @@ _SHARED: object = None
 def _init(shared: object) -> None:
     global _SHARED
     _orphan_guard()
+    gc.enable()  # a worker forked during a build (``collector.paused``) collects as usual
     _SHARED = shared
 
 
