@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,8 @@ ENTRY_SHARDS = 64
 BUCKET_SHARDS = 1024
 GROUP_SHARDS = 64
 MAX_CHANGED_SHARE = 8  # more than 1/8 of the articles changed: compute everything
+# Any: documents of several shapes (the Cross* TypedDicts of engine.shapes), each
+# checked against its own shape when read back (``store.some``).
 Documents = dict[str, Any]  # document name -> data, written when the run commits
 
 
@@ -113,6 +116,7 @@ def _names(kind: str, count: int) -> list[str]:
     return [f"{PREFIX}{kind}/{i}" for i in range(count)]
 
 
+# Any: ``shape`` is a TypedDict class, which type[...] does not name; rows come back in it.
 def _some(cache: Path, names: list[str], code: str, shape: Any) -> dict[str, Any]:
     return store.of(cache).some(DOCUMENT, names, code, shape)
 
@@ -130,11 +134,12 @@ def load(cache: Path, code: str) -> Loaded | None:
     return Loaded(code, meta, entries, groups)
 
 
+# Any: ``shape`` is a TypedDict class (as in ``_some``); the merged values have its shape.
 def _sharded(cache: Path, kind: str, count: int, code: str, shape: Any,
              counts: list[int]) -> dict[str, Any] | None:
     names = _names(kind, count)
     found = _some(cache, names, code, shape)
-    merged: dict[str, Any] = {}
+    merged: dict[str, Any] = {}  # Any: values of the shard documents' shape (above)
     for i, name in enumerate(names):
         doc = found.get(name, {})
         if len(doc) != counts[i]:
@@ -240,10 +245,11 @@ def _entry(row: JSONObject, pairs: dict[str, float],
             "suggestions": suggestions}
 
 
+# Any: the values of any one shard kind (entries, buckets, groups), stored as they are.
 def _write_shards(docs: Documents, kind: str, count: int, values: dict[str, Any],
-                  shard_of: Any, which: Any) -> list[int]:
+                  shard_of: Callable[[str], int], which: Iterable[int]) -> list[int]:
     """Put the shards ``which`` of ``values`` into ``docs``; every shard's count."""
-    shards: list[dict[str, Any]] = [{} for _ in range(count)]
+    shards: list[dict[str, Any]] = [{} for _ in range(count)]  # Any: the values above
     for key, value in values.items():
         shards[shard_of(key)][key] = value
     wanted = set(which)
@@ -352,7 +358,7 @@ def patch(shapes: dict[str, GroupShape], summaries: dict[str, JSONObject], cache
 
 
 def _clusters(result: Result, summaries: dict[str, JSONObject], old: dict[str, CrossEntry],
-              changed: list[str], removed: list[str], item: Any) -> None:
+              changed: list[str], removed: list[str], item: Callable[[str], Item]) -> None:
     """Clusters again in each locale where what they read changed."""
     locales = {old[s]["locale"] for s in removed}
     for source in changed:
@@ -374,7 +380,7 @@ def _clusters(result: Result, summaries: dict[str, JSONObject], old: dict[str, C
 
 def _pairs(result: Result, summaries: dict[str, JSONObject], cache: Path, loaded: Loaded,
            entries: dict[str, CrossEntry], dirty: set[str], gone: set[str],
-           changed: list[str], item: Any, docs: Documents) -> list[int]:
+           changed: list[str], item: Callable[[str], Item], docs: Documents) -> list[int]:
     """Near-duplicate pairs of the changed articles, through their buckets."""
     old = loaded.entries
     names: set[str] = set()
@@ -437,7 +443,7 @@ def _pairs(result: Result, summaries: dict[str, JSONObject], cache: Path, loaded
 
 
 def _groups(shapes: dict[str, GroupShape], result: Result, loaded: Loaded, gone: set[str],
-            item: Any, docs: Documents) -> list[int]:
+            item: Callable[[str], Item], docs: Documents) -> list[int]:
     """Translation checks of the groups with a changed member or shape."""
     counts = list(loaded.meta["groups"])
     touched = set()
@@ -461,7 +467,7 @@ def _groups(shapes: dict[str, GroupShape], result: Result, loaded: Loaded, gone:
     return counts
 
 
-def _present(item: Any, source: str) -> bool:
+def _present(item: Callable[[str], Item], source: str) -> bool:
     try:
         item(source)
     except KeyError:
@@ -471,7 +477,7 @@ def _present(item: Any, source: str) -> bool:
 
 def _suggestions(result: Result, summaries: dict[str, JSONObject], cache: Path,
                  loaded: Loaded, entries: dict[str, CrossEntry], dirty: set[str],
-                 changed: list[str], removed: list[str], item: Any,
+                 changed: list[str], removed: list[str], item: Callable[[str], Item],
                  docs: Documents) -> dict[str, int]:
     """Suggestions of the changed articles, and of those a changed phrase map reaches."""
     old = loaded.entries
