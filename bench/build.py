@@ -792,6 +792,8 @@ def main() -> int:
     parser.add_argument("--hugo-max-pairs", type=int, default=20000,
                         help="sizes above this run the pipeline alone (default 20000: Hugo "
                              "needs about 130 MiB per 1,000 pages, 26 GiB at 100,000 pairs)")
+    parser.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=list(SCENARIOS),
+                        help="which scenarios to run, in their fixed order (default: all)")
     parser.add_argument("--no-results", action="store_true",
                         help="do not replace the section in bench/RESULTS.md")
     args = parser.parse_args()
@@ -830,7 +832,7 @@ def main() -> int:
                       args.project.resolve())
             engines = ENGINES if pairs <= args.hugo_max_pairs else ("pipeline",)
             for rep in range(1, args.reps + 1):
-                for scenario in SCENARIOS:
+                for scenario in (s for s in SCENARIOS if s in args.scenarios):
                     for engine in engines:
                         runs.append(scenario_run(s, engine, scenario, rep, stamp))
             if args.watch_edits:
