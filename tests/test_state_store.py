@@ -15,13 +15,14 @@ import orjson
 import pytest
 from test_incremental import build, clean_build, make_project, snapshot
 
-from pipeline.engine import store
+from pipeline.engine import incremental, publish, store
 
 ROWS = {  # (kind, key pattern) -> values of the right JSON syntax but the wrong shape
     "unit": [[], "text", 7, {"fp": 1}, {"fp": "x", "deps": "y", "articles": []},
              {"fp": "x", "deps": [], "articles": {"a": {"shas": "not a mapping"}}}],
     "source": [[], {"locale": "en", "size": "big"}, {"article": 3}],
     "document": [[], "text", {"buffers": ["x"]}, {"buffers": {"1:2": "abc"}, "stats": 5}],
+    "published/output": [{}, "text", [["a", "b"]], [[1, 2, 3]], [["en/x", "0" * 64, "y"]]],
 }
 
 
@@ -76,8 +77,13 @@ def test_a_planted_path_in_the_publish_record_deletes_nothing_outside(tmp_path: 
     with db:
         db.execute("UPDATE rows SET value = ? WHERE kind = 'document' AND key = "
                    "'publish/output'", (orjson.dumps(record),))
-        db.executemany("INSERT INTO rows VALUES ('published/output', ?, ?, ?)",
-                       [(rel, code, orjson.dumps(["0" * 64, []])) for rel in planted])
+        for rel in planted:  # into the file row (bucket) where the path belongs
+            key = publish._bucket(rel)
+            found = db.execute("SELECT value FROM rows WHERE kind = 'published/output' AND "
+                               "key = ?", (key,)).fetchone()
+            rows = (orjson.loads(found[0]) if found else []) + [[rel, "0" * 64, []]]
+            db.execute("INSERT OR REPLACE INTO rows VALUES ('published/output', ?, ?, ?)",
+                       (key, code, orjson.dumps(rows)))
     db.close()
     (root / "content/en/k1.md").write_text("---\ntitle: changed\n", encoding="utf-8")
     build(root)
@@ -205,22 +211,35 @@ def test_a_resident_process_sees_what_another_process_wrote(tmp_path: Path) -> N
 @pytest.mark.parametrize("part", ["analysis", "cross"])
 def test_a_damaged_part_is_made_again_and_the_reports_stay_right(tmp_path: Path,
                                                                  part: str) -> None:
-    """A unit row keeps each article's analysis and cross-check summary as JSON text that
-    only its stage decodes: text that does not decode into its shape is made again."""
+    """Each article's analysis and cross-check summary is a row of its own that only its
+    stage decodes, and the unit row keeps its digest: a part row that does not decode into
+    its shape, is missing, or is not the one the digest names is made again."""
     root = make_project(tmp_path / "site")
     assert build(root) == 0
     store.forget_all()
+    incremental.forget_parts()  # as a new process: parts are read from their rows
     db = _db(root)
     damaged = 0
+    bad = [b"{}", b'"not text"', b"{}", b'{"findings": 3}', b"{}", b"{", b"{}", None]
     with db:
-        for key, value in db.execute("SELECT key, value FROM rows WHERE kind = 'unit'").fetchall():
-            unit = orjson.loads(value)
-            for article in unit["articles"].values():
-                article[part] = ["not text", '{"findings": 3}', "{"][damaged % 3]
-                damaged += 1
-            db.execute("UPDATE rows SET value = ? WHERE kind = 'unit' AND key = ?",
-                       (orjson.dumps(unit), key))
-    db.close()
+        rows = db.execute("SELECT key, value FROM rows WHERE kind = ?",
+                          (f"part/{part}",)).fetchall()
+        for key, value in rows:
+            change = bad[damaged % len(bad)]
+            if change is None:
+                db.execute("DELETE FROM rows WHERE kind = ? AND key = ?", (f"part/{part}", key))
+            elif change == b"{}":  # text of the right shape, but not the recorded one
+                other = orjson.loads(value)
+                if part == "analysis":
+                    other["data"]["words"] = 1
+                else:
+                    other["title"] = "Planted title"
+                db.execute("UPDATE rows SET value = ? WHERE kind = ? AND key = ?",
+                           (orjson.dumps(other), f"part/{part}", key))
+            else:
+                db.execute("UPDATE rows SET value = ? WHERE kind = ? AND key = ?",
+                           (change, f"part/{part}", key))
+            damaged += 1
     assert damaged > 2
     (root / "content/en/k0.md").write_text(
         (root / "content/en/k0.md").read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")

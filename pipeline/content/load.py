@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -46,9 +47,10 @@ def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Fi
                             f"content directory not found: {content}"))
         return Site(settings, (), tuple(findings)), findings
     findings += _unknown_trees(settings, content)
+    stats: dict[str, os.stat_result] = {}
     jobs = [(path, locale) for locale in settings.locale_codes
-            for path in discover(content / locale, content, settings.root, findings)]
-    for article, problems in _load_cached(jobs, settings, use_cache, findings):
+            for path in discover(content / locale, content, settings.root, findings, stats)]
+    for article, problems in _load_cached(jobs, settings, use_cache, findings, stats):
         findings += problems
         if article is not None:
             articles.append(article)
@@ -63,14 +65,15 @@ def load_site(settings: Settings, use_cache: bool = True) -> tuple[Site, list[Fi
 
 
 def _load_cached(jobs: list[tuple[Path, str]], settings: Settings, use_cache: bool,
-                 notes: list[Finding]) -> list[tuple[Article | None, list[Finding]]]:
+                 notes: list[Finding], stats: dict[str, os.stat_result] | None = None,
+                 ) -> list[tuple[Article | None, list[Finding]]]:
     """Results in job order: unchanged files from the source cache, the rest parsed."""
     if not use_cache:
         return list(_load_all(jobs, settings))
     cache = SourceCache(settings)
     notes += cache.findings
     results: list[tuple[Article | None, list[Finding]] | None] = [
-        cache.get(path, locale) for path, locale in jobs]
+        cache.get(path, locale, (stats or {}).get(str(path))) for path, locale in jobs]
     misses = [i for i, entry in enumerate(results) if entry is None]
     for i, entry in zip(misses, _load_all([jobs[i] for i in misses], settings), strict=True):
         results[i] = entry
@@ -112,8 +115,11 @@ def _unknown_trees(settings: Settings, content: Path) -> list[Finding]:
     ]
 
 
-def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> list[Path]:
-    """Regular Markdown files below ``tree`` in sorted order.
+def discover(tree: Path, content: Path, root: Path, findings: list[Finding],
+             stats: dict[str, os.stat_result] | None = None) -> list[Path]:
+    """Regular Markdown files below ``tree`` in sorted order (each folder's files, then its
+    sub-folders), in one ``scandir`` pass; ``stats`` receives the stat of each plain file
+    found (by its path as text), so the source cache need not ask again.
 
     Refused with a finding (see ``content.tree``): the content folder outside the project,
     symlinks (files or folders, the locale folder too) leaving ``content`` or looping,
@@ -130,23 +136,58 @@ def discover(tree: Path, content: Path, root: Path, findings: list[Finding]) -> 
     if not tree.is_dir():
         return []
     found: list[Path] = []
-
-    def unreadable(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else tree
-        findings.append(err(shown_path(where, root), 1, "FM001",
-                            f"cannot read folder: {exc.strerror or exc}"))
-
-    for dirpath, dirnames, filenames in os.walk(tree, onerror=unreadable):
-        here = Path(dirpath)
-        dirnames[:] = [name for name in sorted(d for d in dirnames if not d.startswith("."))
-                       if not _refused(_folder_problem(here / name, content_real, root),
-                                       findings)]
-        for name in sorted(n for n in filenames if not n.startswith(".")):
-            path = here / name
-            if not _refused(_file_problem(path, content_real, root), findings) and \
-                    name.endswith(SUFFIXES):
-                found.append(path)
+    pending = [tree]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            where = Path(exc.filename) if exc.filename else here
+            findings.append(err(shown_path(where, root), 1, "FM001",
+                                f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if _is_dir(entry):
+                path = here / entry.name
+                if not _refused(_folder_problem(path, content_real, root), findings) \
+                        and not entry.is_symlink():
+                    folders.append(path)
+            elif _plain_markdown(entry):
+                path = here / entry.name
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    st = None
+                if st is not None and stat.S_ISREG(st.st_mode):
+                    found.append(path)
+                    if stats is not None:
+                        stats[entry.path] = st
+                elif not _refused(_file_problem(path, content_real, root), findings):
+                    found.append(path)
+            elif not _refused(_file_problem(here / entry.name, content_real, root),
+                              findings) and entry.name.endswith(SUFFIXES):
+                found.append(here / entry.name)
+        pending.extend(reversed(folders))  # depth first, in name order
     return found
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a symlink to one (listed, checked, never followed)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _plain_markdown(entry: os.DirEntry[str]) -> bool:
+    """A Markdown file that is no symlink, with a UTF-8 name: nothing to refuse but its
+    kind, which its stat tells."""
+    return entry.name.endswith(SUFFIXES) and not entry.is_symlink() \
+        and guards.is_utf8_name(entry.name)
 
 
 def _refused(problem: Finding | None, findings: list[Finding]) -> bool:

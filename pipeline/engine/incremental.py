@@ -18,7 +18,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import msgspec
 
@@ -38,6 +38,7 @@ from pipeline.render import catalogs, related
 
 T = TypeVar("T")
 KIND = "unit"  # one state row per translation group
+PART_KIND = "part/"  # + a part's name: one state row per article, its JSON (units.PARTS)
 STATE_NAME = "units"
 METADATA_FILE = "metadata.jsonl"
 
@@ -71,6 +72,21 @@ class Stamps:
         return self.seen[ref]
 
 
+# Parts decoded in this process, by (state folder, part, source): (digest, value); a
+# long-lived process (``serve --watch``) decodes only the parts an edit changed.
+_DECODED: dict[tuple[str, str, str], tuple[str, object]] = {}
+
+
+def forget_parts() -> None:
+    """Drop the parts this process decoded (a test that plays a fresh process)."""
+    _DECODED.clear()
+
+
+def part_digest(text: str | bytes) -> str:
+    """What an article's row records of one of its parts (``shapes.ArticleRow``)."""
+    return fingerprint.of(text if isinstance(text, bytes) else text.encode())
+
+
 @dataclass
 class UnitResults:
     """Per published article (by source path): its unit's results, in site order."""
@@ -82,30 +98,56 @@ class UnitResults:
     findings: list[Finding] = field(default_factory=list)
 
     site: Site | None = None
+    code: str = ""  # of the unit and part rows
+    # Parts made in this run (by units that ran, or made again): name -> source -> text;
+    # written as rows when the run commits.
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def findings_of(self, kind: str) -> list[Finding]:
         return [finding_of(f) for result in self.articles.values() for f in result[kind]]
 
     def part(self, name: str, shape: type[T],
              sources: Iterable[str] | None = None) -> dict[str, T]:
-        """The ``name`` part of each article (of ``sources``; default: all), JSON text in
-        its row (``shapes.ArticleRow``: ``text``) decoded into ``shape`` here, by the one
-        stage that reads it. A part that does not decode (damaged state) is made again
-        from its article: it costs time, never a wrong report."""
-        decoder = msgspec.json.Decoder(shape)
+        """The ``name`` part of each article (of ``sources``; default: all), decoded into
+        ``shape`` by the one stage that reads it: made in this run, or read from its own
+        row (kind ``part/<name>``) when that row's digest is the one the article's row
+        records. A part missing, damaged or of another digest is made again from its
+        article: it costs time, never a wrong report."""
+        wanted = list(self.articles if sources is None else sources)
+        made = self.texts.setdefault(name, {})
+        where = str(self.site.settings.path("cache")) if self.site is not None else ""
         found: dict[str, T] = {}
+        todo: list[str] = []
+        for source in wanted:
+            digest = self.articles[source].get(name)
+            held = _DECODED.get((where, name, source))
+            if source not in made and held is not None and held[0] == digest \
+                    and isinstance(held[1], dict):
+                found[source] = cast(T, held[1])
+            else:
+                todo.append(source)
+        decoder = msgspec.json.Decoder(shape)
+        stored = {} if self.site is None else store.of(self.site.settings.path("cache")).raw(
+            PART_KIND + name, [s for s in todo if s not in made], self.code)
         articles: dict[str, Article] = {}
-        for source in self.articles if sources is None else sources:
-            result = self.articles[source]
-            try:
-                found[source] = decoder.decode(result[name])
-            except (msgspec.ValidationError, msgspec.DecodeError, KeyError, TypeError):
+        for source in todo:
+            text: str | bytes | None = made.get(source, stored.get(source))
+            value = None
+            if text is not None and (source in made or
+                                     part_digest(text) == self.articles[source].get(name)):
+                with contextlib.suppress(msgspec.ValidationError, msgspec.DecodeError):
+                    value = decoder.decode(text)
+            if value is None:
                 site = self.site
                 if site is None:
-                    raise
+                    raise KeyError(f"{name} part of {source}")
                 articles = articles or {a.source.as_posix(): a for a in site.published()}
-                found[source] = decoder.decode(PARTS[name](site.settings, articles[source]))
-        return found
+                made[source] = PARTS[name](site.settings, articles[source])
+                self.articles[source][name] = part_digest(made[source])
+                value = decoder.decode(made[source])
+            found[source] = value
+            _DECODED[where, name, source] = (self.articles[source][name], value)
+        return {source: found[source] for source in wanted}
 
 
 @dataclass
@@ -171,7 +213,7 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
     metadata_sha = state.get("metadataSha") if old_lines[0] else None
     stamps = Stamps(settings.path("public"))
     links = related.links_for(site, outputs)  # each group's lists: part of its fingerprint
-    results = UnitResults(site=site)
+    results = UnitResults(site=site, code=base_fp)
     todo: list[Job] = []
     units: dict[str, UnitRow] = {}
     order: list[str] = []
@@ -214,11 +256,16 @@ def _compute(site: Site, outputs: Outputs, jobs: int,
 
 
 def _record(result: JSONObject, units: JSONObject, results: UnitResults) -> None:
+    """A unit that ran: its row, and the parts it made (the row keeps their digests)."""
     unit = units[result["key"]]
     unit["deps"] = result["deps"]
     unit["articles"] = result["articles"]
     for source, article in result["articles"].items():
         results.metadata_lines[source] = article.pop("metadata").encode() + b"\n"
+        for name in PARTS:
+            text = article[name]
+            results.texts.setdefault(name, {})[source] = text
+            article[name] = part_digest(text)
     results.ran += 1
 
 
@@ -252,10 +299,18 @@ def save_state(run: UnitRun, outputs: Outputs) -> None:
                     changed[key] = unit
     if metadata_sha is None:
         metadata_sha = run.metadata_sha
+    everything = len(changed) == len(units)
+    gone = {source for unit in old_units.values() for source in unit.get("articles", {})} \
+        - {source for unit in units.values() for source in unit.get("articles", {})}
     db = store.of(cache)
     with db.transaction():  # only the rows that changed; those of gone groups dropped
-        db.put_many(KIND, base_fp, changed, replace_all=len(changed) == len(units))
-        if len(changed) != len(units):
+        db.put_many(KIND, base_fp, changed, replace_all=everything)
+        for name, texts in run.results.texts.items():
+            db.put_raw(PART_KIND + name, base_fp, {s: t.encode() for s, t in texts.items()},
+                       replace_all=everything)
+            if not everything:
+                db.delete(PART_KIND + name, gone)
+        if not everything:
             db.delete(KIND, set(old_units) - set(units))
         write_state(cache, STATE_NAME, base_fp, {"metadataSha": metadata_sha})
 

@@ -32,16 +32,31 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen
 
 
 def _tree(folder: Path, newest: list[int]) -> list[object]:
+    """Every file below ``folder`` (symlinks followed, as a build reads them) with its size
+    and modification time, folder by folder in name order; ``newest`` keeps the latest
+    modification or change time seen."""
     entries: list[object] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
+    pending = [str(folder)]
+    while pending:
+        path = pending.pop()
+        try:
+            with os.scandir(path) as listing:
+                found = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in found:
             try:
-                st = os.stat(os.path.join(dirpath, name))
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append(entry.path)
+                    continue
+                st = entry.stat()
             except OSError:
                 continue
-            entries += [dirpath, name, st.st_size, st.st_mtime_ns]
+            entries += [path, entry.name, st.st_size, st.st_mtime_ns]
             newest[0] = max(newest[0], st.st_mtime_ns, st.st_ctime_ns)
+        pending.extend(reversed(folders))
     return entries
 
 

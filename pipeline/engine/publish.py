@@ -22,17 +22,18 @@ import contextlib
 import hashlib
 import os
 import shutil
+import zlib
 from pathlib import Path
-from typing import cast
 
 from pipeline.core.model import Finding
 from pipeline.engine import exchange, store
 from pipeline.engine.paths import is_safe
-from pipeline.engine.shapes import FileRow, PublishDoc
+from pipeline.engine.shapes import FileBucket, PublishDoc
 from pipeline.engine.state import read_state, write_state
 
 KIND = "publish"  # the document of a folder; its file rows are of kind "published/<label>"
-CODE = "2"
+CODE = "3"
+BUCKETS = 256  # file rows are kept in this many rows per folder, by a hash of the path
 
 
 def digest(data: bytes) -> str:
@@ -251,6 +252,11 @@ class Publication:
         return result
 
 
+def _bucket(rel: str) -> str:
+    """The file row (of ``BUCKETS``) that holds ``rel``: an edit rewrites a few rows."""
+    return format(zlib.crc32(rel.encode("utf-8", "surrogateescape")) % BUCKETS, "02x")
+
+
 def _difference(base: dict[str, str], files: dict[str, str]) -> dict[str, str | None]:
     """``files`` as changes to ``base``: a new hash per file that differs, None for a file
     ``files`` lacks."""
@@ -286,13 +292,17 @@ class PublishedFolder:
     # -- state -----------------------------------------------------------------------
     def _load(self) -> None:
         doc = read_state(self.cache, self.state_name, CODE, PublishDoc)
-        shape = cast("type[FileRow]", FileRow)  # a tuple alias is a valid msgspec shape
-        rows = store.of(self.cache).rows(self.file_kind, CODE, shape) if doc else {}
-        self._persisted = {rel: (sha, tuple(stat)) for rel, (sha, stat) in rows.items()}
+        buckets = store.of(self.cache).rows(self.file_kind, CODE, FileBucket) if doc else {}
+        self._persisted = {rel: (sha, tuple(stat)) for rows in buckets.values()
+                           for rel, sha, stat in rows}
         others = doc.get("others", {})
-        if not doc or len(rows) != doc.get("count") or not all(map(is_safe, rows)) \
+        count = sum(map(len, buckets.values()))
+        if not doc or count != doc.get("count") or len(self._persisted) != count \
+                or not all(map(is_safe, self._persisted)) \
+                or any(_bucket(rel) != key for key, rows in buckets.items() for rel, _, _ in rows) \
                 or not all(is_safe(rel) for delta in others.values() for rel in delta):
             self._records, self._stats = {}, {}  # damaged, or a path out of its folder:
+            self._persisted = {}
             return  # nothing recorded is trusted
         base = {rel: sha for rel, (sha, _) in self._persisted.items()}
         self._records = {doc["base"]: base}
@@ -314,17 +324,26 @@ class PublishedFolder:
         base_id = target if target in records else next(iter(sorted(records)), "")
         base = records.get(base_id, {})
         rows = {rel: (sha, tuple(stats.get(rel, ()))) for rel, sha in base.items()}
-        changed = {rel: row for rel, row in rows.items() if self._persisted.get(rel) != row}
-        removed = [rel for rel in self._persisted if rel not in rows]
+        changed = {rel for rel, row in rows.items() if self._persisted.get(rel) != row}
+        changed.update(rel for rel in self._persisted if rel not in rows)
+        touched = {_bucket(rel) for rel in changed}
         others = {ident: _difference(base, files) for ident, files in records.items()
                   if ident != base_id}
+        grouped: dict[str, list[tuple[str, str, list[int]]]] = {key: [] for key in touched}
+        for rel in sorted(rows) if touched else ():
+            key = _bucket(rel)
+            if key in grouped:
+                sha, stat = rows[rel]
+                grouped[key].append((rel, sha, list(stat)))
         db = store.of(self.cache)
         with db.transaction():
-            if removed:
-                db.delete(self.file_kind, removed)
-            if changed:
-                db.put_many(self.file_kind, CODE, {rel: [sha, list(stat)]
-                                                   for rel, (sha, stat) in changed.items()})
+            empty = [key for key, group in grouped.items() if not group]
+            if empty:
+                db.delete(self.file_kind, empty)
+            if grouped:
+                db.put_many(self.file_kind, CODE, {key: [list(row) for row in group]
+                                                   for key, group in grouped.items() if group},
+                            replace_all=not self._persisted)
             write_state(self.cache, self.state_name, CODE,
                         {"base": base_id, "count": len(rows), "others": others})
         self._persisted = rows

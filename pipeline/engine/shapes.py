@@ -40,10 +40,11 @@ class ArticleRow(TypedDict):
     entry: JSONObject
     words: int
     variants: NotRequired[dict[str, str]]  # cover variants: output path -> SHA-256
-    # Parts only one stage reads, kept as JSON text: reading a row does not decode them
-    # (``incremental.UnitResults.part``), so a build decodes them only where they are used.
+    # Parts only one stage reads are rows of their own (kind ``part/<name>``, by source:
+    # ``incremental.UnitResults.part``); this row keeps the digest of each, so reading it
+    # reads none of them and a part row is trusted only when it is the one named here.
     analysis: str  # AnalysisPart: analysis.article.analyze's data and findings
-    cross: str  # crosscheck.summary.summarize: the article for cross checks
+    cross: str  # CrossPart: crosscheck.summary.summarize, the article for cross checks
     line: NotRequired[list[int]]
 
 
@@ -74,7 +75,7 @@ class CrossPart(TypedDict):
 
 
 class AnalysisPart(TypedDict):
-    """An article's analysis (the ``analysis`` part of its ``ArticleRow``)."""
+    """An article's analysis (its ``analysis`` part: ``ArticleRow``)."""
 
     data: JSONObject
     findings: list[list[JSONValue]]
@@ -137,7 +138,8 @@ class PublishDoc(TypedDict):
     others: dict[str, dict[str, str | None]]
 
 
-FileRow = tuple[str, list[int]]  # one file of the base buffer: SHA-256, stat (or [])
+# Files of the base buffer, grouped by a hash of their path: path, SHA-256, stat (or []).
+FileBucket = list[tuple[str, str, list[int]]]
 
 
 class CrossEntry(TypedDict):

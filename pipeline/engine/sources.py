@@ -55,13 +55,15 @@ class SourceCache:
             return text[len(self._prefix):].replace(os.sep, "/")
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
-    def get(self, path: Path, locale: str) -> Entry | None:
+    def get(self, path: Path, locale: str, st: os.stat_result | None = None) -> Entry | None:
+        """The cached result of ``path`` (``st``: its stat when the caller has it)."""
         key = self._key(path)
         entry = self.entries.get(key)
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
+        if st is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
         stamp = (st.st_size, st.st_mtime_ns)
         if entry is not None and entry.get("locale") == locale \
                 and (entry.get("size"), entry.get("mtime")) == stamp \

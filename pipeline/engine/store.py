@@ -132,13 +132,28 @@ class Store:
         """The rows of ``keys`` that exist (read in part: only these rows are decoded)."""
         return dict(self._select(kind, code, shape, list(keys)))
 
+    def raw(self, kind: str, keys: Iterable[str], code: str) -> dict[str, bytes]:
+        """The JSON text of the rows of ``keys`` that exist and were written by ``code``,
+        undecoded (the caller checks and decodes it)."""
+        return {key: value for key, row_code, value in self._fetch(kind, list(keys))
+                if row_code == code}
+
     def _select(self, kind: str, code: str, shape: type[T],
                 keys: list[str] | None) -> Iterator[tuple[str, T]]:
         decoder = msgspec.json.Decoder(shape)
+        for key, row_code, value in self._fetch(kind, keys):
+            if row_code != code:
+                continue  # other code wrote it: rebuilt silently, as after an upgrade
+            try:
+                yield key, decoder.decode(value)
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                continue
+
+    def _fetch(self, kind: str, keys: list[str] | None) -> list[tuple[str, str, bytes]]:
         with self._lock:
             db = self._connect()
             if db is None:
-                return
+                return []
             try:
                 if keys is None:
                     found = db.execute("SELECT key, code, value FROM rows WHERE kind = ?",
@@ -153,14 +168,8 @@ class Store:
                             f"({marks})", (kind, *chunk)).fetchall()
             except sqlite3.DatabaseError as exc:
                 self._broken(exc)
-                return
-        for key, row_code, value in found:
-            if row_code != code:
-                continue  # other code wrote it: rebuilt silently, as after an upgrade
-            try:
-                yield key, decoder.decode(value)
-            except (msgspec.ValidationError, msgspec.DecodeError):
-                continue
+                return []
+        return found
 
     # -- writing ---------------------------------------------------------------------
     @contextlib.contextmanager
@@ -193,6 +202,16 @@ class Store:
                  replace_all: bool = False) -> None:
         """Write rows of ``kind``; ``replace_all`` drops the kind's other rows too."""
         encoded = [(kind, key, code, orjson.dumps(value)) for key, value in values.items()]
+        self._write(kind, code, encoded, values, replace_all)
+
+    def put_raw(self, kind: str, code: str, texts: dict[str, bytes],
+                replace_all: bool = False) -> None:
+        """Write rows of ``kind`` whose values are JSON text already (read with ``raw``)."""
+        self._write(kind, code, [(kind, key, code, text) for key, text in texts.items()],
+                    None, replace_all)
+
+    def _write(self, kind: str, code: str, encoded: list[tuple[str, str, str, bytes]],
+               values: JSONObject | None, replace_all: bool) -> None:
         with self.transaction():
             db = self._db
             if db is None:
@@ -205,7 +224,7 @@ class Store:
                 self._broken(exc)
                 return
             held = self._held(kind, code)
-            if replace_all:
+            if replace_all or values is None:
                 self._rows.pop(kind, None)
             elif held is not None:
                 held.update(values)
