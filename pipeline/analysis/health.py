@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 
 from pipeline.analysis.catalogue import finding
 from pipeline.core.model import Article, Finding
@@ -44,9 +45,14 @@ def _folded(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+@lru_cache(maxsize=8)
+def _placeholders(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(map(_folded, names))
+
+
 def placeholder_author(article: Article, rules: AnalyzeSection) -> list[Finding]:
     name = _folded(article.meta.author.name)
-    if name not in {_folded(n) for n in rules.placeholder_authors}:
+    if name not in _placeholders(tuple(rules.placeholder_authors)):
         return []
     return [finding("AN203", article, article.line_of("author.name"),
                     f"'{article.meta.author.name}'")]

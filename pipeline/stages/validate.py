@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -241,14 +241,19 @@ def _assets(fields: Fields, exists: Callable[[str], bool]) -> list[Finding]:
         value = fields.values.get(key)
         if value is None or key not in fields.key_lines:  # ogImage defaults to coverImage
             continue
-        parts = urlsplit(value)
-        if parts.scheme:
-            continue
-        if not exists(parts.path):
+        path = _local_path(value)
+        if path is not None and not exists(path):
             findings.append(_f(fields, key, "FM204", f"'{key}' points to a missing file: "
-                               f"public/{unquote(parts.path).lstrip('/')}",
+                               f"public/{unquote(path).lstrip('/')}",
                                "add the image under public/ or fix the path"))
     return findings
+
+
+@lru_cache(maxsize=1 << 16)
+def _local_path(value: str) -> str | None:
+    """The path of an image reference, None for one with a scheme (not a local file)."""
+    parts = urlsplit(value)
+    return None if parts.scheme else parts.path
 
 
 def _title_and_excerpt(article: Article, site: Site) -> list[Finding]:
