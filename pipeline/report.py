@@ -14,14 +14,11 @@ The file holds no timestamps, so two runs on the same input give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import orjson
 
 from pipeline.commands import FORMATS as FORMATS
 from pipeline.core.fsutil import dumps_json, write_text
-from pipeline.core.jsonfmt import dumps_json_bytes, dumps_json_nested
+from pipeline.core.jsonfmt import dumps_json_bytes, dumps_json_nested, dumps_plain_bytes
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, StageResult
 from pipeline.engine.outputs import Outputs
@@ -58,31 +55,9 @@ def write_report(result: StageResult, reports_dir: Path, root: Path) -> Path:
     return write_text(reports_dir / f"{result.stage}.json", dumps_json(to_dict(result, root)))
 
 
-@dataclass
-class EncodedResult(StageResult):
-    """A stage result that brings its report's bytes, the bytes ``to_dict`` and
-    ``dumps_json`` give (a stage whose data it knows to be plain encodes it faster)."""
-
-    encoded: bytes = field(default=b"", compare=False, repr=False)
-
-
-def encode_plain(result: StageResult, root: Path) -> bytes | None:
-    """The report's bytes when orjson writes them as ``dumps_json`` does without checking
-    every value: the caller knows its data holds only strings, integers, booleans, lists,
-    dicts and floats of 1e-4 and more. None when orjson refuses (a lone surrogate)."""
-    data = to_dict(result, root)
-    try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-                            | orjson.OPT_APPEND_NEWLINE)
-    except orjson.JSONEncodeError:
-        return None
-
-
 def put_report(result: StageResult, outputs: Outputs, root: Path) -> None:
     """Put ``reports/<stage>.json`` into the run's reports folder."""
-    encoded = result.encoded if isinstance(result, EncodedResult) else b""
-    outputs.folder("reports").put(f"{result.stage}.json",
-                                  encoded or report_bytes(result, root))
+    outputs.folder("reports").put(f"{result.stage}.json", report_bytes(result, root))
 
 
 # Each finding's encoding in a report, kept by a long-lived process (``serve --watch``)
@@ -93,9 +68,11 @@ _SLOT = b'\n  "findings": [],\n'  # where the findings go in a report encoded wi
 
 def report_bytes(result: StageResult, root: Path) -> bytes:
     """``dumps_json(to_dict(result, root))`` as bytes, each finding encoded once per
-    process: the report without its findings, then the findings put in their place."""
+    process: the report without its findings, then the findings put in their place (the
+    report of a stage that vouches for its data, ``StageResult.plain_data``, encoded
+    without the value scan)."""
     data = to_dict(result, root, with_findings=False)
-    skeleton = dumps_json_bytes(data)
+    skeleton = (dumps_plain_bytes if result.plain_data else dumps_json_bytes)(data)
     if not result.findings:
         return skeleton
     encoded = _ENCODED

@@ -17,7 +17,7 @@ from pipeline.crosscheck.check import GroupShape, compute, render
 from pipeline.crosscheck.summary import pack, pair_hash, text_hash, with_digest
 from pipeline.engine import store
 from pipeline.engine.state import write_state
-from pipeline.report import EncodedResult, encode_plain, to_dict
+from pipeline.report import report_bytes, to_dict
 
 WORDS = ["laser", "skin", "peel", "acne", "scar", "sun", "care", "cost"]
 LOCALES = ["en", "ar"]
@@ -65,8 +65,8 @@ def shapes_of(summaries: dict[str, JSONObject]) -> dict[str, GroupShape]:
 
 def rendered(result: Any, summaries: dict[str, JSONObject]) -> tuple[Any, Any, bytes]:
     findings, data = render(result, summaries)
-    found = EncodedResult("crosscheck", findings, data=data)
-    encoded = encode_plain(found, Path("/"))
+    found = StageResult("crosscheck", findings, data=data, plain_data=True)
+    encoded = report_bytes(found, Path("/"))
     assert encoded == dumps_json(to_dict(found, Path("/"))).encode()
     return findings, data, encoded
 
@@ -139,10 +139,13 @@ def test_damaged_state_costs_a_recompute_not_a_wrong_result(tmp_path: Path) -> N
     store.forget_all()
 
 
-def test_stage_result_is_plain(tmp_path: Path) -> None:
-    """What ``encode_plain`` refuses (a lone surrogate) goes the general way."""
-    found = StageResult("crosscheck", data={"title": "\ud800"})
-    assert encode_plain(found, tmp_path) is None
+def test_data_orjson_refuses_goes_the_general_way(tmp_path: Path) -> None:
+    """Plain data orjson refuses (an integer beyond 64 bits) is encoded as ``dumps_json``
+    does."""
+    found = StageResult("crosscheck", data={"count": 2**70}, plain_data=True)
+    encoded = report_bytes(found, tmp_path)
+    assert encoded == dumps_json(to_dict(found, tmp_path)).encode()
+    assert b'"count": 1180591620717411303424' in encoded
 
 
 def test_a_cluster_member_edited_in_place_is_rendered_again(tmp_path: Path) -> None:

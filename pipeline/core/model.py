@@ -257,6 +257,9 @@ class StageResult:
     # What this run did (work reused, files rewritten): shown on the console, never written
     # to the report, so reports depend on the input alone.
     run_stats: dict[str, int | float | bool] = field(default_factory=dict, compare=False)
+    # The stage vouches that ``data`` is plain JSON (``jsonfmt.dumps_plain_bytes``): its
+    # report is encoded without the value-by-value check.
+    plain_data: bool = field(default=False, compare=False)
 
     @property
     def errors(self) -> int:

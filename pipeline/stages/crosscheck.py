@@ -19,7 +19,6 @@ from pipeline.crosscheck.check import compute, group_shapes, render
 from pipeline.engine.incremental import stage_units
 from pipeline.engine.options import RunOptions
 from pipeline.engine.shapes import CrossPart
-from pipeline.report import EncodedResult, encode_plain
 
 
 def run(site: Site, options: object = None) -> StageResult:
@@ -42,6 +41,6 @@ def run(site: Site, options: object = None) -> StageResult:
             for name, doc in documents.items():
                 outputs.record(name, code, doc)
         stats: dict[str, int | float | bool] = {"articles": len(summaries), "patched": patched}
-        found = EncodedResult("crosscheck", findings, data=data, run_stats=stats)
-        found.encoded = encode_plain(found, site.settings.root) or b""
-        return found
+        # the data holds strings, integers and similarities of 0.6 and more: plain JSON
+        return StageResult("crosscheck", findings, data=data, run_stats=stats,
+                           plain_data=True)
