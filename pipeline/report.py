@@ -21,6 +21,7 @@ from pipeline.core.fsutil import dumps_json, write_text
 from pipeline.core.jsonfmt import dumps_json_bytes, dumps_json_nested, dumps_plain_bytes
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, StageResult
+from pipeline.engine import resident
 from pipeline.engine.outputs import Outputs
 
 REPORT_SCHEMA = "seo-pipeline/report/1"
@@ -75,7 +76,7 @@ def report_bytes(result: StageResult, root: Path) -> bytes:
     skeleton = (dumps_plain_bytes if result.plain_data else dumps_json_bytes)(data)
     if not result.findings:
         return skeleton
-    encoded = _ENCODED
+    encoded = _ENCODED if resident.keeping() else {}
     kept: dict[Finding, bytes] = {}
     parts = []
     for finding in sorted(result.findings, key=Finding.sort_key):

@@ -15,7 +15,7 @@ import orjson
 import pytest
 from test_incremental import build, clean_build, make_project, snapshot
 
-from pipeline.engine import incremental, publish, store
+from pipeline.engine import incremental, publish, resident, store
 
 ROWS = {  # (kind, key pattern) -> values of the right JSON syntax but the wrong shape
     "unit": [[], "text", 7, {"fp": 1}, {"fp": "x", "deps": "y", "articles": []},
@@ -189,8 +189,13 @@ def test_a_kill_during_a_database_write_leaves_the_old_rows_or_the_new(tmp_path:
 def test_a_resident_process_sees_what_another_process_wrote(tmp_path: Path) -> None:
     """``serve --watch`` keeps decoded rows in memory between builds; a build by another
     process in between (a terminal, CI) is noticed and the rows are read again."""
-    import os
     root = make_project(tmp_path / "site")
+    with resident.kept():
+        _builds_beside_another_process(root, tmp_path)
+
+
+def _builds_beside_another_process(root: Path, tmp_path: Path) -> None:
+    import os
     assert build(root) == 0  # this process now holds the rows in memory
     article = root / "content/en/k0.md"
     for i in range(3):

@@ -26,7 +26,7 @@ from pipeline.content.records import finding_of
 from pipeline.core import urls
 from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Article, Finding, Site
-from pipeline.engine import fingerprint, store
+from pipeline.engine import fingerprint, resident, store
 from pipeline.engine.executors import Executor
 from pipeline.engine.options import RunOptions
 from pipeline.engine.outputs import Outputs, run_outputs
@@ -118,9 +118,10 @@ class UnitResults:
         where = str(self.site.settings.path("cache")) if self.site is not None else ""
         found: dict[str, T] = {}
         todo: list[str] = []
+        keeping = resident.keeping()
         for source in wanted:
             digest = self.articles[source].get(name)
-            held = _DECODED.get((where, name, source))
+            held = _DECODED.get((where, name, source)) if keeping else None
             if source not in made and held is not None and held[0] == digest \
                     and isinstance(held[1], dict):
                 found[source] = cast(T, held[1])
@@ -146,7 +147,8 @@ class UnitResults:
                 self.articles[source][name] = part_digest(made[source])
                 value = decoder.decode(made[source])
             found[source] = value
-            _DECODED[where, name, source] = (self.articles[source][name], value)
+            if keeping:
+                _DECODED[where, name, source] = (self.articles[source][name], value)
         return {source: found[source] for source in wanted}
 
 

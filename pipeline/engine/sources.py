@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.content.records import article_of, article_record, finding_of, finding_record
 from pipeline.core.model import Article, Finding
 from pipeline.core.settings import Settings
-from pipeline.engine import fingerprint, store
+from pipeline.engine import fingerprint, resident, store
 from pipeline.engine.shapes import ScanDoc, SourceRow
 from pipeline.engine.state import read_state, write_state
 
@@ -86,7 +86,8 @@ class SourceCache:
         is parsed again and the entry replaced). A long-lived process keeps what it
         restored, per file and content hash, and hands the same objects out again."""
         memo = (str(self.root), self.fp, entry["sha"], entry["locale"])
-        held = _RESTORED.get(id(entry))
+        keeping = resident.keeping()
+        held = _RESTORED.get(id(entry)) if keeping else None
         if held is not None and held[0] == memo and held[1] is entry:
             return held[2]
         try:
@@ -95,7 +96,8 @@ class SourceCache:
             restored = article, [finding_of(f) for f in entry.get("findings", ())]
         except (KeyError, TypeError, ValueError):
             return None
-        _RESTORED[id(entry)] = (memo, entry, restored)
+        if keeping:
+            _RESTORED[id(entry)] = (memo, entry, restored)
         return restored
 
     def put(self, path: Path, locale: str, result: Entry) -> None:

@@ -28,6 +28,7 @@ import orjson
 
 from pipeline.core.jsontypes import JSONObject, JSONValue
 from pipeline.core.model import Finding, Severity
+from pipeline.engine import resident
 
 FILE_NAME = "state.db"
 APPLICATION_ID = 0x53454F50  # "SEOP": tells this database from any other SQLite file
@@ -97,8 +98,12 @@ class Store:
     # -- reading ---------------------------------------------------------------------
     def rows(self, kind: str, code: str, shape: type[T]) -> dict[str, T]:
         """Every row of ``kind`` written by ``code`` that has ``shape``. A long-lived
-        process (``serve --watch``) decodes them once: they stay in memory, kept up to
-        date by its own writes, while no other process has written the database."""
+        process (``serve --watch``: ``engine.resident``) decodes them once: they stay in
+        memory, kept up to date by its own writes, while no other process has written
+        the database."""
+        if not resident.keeping():
+            self._rows.clear()
+            return dict(self._select(kind, code, shape, None))
         with self._lock:
             version = self._data_version()
             held = self._rows.get(kind)

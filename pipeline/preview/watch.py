@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import watchfiles
 
 from pipeline.core.settings import CONFIG_NAME, Settings, load_settings
+from pipeline.engine import resident
 from pipeline.preview.rebuild import BuildFailed, rebuild_pages
 from pipeline.preview.reload import Broadcaster
 from pipeline.preview.serve import bound_address, make_server
@@ -139,6 +140,7 @@ def _stop_on_sigterm() -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    resident.keep()  # one process, many builds: keep what each build derived
     settings = load_settings(args.root, args.config)
     reload = Broadcaster()
     output = settings.path("output")

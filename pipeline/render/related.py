@@ -33,7 +33,7 @@ import orjson
 from pipeline.content.tags import TagNames, tag_names
 from pipeline.core import urls
 from pipeline.core.model import Article, Site
-from pipeline.engine import fingerprint
+from pipeline.engine import fingerprint, resident
 from pipeline.engine.outputs import Outputs
 from pipeline.engine.state import read_state
 
@@ -76,11 +76,12 @@ def _encoded(site: Site) -> dict[str, dict[str, tuple[Doc, bytes]]]:
     basis = fingerprint.sections(site.settings, "site", "paths", "tags", "locales")
     found: dict[str, dict[str, tuple[Doc, bytes]]] = {}
     kept: dict[int, tuple[Article, str, Doc, bytes]] = {}
+    keeping = resident.keeping()
     for article in site.published():
         mine = found.setdefault(article.locale, {})
         if article.translation_key in mine:
             continue
-        held = _DOCS.get(id(article))
+        held = _DOCS.get(id(article)) if keeping else None
         if held is None or held[0] is not article or held[1] != basis:
             doc = _doc(site, article, names)
             held = (article, basis, doc, orjson.dumps(
@@ -89,7 +90,8 @@ def _encoded(site: Site) -> dict[str, dict[str, tuple[Doc, bytes]]]:
         kept[id(article)] = held
         mine[article.translation_key] = (held[2], held[3])
     _DOCS.clear()
-    _DOCS.update(kept)
+    if keeping:
+        _DOCS.update(kept)
     return found
 
 
@@ -166,18 +168,23 @@ def links_for(site: Site, outputs: Outputs) -> Links:
             digest.update(b"%d:%b" % (len(data), data))
     fp = fingerprint.of(fingerprint.code(), count, digest.hexdigest())
     cache = str(site.settings.path("cache"))
-    last = _LAST.get(cache)
+    last = _LAST.get(cache) if resident.keeping() else None
     if not outputs.force and last is not None and last[0] == fp:
         return last[1]  # the lists are a function of what ``fp`` covers
     old = {} if outputs.force else read_state(Path(cache), STATE_NAME, fingerprint.code())
     if old.get("fp") == fp and isinstance(old.get("links"), dict):
-        _LAST[cache] = (fp, old["links"])
+        _remember(cache, fp, old["links"])
         return old["links"]
     by_locale = {code: {k: d for k, (d, _) in docs.items()} for code, docs in encoded.items()}
     links = _links(by_locale, count)
     outputs.record(STATE_NAME, fingerprint.code(), {"fp": fp, "links": links})
-    _LAST[cache] = (fp, links)
+    _remember(cache, fp, links)
     return links
+
+
+def _remember(cache: str, fp: str, links: Links) -> None:
+    if resident.keeping():
+        _LAST[cache] = (fp, links)
 
 
 def related_links(site: Site, count: int) -> Links:

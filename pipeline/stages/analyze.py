@@ -10,6 +10,7 @@ from __future__ import annotations
 from pipeline.content.records import finding_of
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Site, StageResult
+from pipeline.engine import resident
 from pipeline.engine.incremental import stage_units
 from pipeline.engine.shapes import AnalysisPart
 
@@ -22,13 +23,15 @@ _KEPT: dict[str, tuple[AnalysisPart, list[Finding]]] = {}
 def run(site: Site, options: object = None) -> StageResult:
     with stage_units(site, options) as units:
         parts = units.part("analysis", AnalysisPart)
+        keeping = resident.keeping()
         kept = {}
         for source, part in parts.items():
-            held = _KEPT.get(source)
+            held = _KEPT.get(source) if keeping else None
             kept[source] = held if held is not None and held[0] is part else \
                 (part, [finding_of(f) for f in part["findings"]])
         _KEPT.clear()
-        _KEPT.update(kept)
+        if keeping:
+            _KEPT.update(kept)
         findings = [f for source in parts for f in kept[source][1]]
         articles: JSONObject = {source: part["data"] for source, part in parts.items()}
         return StageResult("analyze", sorted(findings, key=Finding.sort_key),
