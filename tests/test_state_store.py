@@ -15,7 +15,7 @@ import orjson
 import pytest
 from test_incremental import build, clean_build, make_project, snapshot
 
-from pipeline.engine import incremental, publish, resident, store
+from pipeline.engine import publish, resident, store
 
 ROWS = {  # (kind, key pattern) -> values of the right JSON syntax but the wrong shape
     "unit": [[], "text", 7, {"fp": 1}, {"fp": "x", "deps": "y", "articles": []},
@@ -222,7 +222,6 @@ def test_a_damaged_part_is_made_again_and_the_reports_stay_right(tmp_path: Path,
     root = make_project(tmp_path / "site")
     assert build(root) == 0
     store.forget_all()
-    incremental.forget_parts()  # as a new process: parts are read from their rows
     db = _db(root)
     damaged = 0
     bad = [b"{}", b'"not text"', b"{}", b'{"findings": 3}', b"{}", b"{", b"{}", None]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.core import urls
+from pipeline.core import urls, walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,31 +45,16 @@ class PublicTree:
         files: dict[str, PublicFile] = {}
         if not os.path.isdir(folder):
             return PublicTree(root, files)
-        stack = [("", str(folder))]
-        while stack:
-            prefix, path = stack.pop()
+        base = os.path.join(str(folder), "")
+        for entry in walk.entries(str(folder), lambda e: not e.is_symlink(), hidden=False):
+            link = entry.is_symlink()
             try:
-                with os.scandir(path) as it:
-                    entries = sorted((e for e in it if not e.name.startswith(".")),
-                                     key=lambda e: e.name)
+                st = os.stat(entry.path)
+                mode, size, mtime = st.st_mode, st.st_size, st.st_mtime_ns
             except OSError:
-                continue
-            folders = []
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((prefix + entry.name + "/", entry.path))
-                    continue
-                link = entry.is_symlink()
-                try:
-                    st = os.stat(entry.path)
-                    mode, size, mtime = st.st_mode, st.st_size, st.st_mtime_ns
-                except OSError:
-                    mode, size, mtime = 0, 0, 0
-                if link and stat.S_ISDIR(mode):
-                    continue  # symlinked folders are not followed
-                files[prefix + entry.name] = PublicFile(prefix + entry.name, entry.path, mode,
-                                                        size, mtime, link)
-            stack += reversed(folders)
+                mode, size, mtime = 0, 0, 0
+            rel = entry.path[len(base):]
+            files[rel] = PublicFile(rel, entry.path, mode, size, mtime, link)
         return PublicTree(root, dict(sorted(files.items())))
 
     def inside(self, item: PublicFile) -> bool:

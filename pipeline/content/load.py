@@ -22,7 +22,7 @@ from pipeline.content.parsing import err, read_text, split
 from pipeline.content.schedule import schedule
 from pipeline.content.terms import terms_of
 from pipeline.content.tree import shown as shown_path
-from pipeline.core import clock
+from pipeline.core import clock, walk
 from pipeline.core.model import Article, Finding, Severity, Site
 from pipeline.core.settings import Settings
 from pipeline.core.text import invisible_chars
@@ -136,54 +136,35 @@ def discover(tree: Path, content: Path, root: Path, findings: list[Finding],
     if not tree.is_dir():
         return []
     found: list[Path] = []
-    pending = [tree]
-    while pending:
-        here = pending.pop()
-        try:
-            with os.scandir(here) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError as exc:
-            where = Path(exc.filename) if exc.filename else here
-            findings.append(err(shown_path(where, root), 1, "FM001",
-                                f"cannot read folder: {exc.strerror or exc}"))
-            continue
-        folders = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if _is_dir(entry):
-                path = here / entry.name
-                if not _refused(_folder_problem(path, content_real, root), findings) \
-                        and not entry.is_symlink():
-                    folders.append(path)
-            elif _plain_markdown(entry):
-                path = here / entry.name
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    st = None
-                if st is not None and stat.S_ISREG(st.st_mode):
-                    found.append(path)
-                    if stats is not None:
-                        stats[entry.path] = st
-                elif not _refused(_file_problem(path, content_real, root), findings):
-                    found.append(path)
-            elif not _refused(_file_problem(here / entry.name, content_real, root),
-                              findings) and entry.name.endswith(SUFFIXES):
-                found.append(here / entry.name)
-        pending.extend(reversed(folders))  # depth first, in name order
+
+    def descend(entry: walk.Entry) -> bool:
+        problem = _folder_problem(Path(entry.path), content_real, root)
+        return not _refused(problem, findings) and not entry.is_symlink()
+
+    def unreadable(exc: OSError, folder: str) -> None:
+        findings.append(err(shown_path(Path(exc.filename or folder), root), 1, "FM001",
+                            f"cannot read folder: {exc.strerror or exc}"))
+
+    for entry in walk.entries(str(tree), descend, hidden=False, unreadable=unreadable):
+        path = Path(entry.path)
+        if _plain_markdown(entry):
+            try:
+                st: os.stat_result | None = entry.stat(follow_symlinks=False)
+            except OSError:
+                st = None
+            if st is not None and stat.S_ISREG(st.st_mode):
+                found.append(path)
+                if stats is not None:
+                    stats[entry.path] = st
+            elif not _refused(_file_problem(path, content_real, root), findings):
+                found.append(path)
+        elif not _refused(_file_problem(path, content_real, root), findings) and \
+                entry.name.endswith(SUFFIXES):
+            found.append(path)
     return found
 
 
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """A folder, or a symlink to one (listed, checked, never followed)."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
-
-
-def _plain_markdown(entry: os.DirEntry[str]) -> bool:
+def _plain_markdown(entry: walk.Entry) -> bool:
     """A Markdown file that is no symlink, with a UTF-8 name: nothing to refuse but its
     kind, which its stat tells."""
     return entry.name.endswith(SUFFIXES) and not entry.is_symlink() \

@@ -77,11 +77,6 @@ class Stamps:
 _DECODED: dict[tuple[str, str, str], tuple[str, object]] = {}
 
 
-def forget_parts() -> None:
-    """Drop the parts this process decoded (a test that plays a fresh process)."""
-    _DECODED.clear()
-
-
 def part_digest(text: str | bytes) -> str:
     """What an article's row records of one of its parts (``shapes.ArticleRow``)."""
     return fingerprint.of(text if isinstance(text, bytes) else text.encode())
@@ -115,7 +110,8 @@ class UnitResults:
         article: it costs time, never a wrong report."""
         wanted = list(self.articles if sources is None else sources)
         made = self.texts.setdefault(name, {})
-        where = str(self.site.settings.path("cache")) if self.site is not None else ""
+        cache = self.site.settings.path("cache") if self.site is not None else None
+        where = str(cache or "")
         found: dict[str, T] = {}
         todo: list[str] = []
         keeping = resident.keeping()
@@ -128,7 +124,7 @@ class UnitResults:
             else:
                 todo.append(source)
         decoder = msgspec.json.Decoder(shape)
-        stored = {} if self.site is None else store.of(self.site.settings.path("cache")).raw(
+        stored = {} if cache is None else store.of(cache).raw(
             PART_KIND + name, [s for s in todo if s not in made], self.code)
         articles: dict[str, Article] = {}
         for source in todo:

@@ -17,6 +17,7 @@ import orjson
 
 from pipeline.content.assets import tree_of
 from pipeline.content.records import finding_of
+from pipeline.core import walk
 from pipeline.core.model import StageResult
 from pipeline.core.settings import Settings
 from pipeline.engine import fingerprint
@@ -32,32 +33,18 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen
 
 
 def _tree(folder: Path, newest: list[int]) -> list[object]:
-    """Every file below ``folder`` (symlinks followed, as a build reads them) with its size
-    and modification time, folder by folder in name order; ``newest`` keeps the latest
-    modification or change time seen."""
-    entries: list[object] = []
-    pending = [str(folder)]
-    while pending:
-        path = pending.pop()
+    """Every file below ``folder`` (a symlinked file followed, as a build reads it; a
+    symlinked folder not walked) with its size and modification time, in ``walk`` order;
+    ``newest`` keeps the latest modification or change time seen."""
+    found: list[object] = []
+    for entry in walk.entries(str(folder), lambda e: not e.is_symlink()):
         try:
-            with os.scandir(path) as listing:
-                found = sorted(listing, key=lambda e: e.name)
+            st = entry.stat()
         except OSError:
             continue
-        folders = []
-        for entry in found:
-            try:
-                if entry.is_dir():
-                    if not entry.is_symlink():
-                        folders.append(entry.path)
-                    continue
-                st = entry.stat()
-            except OSError:
-                continue
-            entries += [path, entry.name, st.st_size, st.st_mtime_ns]
-            newest[0] = max(newest[0], st.st_mtime_ns, st.st_ctime_ns)
-        pending.extend(reversed(folders))
-    return entries
+        found += [os.path.dirname(entry.path), entry.name, st.st_size, st.st_mtime_ns]
+        newest[0] = max(newest[0], st.st_mtime_ns, st.st_ctime_ns)
+    return found
 
 
 def inputs(settings: Settings, config: Path, options: tuple[object, ...]) -> str | None:
