@@ -32,6 +32,7 @@ def test_slugify_is_stable_and_normalises():
     assert slugify("Types of  Laser: CO2 & Erbium") == "types-of-laser-co2-erbium"
     assert slugify("العنايــة بعد الجلسة") == "العناية-بعد-الجلسة"  # tatweel dropped
     assert slugify("ＦＵＬＬ width") == "full-width"
+    assert slugify("\u1fe2 x") == "\u1fe2-x"  # casefold decomposes it: composed again (NFC)
 
 
 def test_script_is_escaped_by_default_and_located():

@@ -139,12 +139,14 @@ class Outputs:
             self.published[name] = run.publication.commit(run.files)
             self.changes[name] = FolderChanges(changes.written, changes.unchanged,
                                                changes.removed, run.publication.published_stats)
-        self.runs = {}
+        runs, self.runs = self.runs, {}
         with store.of(self.cache).transaction():  # every state write of the run, at once
             for name, (code, data) in sorted(self.documents.items()):
                 write_state(self.cache, name, code, data)
             if self.units is not None:
                 self.units.save(self)
+        for run in runs.values():  # every folder and the state are new: ready the spares
+            run.publication.level()
         return self.published
 
     def record(self, name: str, code: str, data: object) -> None:

@@ -2,8 +2,9 @@
 
 The published folder (``dist/``, ``sitemap/``, ``reports/``) is a plain directory. A spare
 of the same shape lives in the cache folder. A run first brings the spare level with the
-published folder (only the files the last run changed), writes what changes into the
-spare, then swaps the two names in one step (``exchange``). A run killed at any moment
+published folder (only the files the last run changed; a run levels the spare right after
+it publishes, so this is a check), writes what changes into the spare, then swaps the two
+names in one step (``exchange``). A run killed at any moment
 therefore leaves the published folder holding either the whole previous output or the
 whole new one, and never a temp file. Unchanged files are hard links shared by both
 buffers; a changed file is always a new inode (unlink, then write), so writing into the
@@ -151,8 +152,9 @@ class Writer:
 
     def link(self, rel: str, source: str) -> None:
         path = self._target(rel)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+        if path.rpartition("/")[0] not in self.fresh:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
         os.link(source, path)
 
     def remove(self, rel: str) -> None:
@@ -182,6 +184,7 @@ class Publication:
         self.spare_id = spare_id
         self.writer = Writer(folder.spare)
         self.touched: dict[str, str] = {}  # every file written into the spare: its SHA-256
+        self.leveling: tuple[dict[str, str], dict[str, str]] | None = None  # spare, published
 
     def touch(self, rel: str, sha: str) -> None:
         """Record that the spare's ``rel`` now holds bytes of ``sha`` (written by this
@@ -232,8 +235,19 @@ class Publication:
             folder.target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(folder.spare, folder.target)
         self.published_stats = self._stats_after(files)
-        folder.save(folder._records, self.published_stats)
+        # the spare (the previous output, if any) is unrecorded until ``level`` evens it
+        folder.save(folder.record_of_target(files), self.published_stats)
+        self.leveling = (self.current if folder.spare.is_dir() else {}, files)
         return True
+
+    def level(self) -> None:
+        """After a publish, bring the spare level with the published folder and record
+        it, so the next run starts with nothing to link: each run links what it changed,
+        and a cold build pays for its own files. Stopped half way, the spare stays
+        unrecorded and the next run rebuilds it."""
+        if self.leveling is not None:
+            self.folder.level_spare(*self.leveling)
+            self.leveling = None
 
     def _stats_after(self, files: dict[str, str]) -> dict[str, Stat]:
         """The stats of the published files after the swap: a file this run did not write
@@ -387,5 +401,14 @@ class PublishedFolder:
         for rel, sha in current.items():
             if spare_files.get(rel) != sha:
                 writer.link(rel, source + "/" + rel)
+
+    def level_spare(self, spare_files: dict[str, str], files: dict[str, str]) -> None:
+        """Bring the spare (holding ``spare_files``) level with the published ``files``
+        and record it."""
+        self.spare.mkdir(parents=True, exist_ok=True)
+        spare_id = _identity(self.spare)
+        self._level(spare_files, files)
+        if spare_id is not None:
+            self.save({spare_id: files, **self.record_of_target(files)}, self._stats)
 
 

@@ -26,7 +26,8 @@ def slugify(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).casefold().replace("\u0640", "")
     kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text)
-    return "-".join(kept.split()) or "section"
+    # casefold can decompose (U+1FE2 becomes three code points): compose again
+    return unicodedata.normalize("NFC", "-".join(kept.split())) or "section"
 
 
 class UniqueIds:
