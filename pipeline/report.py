@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import orjson
+
 from pipeline.commands import FORMATS as FORMATS
 from pipeline.core.fsutil import dumps_json, write_text
 from pipeline.core.jsonfmt import dumps_json_bytes, dumps_json_nested, dumps_plain_bytes
 from pipeline.core.jsontypes import JSONObject
 from pipeline.core.model import Finding, Severity, StageResult
-from pipeline.engine import resident
 from pipeline.engine.outputs import Outputs
 
 REPORT_SCHEMA = "seo-pipeline/report/1"
@@ -61,37 +62,31 @@ def put_report(result: StageResult, outputs: Outputs, root: Path) -> None:
     outputs.folder("reports").put(f"{result.stage}.json", report_bytes(result, root))
 
 
-# Each finding's encoding in a report, kept by a long-lived process (``serve --watch``)
-# for the findings of its last run: an edit encodes only the findings that are new.
-_ENCODED: dict[Finding, bytes] = {}
 _SLOT = b'\n  "findings": [],\n'  # where the findings go in a report encoded without them
+_LIST = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
 def report_bytes(result: StageResult, root: Path) -> bytes:
-    """``dumps_json(to_dict(result, root))`` as bytes, each finding encoded once per
-    process: the report without its findings, then the findings put in their place (the
-    report of a stage that vouches for its data, ``StageResult.plain_data``, encoded
-    without the value scan)."""
+    """``dumps_json(to_dict(result, root))`` as bytes: the report without its findings
+    (without the value scan for a stage that vouches for its data,
+    ``StageResult.plain_data``), then the findings put in their place, encoded in one
+    orjson call (a finding's fields are strings and integers, which orjson writes as the
+    json module does; where orjson refuses one, such as a lone surrogate or an integer
+    beyond 64 bits, each finding goes the general way)."""
     data = to_dict(result, root, with_findings=False)
     skeleton = (dumps_plain_bytes if result.plain_data else dumps_json_bytes)(data)
     if not result.findings:
         return skeleton
-    encoded = _ENCODED if resident.keeping() else {}
-    kept: dict[Finding, bytes] = {}
-    parts = []
-    for finding in sorted(result.findings, key=Finding.sort_key):
-        part = kept.get(finding) or encoded.get(finding)
-        if part is None:
-            part = b"    " + dumps_json_nested(finding.to_dict(), 2)
-        kept[finding] = part
-        parts.append(part)
-    if len(encoded) > 4 * len(kept):  # what other stages' runs left behind
-        encoded.clear()
-    encoded.update(kept)
     head, slot, tail = skeleton.partition(_SLOT)
     if not slot:  # not laid out as expected: encoded whole instead
         return dumps_json_bytes(to_dict(result, root))
-    return b"".join((head, b'\n  "findings": [\n', b",\n".join(parts), b"\n  ],\n", tail))
+    dicts = [f.to_dict() for f in sorted(result.findings, key=Finding.sort_key)]
+    try:
+        listed = orjson.dumps(dicts, option=_LIST).replace(b"\n", b"\n  ")
+    except orjson.JSONEncodeError:
+        listed = b"".join((b"[\n", b",\n".join(b"    " + dumps_json_nested(d, 2) for d in dicts),
+                           b"\n  ]"))
+    return b"".join((head, b'\n  "findings": ', listed, b",\n", tail))
 
 
 def human_line(f: Finding) -> str:

@@ -36,4 +36,7 @@ def run(site: Site, options: object = None) -> StageResult:
         articles: JSONObject = {source: part["data"] for source, part in parts.items()}
         return StageResult("analyze", sorted(findings, key=Finding.sort_key),
                            data={"articles": articles},
-                           run_stats={"units run": units.ran, "units reused": units.reused})
+                           run_stats={"units run": units.ran, "units reused": units.reused},
+                           # decoded from JSON rows; every float is rounded to at most two
+                           # places (analysis.checks, analysis.readability)
+                           plain_data=True)
