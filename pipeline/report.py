@@ -13,6 +13,7 @@ The file holds no timestamps, so two runs on the same input give the same bytes.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -97,10 +98,10 @@ def human_line(f: Finding) -> str:
 def findings_lines(findings: Iterable[Finding], limit: int = 10) -> list[str]:
     """The first ``limit`` findings as console lines, then how many more there are (a
     console that only counts warnings does not say which)."""
-    ordered = sorted(findings, key=Finding.sort_key)
-    lines = ["  " + human_line(f) for f in ordered[:limit]]
-    if len(ordered) > limit:
-        lines.append(f"  ... and {len(ordered) - limit} more (every one is in reports/)")
+    listed = list(findings)
+    lines = ["  " + human_line(f) for f in heapq.nsmallest(limit, listed, key=Finding.sort_key)]
+    if len(listed) > limit:
+        lines.append(f"  ... and {len(listed) - limit} more (every one is in reports/)")
     return lines
 
 

@@ -294,6 +294,7 @@ class PublishedFolder:
         self.state_name = f"{KIND}/{label}"
         self.file_kind = f"{KIND}ed/{label}"
         self._persisted: dict[str, tuple[str, tuple[int, ...]]] = {}  # the file rows
+        self._rows_of: tuple[dict[str, str], dict[str, Stat]] = ({}, {})  # what they hold
         self.spare = spare_root / label
         with contextlib.suppress(OSError):
             spare_root.mkdir(parents=True, exist_ok=True)
@@ -329,6 +330,7 @@ class PublishedFolder:
                     files[rel] = sha
             self._records[ident] = files
         self._stats = {rel: list(stat) for rel, (_, stat) in self._persisted.items() if stat}
+        self._rows_of = (base, dict(self._stats))
 
     def save(self, records: dict[str, dict[str, str]], stats: dict[str, Stat]) -> None:
         """Record ``records`` (buffer identity -> files) and the published files' stats,
@@ -337,12 +339,16 @@ class PublishedFolder:
         target = _identity(self.target)
         base_id = target if target in records else next(iter(sorted(records)), "")
         base = records.get(base_id, {})
-        rows = {rel: (sha, tuple(stats.get(rel, ()))) for rel, sha in base.items()}
-        changed = {rel for rel, row in rows.items() if self._persisted.get(rel) != row}
-        changed.update(rel for rel in self._persisted if rel not in rows)
+        held = self._rows_of
+        if len(base) == len(held[0]) and base == held[0] and stats == held[1]:
+            rows, changed = self._persisted, set()  # the file rows hold these already
+        else:
+            rows = {rel: (sha, tuple(stats.get(rel, ()))) for rel, sha in base.items()}
+            changed = {rel for rel, row in rows.items() if self._persisted.get(rel) != row}
+            changed.update(rel for rel in self._persisted if rel not in rows)
         touched = {_bucket(rel) for rel in changed}
-        others = {ident: _difference(base, files) for ident, files in records.items()
-                  if ident != base_id}
+        others = {ident: {} if files == base else _difference(base, files)
+                  for ident, files in records.items() if ident != base_id}
         grouped: dict[str, list[tuple[str, str, list[int]]]] = {key: [] for key in touched}
         for rel in sorted(rows) if touched else ():
             key = _bucket(rel)
@@ -361,6 +367,7 @@ class PublishedFolder:
             write_state(self.cache, self.state_name, CODE,
                         {"base": base_id, "count": len(rows), "others": others})
         self._persisted = rows
+        self._rows_of = (dict(base), {rel: stats[rel] for rel in base if rel in stats})
 
     def record_of_target(self, files: dict[str, str]) -> dict[str, dict[str, str]]:
         ident = _identity(self.target)
